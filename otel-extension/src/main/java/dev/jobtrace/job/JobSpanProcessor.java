@@ -1,0 +1,130 @@
+package dev.jobtrace.job;
+
+import dev.jobtrace.FaultInjection;
+import dev.jobtrace.config.JobMethods;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Recognizes job spans: marks the spans the upstream agent makes for Quartz jobs, Spring
+ * {@code @Scheduled} methods and the configured job methods with the job attributes, and records
+ * the job metrics when any job span ends. Never throws: a failure here costs telemetry, not jobs.
+ */
+public final class JobSpanProcessor implements SpanProcessor {
+
+  static final String QUARTZ_SCOPE = "io.opentelemetry.quartz-2.0";
+  static final String SPRING_SCOPE = "io.opentelemetry.spring-scheduling-3.1";
+  static final String METHODS_SCOPE = "io.opentelemetry.methods";
+
+  private static final AttributeKey<String> CODE_NAMESPACE = AttributeKey.stringKey("code.namespace");
+  private static final AttributeKey<String> CODE_FUNCTION = AttributeKey.stringKey("code.function");
+  private static final AttributeKey<String> CODE_FUNCTION_NAME =
+      AttributeKey.stringKey("code.function.name");
+
+  private static final Logger logger = Logger.getLogger(JobSpanProcessor.class.getName());
+
+  private final JobMethods jobMethods;
+  private final JobMetrics metrics = new JobMetrics();
+  private volatile boolean failureLogged;
+
+  public JobSpanProcessor(JobMethods jobMethods) {
+    this.jobMethods = jobMethods;
+  }
+
+  @Override
+  public void onStart(Context parentContext, ReadWriteSpan span) {
+    try {
+      FaultInjection.at("processor");
+      String scope = span.getInstrumentationScopeInfo().getName();
+      switch (scope) {
+        case QUARTZ_SCOPE:
+          mark(span, "quartz", span.getName());
+          break;
+        case SPRING_SCOPE:
+          mark(span, "spring", qualifiedMethod(span, span.getName()));
+          break;
+        case METHODS_SCOPE:
+          String method = qualifiedMethod(span, null);
+          if (method != null && isConfiguredJob(method)) {
+            mark(span, "method", method);
+          }
+          break;
+        default:
+      }
+    } catch (Throwable t) {
+      logFailureOnce(t);
+    }
+  }
+
+  @Override
+  public boolean isStartRequired() {
+    return true;
+  }
+
+  @Override
+  public void onEnd(ReadableSpan span) {
+    try {
+      FaultInjection.at("processor");
+      String system = span.getAttribute(JobAttributes.SYSTEM);
+      if (system == null) {
+        return;
+      }
+      String outcome = span.getAttribute(JobAttributes.OUTCOME);
+      if (outcome == null) {
+        outcome =
+            span.toSpanData().getStatus().getStatusCode() == StatusCode.ERROR
+                ? JobAttributes.OUTCOME_FAILURE
+                : JobAttributes.OUTCOME_SUCCESS;
+      }
+      String name = span.getAttribute(JobAttributes.NAME);
+      metrics.record(
+          name == null ? span.getName() : name,
+          system,
+          outcome,
+          span.getLatencyNanos(),
+          span.getAttribute(JobAttributes.QUEUE_LATENCY_MS));
+    } catch (Throwable t) {
+      logFailureOnce(t);
+    }
+  }
+
+  @Override
+  public boolean isEndRequired() {
+    return true;
+  }
+
+  private static void mark(ReadWriteSpan span, String system, String name) {
+    span.setAttribute(JobAttributes.SYSTEM, system);
+    span.setAttribute(JobAttributes.NAME, name);
+  }
+
+  private boolean isConfiguredJob(String qualifiedMethod) {
+    int dot = qualifiedMethod.lastIndexOf('.');
+    return dot > 0
+        && jobMethods.contains(qualifiedMethod.substring(0, dot), qualifiedMethod.substring(dot + 1));
+  }
+
+  /** {@code pkg.Class.method} from the code attributes, old or new semantic conventions. */
+  static String qualifiedMethod(ReadableSpan span, String fallback) {
+    String function = span.getAttribute(CODE_FUNCTION);
+    String namespace = span.getAttribute(CODE_NAMESPACE);
+    if (function != null && namespace != null) {
+      return namespace + "." + function;
+    }
+    String functionName = span.getAttribute(CODE_FUNCTION_NAME);
+    return functionName != null ? functionName : fallback;
+  }
+
+  private void logFailureOnce(Throwable t) {
+    if (!failureLogged) {
+      failureLogged = true;
+      logger.log(Level.WARNING, "jobtrace: job span processing skipped after an internal error: " + t, t);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.jobtrace.job.quartz;
+
+import dev.jobtrace.job.JobAttributes;
+import io.opentelemetry.api.trace.Span;
+import java.util.Date;
+import org.quartz.JobExecutionContext;
+
+/** Runs in the application's class loader, called from advice that swallows anything thrown. */
+public final class QuartzRunAttributes {
+
+  private QuartzRunAttributes() {}
+
+  public static void describeCurrentSpan(JobExecutionContext context) {
+    Span span = Span.current();
+    if (!span.isRecording()) {
+      return;
+    }
+    span.setAttribute(JobAttributes.ID, context.getFireInstanceId());
+    span.setAttribute(JobAttributes.ATTEMPT, context.getRefireCount() + 1L);
+    Date scheduled = context.getScheduledFireTime();
+    Date fired = context.getFireTime();
+    if (scheduled != null && fired != null) {
+      span.setAttribute(
+          JobAttributes.QUEUE_LATENCY_MS, Math.max(0, fired.getTime() - scheduled.getTime()));
+    }
+  }
+}
