@@ -1,0 +1,81 @@
+package dev.jobtrace.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobtrace.it.apps.SchedulersApp;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The upstream agent's Quartz and Spring scheduling spans become job spans. */
+class SchedulerJobSpansIT {
+
+  static Servers servers;
+  static OtlpReceiver receiver;
+
+  @BeforeAll
+  static void run() throws Exception {
+    servers = Servers.start();
+    receiver = new OtlpReceiver();
+    AgentProcess.Result result = servers.configure(AgentProcess.of(SchedulersApp.class, receiver)).run(180);
+    assertThat(result.output).contains("schedulers finished");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (receiver != null) {
+      receiver.close();
+    }
+    if (servers != null) {
+      servers.close();
+    }
+  }
+
+  static ExportedSpan jobSpan(String system) {
+    return JobRunrJobSpansIT.only(
+        receiver.spans().stream().filter(s -> system.equals(s.attr("jobtrace.job.system"))).collect(Collectors.toList()),
+        system + " job spans");
+  }
+
+  static List<ExportedSpan> childrenOf(ExportedSpan parent) {
+    return receiver.spans().stream().filter(s -> s.parentSpanId().equals(parent.spanId())).collect(Collectors.toList());
+  }
+
+  @Test
+  void quartzJobSpanCarriesTheJobAttributesAndItsCalls() {
+    ExportedSpan job = jobSpan("quartz");
+    assertThat(job.name()).isEqualTo("maintenance.nightly-cleanup");
+    assertThat(job.attr("jobtrace.job.name")).isEqualTo("maintenance.nightly-cleanup");
+    assertThat(job.attr("jobtrace.job.id")).isNotBlank();
+    assertThat(job.longAttr("jobtrace.job.attempt")).isEqualTo(1L);
+    assertThat(job.longAttr("jobtrace.job.queue_latency_ms")).isNotNull().isGreaterThanOrEqualTo(0L);
+    assertThat(childrenOf(job)).extracting(ExportedSpan::name)
+        .anyMatch(n -> n.equals("GET"))
+        .anyMatch(n -> n.startsWith("SELECT"));
+  }
+
+  @Test
+  void springScheduledSpanIsAJobSpanNamedAfterItsMethod() {
+    ExportedSpan job = jobSpan("spring");
+    assertThat(job.attr("jobtrace.job.name"))
+        .isEqualTo("dev.jobtrace.it.apps.SchedulersApp$InventoryRefresher.refreshInventory");
+    assertThat(childrenOf(job)).extracting(ExportedSpan::name).contains("GET");
+    assertThat(childrenOf(job)).anyMatch(s -> s.scope.contains("http-client"));
+  }
+
+  @Test
+  void durationMetricCoversEverySchedulerJob() {
+    List<String> jobNames =
+        receiver.metrics().stream()
+            .filter(m -> m.getName().equals("jobtrace.job.duration"))
+            .flatMap(m -> m.getHistogram().getDataPointsList().stream())
+            .flatMap(p -> p.getAttributesList().stream())
+            .filter(kv -> kv.getKey().equals("jobtrace.job.system"))
+            .map(kv -> kv.getValue().getStringValue())
+            .distinct()
+            .collect(Collectors.toList());
+    assertThat(jobNames).contains("quartz", "spring");
+  }
+}
