@@ -137,6 +137,22 @@ class JobRunrJobSpansIT {
   }
 
   @Test
+  void jobRunrBookkeepingLeavesNoTracesOfItsOwn() {
+    List<ExportedSpan> spans = workRun.spans();
+    ExportedSpan job = only(jobSpans(spans), "job spans");
+    // The worker polled its storage every 5 s while it ran; none of that is exported.
+    assertThat(spans)
+        .filteredOn(s -> !s.traceId().equals(job.traceId()))
+        .extracting(JobRunrJobSpansIT::threadOf)
+        .noneMatch(t -> t.startsWith("backgroundjob-") || t.startsWith("jobrunr-"));
+    // The job's own calls, made on JobRunr's worker thread, are.
+    assertThat(spans)
+        .filteredOn(s -> s.traceId().equals(job.traceId()))
+        .extracting(JobRunrJobSpansIT::threadOf)
+        .anyMatch(t -> t.startsWith("backgroundjob-worker"));
+  }
+
+  @Test
   void jobDurationAndQueueLatencyAreRecordedByJobNameAndOutcome() {
     Map<String, Metric> byName =
         workRun.metrics().stream()

@@ -22,7 +22,10 @@ public final class JobRunrInstrumentationModule extends InstrumentationModule {
 
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
-    return Arrays.asList(new JobCreationInstrumentation(), new JobExecutionInstrumentation());
+    return Arrays.asList(
+        new JobCreationInstrumentation(),
+        new JobExecutionInstrumentation(),
+        new JobRunrBookkeepingInstrumentation());
   }
 
   @Override
@@ -36,6 +39,7 @@ public final class JobRunrInstrumentationModule extends InstrumentationModule {
         "dev.jobtrace.FaultInjection",
         "dev.jobtrace.job.JobAttributes",
         "dev.jobtrace.job.jobrunr.JobRunrSettings",
+        "dev.jobtrace.job.jobrunr.JobRunrBookkeeping",
         "dev.jobtrace.job.jobrunr.JobRunrJobSpans",
         "dev.jobtrace.job.jobrunr.JobRunrJobSpans$1",
         "dev.jobtrace.job.jobrunr.JobRunrJobSpans$JobRun");

@@ -63,7 +63,8 @@ public final class JobRunrJobSpans {
         return;
       }
       Context current = Context.current();
-      if (!Span.fromContext(current).getSpanContext().isValid()) {
+      // Unsampled: nothing to link to (and JobRunr's own bookkeeping context is unsampled).
+      if (!Span.fromContext(current).getSpanContext().isSampled()) {
         return;
       }
       Map<String, Object> metadata = job.getMetadata();

@@ -1,0 +1,50 @@
+package dev.jobtrace.job.jobrunr;
+
+import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.implementsInterface;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
+import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/** JobRunr's own threads: server polling, state saves around jobs, start-up tasks, dashboard. */
+public final class JobRunrBookkeepingInstrumentation implements TypeInstrumentation {
+
+  @Override
+  public ElementMatcher<TypeDescription> typeMatcher() {
+    return namedOneOf(
+            "org.jobrunr.server.JobHandler",
+            "org.jobrunr.server.ServerZooKeeper",
+            "org.jobrunr.server.BackgroundJobPerformer",
+            "org.jobrunr.storage.AbstractStorageProvider$NotifyOnChangeListeners")
+        .or(nameStartsWith("org.jobrunr.server.tasks.startup."))
+        .or(nameStartsWith("org.jobrunr.dashboard.")
+            .and(implementsInterface(named("com.sun.net.httpserver.HttpHandler"))));
+  }
+
+  @Override
+  public void transform(TypeTransformer transformer) {
+    transformer.applyAdviceToMethod(
+        named("run").and(takesArguments(0)).or(named("handle").and(takesArguments(1))),
+        JobRunrBookkeepingInstrumentation.class.getName() + "$BookkeepingAdvice");
+  }
+
+  @SuppressWarnings("unused")
+  public static class BookkeepingAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Scope onEnter() {
+      return JobRunrBookkeeping.enter();
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void onExit(@Advice.Enter Scope scope) {
+      JobRunrBookkeeping.exit(scope);
+    }
+  }
+}
