@@ -240,6 +240,19 @@ class JobRunrJobSpansIT {
     }
   }
 
+  @Test
+  void extensionJarWorksOnTheUpstreamAgent() throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      worker(receiver, "work")
+          .agentJar(System.getProperty("jobtrace.upstream.agent.jar"))
+          .set("otel.javaagent.extensions", System.getProperty("jobtrace.extension.jar"))
+          .run(240);
+      ExportedSpan job = only(jobSpans(receiver.spans()), "job spans");
+      assertThat(job.attr("jobtrace.job.name")).isEqualTo("dev.jobtrace.it.apps.SampleJobs.syncRecords");
+      assertThat(job.span.getLinksList()).hasSize(1);
+    }
+  }
+
   static String threadOf(ExportedSpan span) {
     String name = span.attr("thread.name");
     return name == null ? "" : name;

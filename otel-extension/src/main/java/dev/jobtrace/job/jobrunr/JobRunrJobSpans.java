@@ -16,7 +16,6 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -42,11 +41,6 @@ public final class JobRunrJobSpans {
 
   private static final TextMapGetter<Map<String, Object>> METADATA_GETTER =
       new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(Map<String, Object> carrier) {
-          return Collections.emptyList();
-        }
-
         @Override
         public String get(Map<String, Object> carrier, String key) {
           Object value = carrier == null ? null : carrier.get("jobtrace." + key);
