@@ -3,11 +3,17 @@ package dev.jobtrace;
 import dev.jobtrace.config.JobtraceConfig;
 import dev.jobtrace.job.JobSpanProcessor;
 import dev.jobtrace.job.jobrunr.JobRunrSettings;
+import dev.jobtrace.profile.ActivationTracking;
+import dev.jobtrace.profile.ProfileExport;
+import dev.jobtrace.profile.ProfileRecorder;
+import io.opentelemetry.context.ContextStorage;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** Where the agent hands jobtrace its configuration and the SDK under construction. */
 public final class JobtraceAutoConfiguration implements AutoConfigurationCustomizerProvider {
@@ -15,13 +21,27 @@ public final class JobtraceAutoConfiguration implements AutoConfigurationCustomi
   static final String METHODS_INCLUDE = "otel.instrumentation.methods.include";
   static final String THREAD_DETAILS = "otel.javaagent.add-thread-details";
 
+  private static final Logger logger = Logger.getLogger(JobtraceAutoConfiguration.class.getName());
+
   private volatile JobtraceConfig config;
+  private final ProfileRecorder recorder = new ProfileRecorder();
 
   @Override
   public void customize(AutoConfigurationCustomizer customizer) {
+    try {
+      // Sample-to-span attribution follows context activation on every thread.
+      ContextStorage.addWrapper(storage -> new ActivationTracking(storage, recorder));
+    } catch (Throwable t) {
+      logger.log(Level.WARNING, "jobtrace: cannot follow context activation; slow spans will carry no profile: " + t);
+    }
     customizer.addPropertiesCustomizer(this::readConfig);
+    customizer.addSpanProcessorCustomizer((processor, properties) -> new ProfileExport(processor, recorder));
     customizer.addTracerProviderCustomizer(
-        (builder, properties) -> builder.addSpanProcessor(new JobSpanProcessor(config(properties).jobs())));
+        (builder, properties) -> {
+          JobtraceConfig cfg = config(properties);
+          recorder.start(cfg.profile());
+          return builder.addSpanProcessor(new JobSpanProcessor(cfg.jobs(), recorder));
+        });
   }
 
   private Map<String, String> readConfig(ConfigProperties properties) {

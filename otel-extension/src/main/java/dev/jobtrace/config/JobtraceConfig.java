@@ -1,6 +1,8 @@
 package dev.jobtrace.config;
 
+import dev.jobtrace.profile.ProfileSettings;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import java.time.Duration;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -15,16 +17,34 @@ public final class JobtraceConfig {
   public static final String JOBS = "otel.jobtrace.jobs";
   public static final String JOBRUNR_PROPAGATION = "otel.jobtrace.jobrunr.propagation";
 
+  public static final String PROFILE_THRESHOLD = "otel.jobtrace.profile.threshold";
+  public static final String PROFILER_ENABLED = "otel.jobtrace.profiler.enabled";
+  public static final String PROFILER_INTERVAL = "otel.jobtrace.profiler.interval";
+  public static final String PROFILER_DIR = "otel.jobtrace.profiler.dir";
+  public static final String PROFILE_FLUSH_INTERVAL = "otel.jobtrace.profile.flush-interval";
+  public static final String PROFILE_MAX_WAIT = "otel.jobtrace.profile.max-wait";
+  public static final String PROFILE_MIN_SAMPLES = "otel.jobtrace.profile.min-samples";
+  public static final String PROFILE_MAX_BYTES = "otel.jobtrace.profile.max-bytes";
+
   static final Propagation DEFAULT_PROPAGATION = Propagation.LINK;
+  static final Duration DEFAULT_THRESHOLD = Duration.ofMillis(500);
+  static final Duration DEFAULT_INTERVAL = Duration.ofMillis(10);
+  static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
+  static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(5);
+  static final int DEFAULT_MIN_SAMPLES = 10;
+  /** The span contract caps the encoded snippet at 64 KiB. */
+  static final int DEFAULT_MAX_BYTES = 64 * 1024;
 
   private static final Logger logger = Logger.getLogger(JobtraceConfig.class.getName());
 
   private final JobMethods jobs;
   private final Propagation propagation;
+  private final ProfileSettings profile;
 
-  JobtraceConfig(JobMethods jobs, Propagation propagation) {
+  JobtraceConfig(JobMethods jobs, Propagation propagation, ProfileSettings profile) {
     this.jobs = jobs;
     this.propagation = propagation;
+    this.profile = profile;
   }
 
   public static JobtraceConfig read(ConfigProperties config) {
@@ -47,7 +67,76 @@ public final class JobtraceConfig {
       }
       propagation = DEFAULT_PROPAGATION;
     }
-    return new JobtraceConfig(jobs, propagation);
+    ProfileSettings profile =
+        new ProfileSettings(
+            duration(config, PROFILE_THRESHOLD, DEFAULT_THRESHOLD, Duration.ZERO),
+            bool(config, PROFILER_ENABLED, true),
+            duration(config, PROFILER_INTERVAL, DEFAULT_INTERVAL, Duration.ofMillis(1)),
+            duration(config, PROFILE_FLUSH_INTERVAL, DEFAULT_FLUSH_INTERVAL, Duration.ofMillis(50)),
+            duration(config, PROFILE_MAX_WAIT, DEFAULT_MAX_WAIT, Duration.ZERO),
+            integer(config, PROFILE_MIN_SAMPLES, DEFAULT_MIN_SAMPLES, 1, Integer.MAX_VALUE),
+            integer(config, PROFILE_MAX_BYTES, DEFAULT_MAX_BYTES, 1024, DEFAULT_MAX_BYTES),
+            string(config, PROFILER_DIR, System.getProperty("java.io.tmpdir")));
+    return new JobtraceConfig(jobs, propagation, profile);
+  }
+
+  private static void badValue(String key, Object value, String expected, Object fallback) {
+    logger.log(
+        Level.WARNING,
+        "jobtrace: invalid value \"{0}\" for {1}; expected {2}; using {3}",
+        new Object[] {value, key, expected, fallback});
+  }
+
+  static Duration duration(ConfigProperties config, String key, Duration fallback, Duration min) {
+    String raw = config.getString(key);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      Duration value = config.getDuration(key);
+      if (value != null && value.compareTo(min) >= 0) {
+        return value;
+      }
+    } catch (RuntimeException e) {
+      // reported below
+    }
+    badValue(key, raw, "a duration of at least " + min.toMillis() + "ms, like 500ms or 2s", fallback.toMillis() + "ms");
+    return fallback;
+  }
+
+  static boolean bool(ConfigProperties config, String key, boolean fallback) {
+    String raw = config.getString(key);
+    if (raw == null) {
+      return fallback;
+    }
+    String v = raw.trim().toLowerCase(java.util.Locale.ROOT);
+    if (v.equals("true") || v.equals("false")) {
+      return v.equals("true");
+    }
+    badValue(key, raw, "true or false", fallback);
+    return fallback;
+  }
+
+  static int integer(ConfigProperties config, String key, int fallback, int min, int max) {
+    String raw = config.getString(key);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(raw.trim());
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    badValue(key, raw, "a whole number from " + min + " to " + max, fallback);
+    return fallback;
+  }
+
+  static String string(ConfigProperties config, String key, String fallback) {
+    String raw = config.getString(key);
+    return raw == null || raw.isBlank() ? fallback : raw.trim();
   }
 
   private static String quoted(java.util.List<String> values) {
@@ -67,5 +156,9 @@ public final class JobtraceConfig {
 
   public Propagation propagation() {
     return propagation;
+  }
+
+  public ProfileSettings profile() {
+    return profile;
   }
 }

@@ -2,6 +2,7 @@ package dev.jobtrace.job;
 
 import dev.jobtrace.FaultInjection;
 import dev.jobtrace.config.JobMethods;
+import dev.jobtrace.profile.ProfileRecorder;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
@@ -30,11 +31,13 @@ public final class JobSpanProcessor implements SpanProcessor {
   private static final Logger logger = Logger.getLogger(JobSpanProcessor.class.getName());
 
   private final JobMethods jobMethods;
+  private final ProfileRecorder recorder;
   private final JobMetrics metrics = new JobMetrics();
   private volatile boolean failureLogged;
 
-  public JobSpanProcessor(JobMethods jobMethods) {
+  public JobSpanProcessor(JobMethods jobMethods, ProfileRecorder recorder) {
     this.jobMethods = jobMethods;
+    this.recorder = recorder;
   }
 
   @Override
@@ -57,6 +60,7 @@ public final class JobSpanProcessor implements SpanProcessor {
           break;
         default:
       }
+      recorder.onStart(span, span.getAttribute(JobAttributes.SYSTEM) != null);
     } catch (Throwable t) {
       logFailureOnce(t);
     }
@@ -71,6 +75,7 @@ public final class JobSpanProcessor implements SpanProcessor {
   public void onEnd(ReadableSpan span) {
     try {
       FaultInjection.at("processor");
+      recorder.onEnd(span);
       String system = span.getAttribute(JobAttributes.SYSTEM);
       if (system == null) {
         return;

@@ -105,7 +105,7 @@ public final class AgentProcess {
     return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .filter(e -> !e.endsWith("target/classes") && !e.endsWith("jobtrace-extension.jar"))
         .filter(e -> !e.contains("/io/opentelemetry/") || e.contains("/io/opentelemetry/proto/"))
-        .filter(e -> !e.contains("/net/bytebuddy/"))
+        .filter(e -> !e.contains("/net/bytebuddy/") && !e.contains("/tools/profiler/"))
         .collect(Collectors.joining(File.pathSeparator));
   }
 

@@ -59,6 +59,20 @@ public final class Backends {
           exchange.getResponseBody().write(body);
           exchange.close();
         });
+    server.createContext(
+        "/slow",
+        exchange -> {
+          try {
+            Thread.sleep(800);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          byte[] body = "{\"slow\":true}".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.setExecutor(Executors.newCachedThreadPool());
     server.start();
     partner = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/partner");
     http = HttpClient.newHttpClient();
@@ -72,6 +86,11 @@ public final class Backends {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  static String callSlowPartner() throws Exception {
+    URI slow = URI.create(partner.toString().replace("/partner", "/slow"));
+    return http.send(HttpRequest.newBuilder(slow).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
   }
 
   static String callPartner(String path) throws Exception {

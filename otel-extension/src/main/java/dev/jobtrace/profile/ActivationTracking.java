@@ -1,0 +1,45 @@
+package dev.jobtrace.profile;
+
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextStorage;
+import io.opentelemetry.context.Scope;
+
+/** Wraps the agent's context storage to see every attach and detach, on every thread. */
+public final class ActivationTracking implements ContextStorage {
+
+  private final ContextStorage delegate;
+  private final ProfileRecorder recorder;
+
+  public ActivationTracking(ContextStorage delegate, ProfileRecorder recorder) {
+    this.delegate = delegate;
+    this.recorder = recorder;
+  }
+
+  @Override
+  public Scope attach(Context toAttach) {
+    Scope scope = delegate.attach(toAttach);
+    changed(toAttach);
+    return () -> {
+      scope.close();
+      changed(delegate.current());
+    };
+  }
+
+  private void changed(Context now) {
+    try {
+      recorder.onCurrentChanged(now);
+    } catch (Throwable t) {
+      recorder.logErrorOnce(t);
+    }
+  }
+
+  @Override
+  public Context current() {
+    return delegate.current();
+  }
+
+  @Override
+  public Context root() {
+    return delegate.root();
+  }
+}

@@ -1,0 +1,279 @@
+package dev.jobtrace.profile;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Joins the profiler's samples to spans. Spans of job traces are tracked from start to a little
+ * after their end; the threads they are current on are sampled; a collector thread reads the
+ * samples, gives each to the span current on its thread at its time (and to that span's
+ * ancestors), and hands each slow span to the exporter once the samples up to its end are in.
+ * Application threads only append to their own timeline and to queues: they never wait here.
+ */
+public final class ProfileRecorder {
+
+  /** Spans of job traces tracked at once; beyond this, new spans get no profile. */
+  static final int MAX_TRACKED_SPANS = 200_000;
+  /** Slow spans waiting for their samples at once; beyond this, they are exported without. */
+  static final int MAX_PENDING = 10_000;
+
+  private static final Logger logger = Logger.getLogger(ProfileRecorder.class.getName());
+
+  private final Map<String, SpanNode> nodes = new ConcurrentHashMap<>();
+  private final ActivationTimeline timeline = new ActivationTimeline();
+  private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pendingCount = new AtomicInteger();
+
+  private volatile ProfileSettings settings;
+  private volatile WallClockProfiler profiler;
+  /** Why there is no profiler, when there is none. */
+  private volatile String unavailable = "profiler not started";
+  private volatile boolean errorLogged;
+  private Thread collector;
+
+  /** Starts profiling with these settings; without a loadable profiler, traces go on unprofiled. */
+  public synchronized void start(ProfileSettings settings) {
+    if (this.settings != null) {
+      return;
+    }
+    this.settings = settings;
+    if (!settings.profilerEnabled) {
+      unavailable = "profiler disabled (otel.jobtrace.profiler.enabled=false)";
+    } else {
+      try {
+        profiler = WallClockProfiler.start(settings.interval.toNanos(), settings.recordingDir);
+        unavailable = null;
+      } catch (Throwable t) {
+        unavailable = "profiler unavailable: " + WallClockProfiler.describe(t);
+        logger.log(Level.WARNING, "jobtrace: " + unavailable + "; traces continue without profiles");
+      }
+    }
+    collector = new Thread(this::collect, "jobtrace-profile-collector");
+    collector.setDaemon(true);
+    collector.start();
+  }
+
+  boolean started() {
+    return settings != null;
+  }
+
+  // ---- application threads ----
+
+  /** A span started: track it if it belongs to a job trace. */
+  public void onStart(ReadableSpan span, boolean jobSpan) {
+    if (settings == null) {
+      return;
+    }
+    SpanContext parentContext = span.getParentSpanContext();
+    SpanNode parent = parentContext.isValid() ? nodes.get(parentContext.getSpanId()) : null;
+    if (parent == null && !jobSpan) {
+      return;
+    }
+    if (nodes.size() >= MAX_TRACKED_SPANS) {
+      return;
+    }
+    String id = span.getSpanContext().getSpanId();
+    nodes.put(id, new SpanNode(id, parent, System.nanoTime()));
+  }
+
+  public void onEnd(ReadableSpan span) {
+    SpanNode node = nodes.get(span.getSpanContext().getSpanId());
+    if (node != null && node.endNanos == 0) {
+      node.endNanos = System.nanoTime();
+    }
+  }
+
+  /** The context current on this thread changed (attach or scope close). */
+  void onCurrentChanged(Context context) {
+    if (nodes.isEmpty() && timeline.currentIfAny() == null) {
+      return;
+    }
+    SpanNode node = null;
+    if (context != null) {
+      Span span = Span.fromContextOrNull(context);
+      if (span != null) {
+        node = nodes.get(span.getSpanContext().getSpanId());
+      }
+    }
+    ActivationTimeline.ThreadLog log = node != null ? timeline.current() : timeline.currentIfAny();
+    if (log == null || log.active() == node) {
+      return;
+    }
+    boolean wasWorking = log.active() != null;
+    log.switchTo(node, System.nanoTime());
+    WallClockProfiler p = profiler;
+    if (p != null) {
+      if (node != null && !wasWorking) {
+        p.addCurrentThread();
+      } else if (node == null && wasWorking) {
+        p.removeCurrentThread();
+      }
+    }
+  }
+
+  /**
+   * Called where a span would be handed to the exporter. Returns true when the recorder takes
+   * over and hands it on later, with its profile.
+   */
+  boolean holdForProfile(ReadableSpan span, SpanProcessor exporter) {
+    ProfileSettings s = settings;
+    if (s == null) {
+      return false;
+    }
+    SpanNode node = nodes.get(span.getSpanContext().getSpanId());
+    if (node == null || span.getLatencyNanos() < s.threshold.toNanos()) {
+      return false;
+    }
+    if (node.endNanos == 0) {
+      node.endNanos = System.nanoTime();
+    }
+    if (unavailable != null) {
+      exporter.onEnd(ProfiledSpan.withError(span, unavailable));
+      return true;
+    }
+    if (pendingCount.incrementAndGet() > MAX_PENDING) {
+      pendingCount.decrementAndGet();
+      exporter.onEnd(ProfiledSpan.withError(span, "too many slow spans waiting for their profiles"));
+      return true;
+    }
+    pending.add(new Pending(span, node, exporter, System.nanoTime() + s.maxWait.toNanos()));
+    return true;
+  }
+
+  // ---- collector thread ----
+
+  private void collect() {
+    long flushNanos = settings.flushInterval.toNanos();
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(flushNanos);
+        collectOnce(false);
+      } catch (InterruptedException e) {
+        return;
+      } catch (Throwable t) {
+        logErrorOnce(t);
+      }
+    }
+  }
+
+  /** One round: read samples, attribute them, release the slow spans whose samples are all in. */
+  synchronized void collectOnce(boolean releaseAll) throws Exception {
+    long watermark = System.nanoTime();
+    WallClockProfiler p = profiler;
+    if (p != null) {
+      List<Sample> samples = p.flush();
+      if (p.takeRotated()) {
+        for (ActivationTimeline.ThreadLog log : timeline.logs()) {
+          if (log.active() != null) {
+            p.addThread(log.thread);
+          }
+        }
+      }
+      for (Sample sample : samples) {
+        for (SpanNode n = timeline.spanAt(sample.threadId, sample.nanoTime); n != null; n = n.parent) {
+          n.add(sample.stack);
+        }
+      }
+    }
+    long now = System.nanoTime();
+    Set<SpanNode> stillPending = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+      Pending next = it.next();
+      boolean complete = next.node.endNanos <= watermark;
+      if (complete || releaseAll || now - next.deadline >= 0) {
+        it.remove();
+        pendingCount.decrementAndGet();
+        release(next, complete);
+      } else {
+        stillPending.add(next.node);
+      }
+    }
+    timeline.prune(watermark);
+    nodes.values().removeIf(n -> n.endNanos != 0 && n.endNanos <= watermark && !stillPending.contains(n));
+  }
+
+  private void release(Pending p, boolean complete) {
+    ProfileSettings s = settings;
+    ReadableSpan out;
+    if (p.node.samples < s.minSamples) {
+      out =
+          ProfiledSpan.withError(
+              p.span,
+              "too few samples: "
+                  + p.node.samples
+                  + " (at least "
+                  + s.minSamples
+                  + " needed; sampling every "
+                  + s.interval.toMillis()
+                  + " ms on threads where this span was current)");
+    } else {
+      out = ProfiledSpan.withProfile(p.span, ProfileSnippet.build(p.node.stacks, s.maxSnippetBytes));
+    }
+    try {
+      p.exporter.onEnd(out);
+    } catch (Throwable t) {
+      logErrorOnce(t);
+    }
+  }
+
+  /** Before shutdown: hand over every held span with what has been sampled so far. */
+  public void drain() {
+    try {
+      collectOnce(true);
+    } catch (Throwable t) {
+      logErrorOnce(t);
+    }
+  }
+
+  public synchronized void stop() {
+    drain();
+    if (collector != null) {
+      collector.interrupt();
+    }
+    WallClockProfiler p = profiler;
+    profiler = null;
+    if (p != null) {
+      p.stop();
+    }
+  }
+
+  void logErrorOnce(Throwable t) {
+    if (!errorLogged) {
+      errorLogged = true;
+      logger.log(Level.WARNING, "jobtrace: profiling degraded after an internal error: " + t, t);
+    }
+  }
+
+  int trackedSpans() {
+    return nodes.size();
+  }
+
+  private static final class Pending {
+    final ReadableSpan span;
+    final SpanNode node;
+    final SpanProcessor exporter;
+    final long deadline;
+
+    Pending(ReadableSpan span, SpanNode node, SpanProcessor exporter, long deadline) {
+      this.span = span;
+      this.node = node;
+      this.exporter = exporter;
+      this.deadline = deadline;
+    }
+  }
+}

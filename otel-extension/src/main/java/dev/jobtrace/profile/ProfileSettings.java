@@ -1,0 +1,43 @@
+package dev.jobtrace.profile;
+
+import java.time.Duration;
+
+/** The profiling settings, validated by {@link dev.jobtrace.config.JobtraceConfig}. */
+public final class ProfileSettings {
+
+  /** Spans in a job trace at least this long get a snippet. */
+  public final Duration threshold;
+
+  public final boolean profilerEnabled;
+  /** Wall-clock sampling interval. */
+  public final Duration interval;
+  /** How often the recording is read; bounds how late a snippet can be. */
+  public final Duration flushInterval;
+  /** How long a slow span may wait for its late samples before it is exported anyway. */
+  public final Duration maxWait;
+  /** Below this many samples a span carries an error instead of a profile. */
+  public final int minSamples;
+  /** The encoded snippet's size cap, in bytes. */
+  public final int maxSnippetBytes;
+  /** Where async-profiler's recording file lives. */
+  public final String recordingDir;
+
+  public ProfileSettings(
+      Duration threshold,
+      boolean profilerEnabled,
+      Duration interval,
+      Duration flushInterval,
+      Duration maxWait,
+      int minSamples,
+      int maxSnippetBytes,
+      String recordingDir) {
+    this.threshold = threshold;
+    this.profilerEnabled = profilerEnabled;
+    this.interval = interval;
+    this.flushInterval = flushInterval;
+    this.maxWait = maxWait;
+    this.minSamples = minSamples;
+    this.maxSnippetBytes = maxSnippetBytes;
+    this.recordingDir = recordingDir;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.jobtrace.profile;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A span's profile as it travels in the span: folded stacks ({@code frame;frame count} lines),
+ * gzipped and base64-encoded, at most {@code maxBytes} long: the rarest stacks fold into one
+ * {@code other} line. Plus the one-line summary of the hottest self frames.
+ */
+public final class ProfileSnippet {
+
+  /** Self frames named in the hot line. */
+  static final int HOT_FRAMES = 5;
+  static final String OTHER = "other";
+
+  public final String encoded;
+  public final long samples;
+  public final String hot;
+  public final int stacksKept;
+  public final int stacksTotal;
+
+  private ProfileSnippet(String encoded, long samples, String hot, int stacksKept, int stacksTotal) {
+    this.encoded = encoded;
+    this.samples = samples;
+    this.hot = hot;
+    this.stacksKept = stacksKept;
+    this.stacksTotal = stacksTotal;
+  }
+
+  public static ProfileSnippet build(Map<String, long[]> stacks, int maxBytes) {
+    List<Map.Entry<String, long[]>> sorted = new ArrayList<>(stacks.entrySet());
+    sorted.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
+    long total = 0;
+    for (Map.Entry<String, long[]> e : sorted) {
+      total += e.getValue()[0];
+    }
+    String hot = hotLine(sorted, total);
+
+    // Keep as many of the most frequent stacks as fit; everything else becomes "other".
+    int keep = sorted.size();
+    String encoded = encode(sorted, keep);
+    if (encoded.length() > maxBytes) {
+      int lo = 0;
+      int hi = sorted.size() - 1;
+      String best = encode(sorted, 0);
+      int bestKeep = 0;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        String candidate = encode(sorted, mid);
+        if (candidate.length() <= maxBytes) {
+          best = candidate;
+          bestKeep = mid;
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      encoded = best;
+      keep = bestKeep;
+    }
+    return new ProfileSnippet(encoded, total, hot, keep, sorted.size());
+  }
+
+  static String encode(List<Map.Entry<String, long[]>> sorted, int keep) {
+    StringBuilder folded = new StringBuilder();
+    long other = 0;
+    for (int i = 0; i < sorted.size(); i++) {
+      Map.Entry<String, long[]> e = sorted.get(i);
+      if (i < keep) {
+        folded.append(e.getKey()).append(' ').append(e.getValue()[0]).append('\n');
+      } else {
+        other += e.getValue()[0];
+      }
+    }
+    if (other > 0) {
+      folded.append(OTHER).append(' ').append(other).append('\n');
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(folded.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Base64.getEncoder().encodeToString(bytes.toByteArray());
+  }
+
+  /** "Class.method 62%, Other.method 21%": the frames the samples were in, by share. */
+  static String hotLine(List<Map.Entry<String, long[]>> stacks, long total) {
+    Map<String, Long> self = new HashMap<>();
+    for (Map.Entry<String, long[]> e : stacks) {
+      String stack = e.getKey();
+      String leaf = stack.substring(stack.lastIndexOf(';') + 1);
+      self.merge(shortName(leaf), e.getValue()[0], Long::sum);
+    }
+    List<Map.Entry<String, Long>> top = new ArrayList<>(self.entrySet());
+    top.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < Math.min(HOT_FRAMES, top.size()); i++) {
+      if (i > 0) {
+        line.append(", ");
+      }
+      long pct = Math.round(100.0 * top.get(i).getValue() / Math.max(1, total));
+      line.append(top.get(i).getKey()).append(' ').append(pct).append('%');
+    }
+    return line.toString();
+  }
+
+  /** {@code pkg.Class.method} to {@code Class.method}. */
+  static String shortName(String frame) {
+    int method = frame.lastIndexOf('.');
+    if (method <= 0) {
+      return frame;
+    }
+    int cls = frame.lastIndexOf('.', method - 1);
+    return frame.substring(cls + 1);
+  }
+}

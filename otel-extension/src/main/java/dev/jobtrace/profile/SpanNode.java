@@ -1,0 +1,38 @@
+package dev.jobtrace.profile;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A span of a job trace as the profiler sees it: its parent (within the job trace), when it ran on
+ * the monotonic clock, and the stacks sampled while it or any of its descendants was current.
+ * The stack counts are touched by the profile collector thread only.
+ */
+public final class SpanNode {
+  final String spanId;
+  final SpanNode parent;
+  final long startNanos;
+  volatile long endNanos;
+  final Map<String, long[]> stacks = new HashMap<>();
+  long samples;
+
+  SpanNode(String spanId, SpanNode parent, long startNanos) {
+    this.spanId = spanId;
+    this.parent = parent;
+    this.startNanos = startNanos;
+  }
+
+  void add(String stack) {
+    samples++;
+    long[] count = stacks.get(stack);
+    if (count == null) {
+      stacks.put(stack, new long[] {1});
+    } else {
+      count[0]++;
+    }
+  }
+
+  boolean ended() {
+    return endNanos != 0;
+  }
+}
