@@ -44,6 +44,8 @@ public final class ProfileRecorder {
   /** Why there is no profiler, when there is none. */
   private volatile String unavailable = "profiler not started";
   private volatile boolean errorLogged;
+  /** Set when a thread starts job work; lets an idle collector skip reading the recording. */
+  private volatile boolean workSinceFlush;
   private Thread collector;
 
   /** Starts profiling with these settings; without a loadable profiler, traces go on unprofiled. */
@@ -119,6 +121,7 @@ public final class ProfileRecorder {
     WallClockProfiler p = profiler;
     if (p != null) {
       if (node != null && !wasWorking) {
+        workSinceFlush = true;
         p.addCurrentThread();
       } else if (node == null && wasWorking) {
         p.removeCurrentThread();
@@ -175,7 +178,8 @@ public final class ProfileRecorder {
   synchronized void collectOnce(boolean releaseAll) throws Exception {
     long watermark = System.nanoTime();
     WallClockProfiler p = profiler;
-    if (p != null) {
+    if (p != null && (workSinceFlush || anyThreadWorking() || !pending.isEmpty())) {
+      workSinceFlush = false;
       List<Sample> samples = p.flush();
       if (p.takeRotated()) {
         for (ActivationTimeline.ThreadLog log : timeline.logs()) {
@@ -205,6 +209,15 @@ public final class ProfileRecorder {
     }
     timeline.prune(watermark);
     nodes.values().removeIf(n -> n.endNanos != 0 && n.endNanos <= watermark && !stillPending.contains(n));
+  }
+
+  private boolean anyThreadWorking() {
+    for (ActivationTimeline.ThreadLog log : timeline.logs()) {
+      if (log.active() != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void release(Pending p, boolean complete) {

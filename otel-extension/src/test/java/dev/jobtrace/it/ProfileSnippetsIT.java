@@ -17,7 +17,8 @@ class ProfileSnippetsIT {
   static final String JOBS =
       "dev.jobtrace.it.apps.ProfiledJobsApp$MixedWorkJob[run];"
           + "dev.jobtrace.it.apps.ProfiledJobsApp$HandOffJob[runAlpha,runBeta];"
-          + "dev.jobtrace.it.apps.ProfiledJobsApp$SlowCallsJob[run]";
+          + "dev.jobtrace.it.apps.ProfiledJobsApp$SlowCallsJob[run];"
+          + "dev.jobtrace.it.apps.ProfiledJobsApp$ParallelJob[run]";
 
   static Servers servers;
 
@@ -83,6 +84,29 @@ class ProfileSnippetsIT {
     assertThat(Snippets.containing(b, "HandOffJob.hotBeta")).isGreaterThanOrEqualTo(expectedPoolSamples * 9 / 10);
     assertThat(Snippets.percent(a, "hotBeta")).isLessThan(5.0);
     assertThat(Snippets.percent(b, "hotAlpha")).isLessThan(5.0);
+  }
+
+  @Test
+  void parallelStreamWorkLandsOnTheJob() throws Exception {
+    ExportedSpan job = job(run("parallel"), "ParallelJob.run");
+    Map<String, Long> stacks = Snippets.folded(job);
+    // 8 parts of 400 ms on 2 cores: about 1.6 s of crunching per thread, on the job thread and
+    // the common pool's workers; all of it is the job's.
+    long crunch = Snippets.containing(stacks, "ParallelJob.crunch");
+    long onWorkers =
+        stacks.entrySet().stream()
+            .filter(e -> e.getKey().contains("ForkJoinWorkerThread.run") && e.getKey().contains("ParallelJob.crunch"))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
+    System.out.println("parallel: samples=" + Snippets.total(stacks) + " crunch=" + crunch + " onWorkers=" + onWorkers);
+    assertThat(onWorkers).as("crunching samples from the common pool's workers").isGreaterThanOrEqualTo(100L);
+    assertThat(crunch).isGreaterThanOrEqualTo(250L);
+  }
+
+  @Test
+  void tooFewSamplesIsNamedOnTheSpan() throws Exception {
+    List<ExportedSpan> spans = run("mixed", "otel.jobtrace.profile.min-samples", "100000");
+    assertThat(job(spans, "MixedWorkJob.run").attr("jobtrace.profile.error")).startsWith("too few samples: ");
   }
 
   @Test

@@ -76,6 +76,24 @@ public final class ProfiledJobsApp {
     }
   }
 
+  /** Computes in a parallel stream: the common fork-join pool does most of the work. */
+  public static final class ParallelJob {
+    public void run() {
+      double total =
+          java.util.stream.IntStream.range(0, 8).parallel().mapToDouble(ParallelJob::crunch).sum();
+      sink = total;
+    }
+
+    static double crunch(int part) {
+      long end = System.nanoTime() + 400_000_000L;
+      double x = part;
+      while (System.nanoTime() < end) {
+        x += Math.sqrt(x + 1);
+      }
+      return x;
+    }
+  }
+
   /** One slow SQL statement, one slow HTTP call, one fast statement. */
   public static final class SlowCallsJob {
     public void run() throws Exception {
@@ -104,6 +122,9 @@ public final class ProfiledJobsApp {
           jobThreads.shutdown();
           break;
         }
+      case "parallel":
+        new ParallelJob().run();
+        break;
       case "slowcalls":
         new SlowCallsJob().run();
         break;
