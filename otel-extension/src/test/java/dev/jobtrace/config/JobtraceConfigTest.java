@@ -3,6 +3,8 @@ package dev.jobtrace.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
+import dev.jobtrace.profile.ProfileSettings;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,5 +31,42 @@ class JobtraceConfigTest {
   @Test
   void unknownPropagationFallsBackToLink() {
     assertThat(read(Map.of("otel.jobtrace.jobrunr.propagation", "parent")).propagation()).isEqualTo(Propagation.LINK);
+  }
+
+  @Test
+  void profileSettingsHaveMeasuredDefaults() {
+    ProfileSettings p = read(Collections.emptyMap()).profile();
+    assertThat(p.threshold).isEqualTo(Duration.ofMillis(500));
+    assertThat(p.interval).isEqualTo(Duration.ofMillis(10));
+    assertThat(p.profilerEnabled).isTrue();
+    assertThat(p.maxSnippetBytes).isEqualTo(65536);
+  }
+
+  @Test
+  void badProfileValuesFallBackToDefaults() {
+    ProfileSettings p =
+        read(Map.of(
+                "otel.jobtrace.profile.threshold", "soon",
+                "otel.jobtrace.profiler.interval", "0ms",
+                "otel.jobtrace.profiler.enabled", "yes",
+                "otel.jobtrace.profile.max-bytes", "1000000",
+                "otel.jobtrace.profile.min-samples", "many"))
+            .profile();
+    assertThat(p.threshold).isEqualTo(Duration.ofMillis(500));
+    assertThat(p.interval).isEqualTo(Duration.ofMillis(10));
+    assertThat(p.profilerEnabled).isTrue();
+    assertThat(p.maxSnippetBytes).isEqualTo(65536);
+    assertThat(p.minSamples).isEqualTo(10);
+  }
+
+  @Test
+  void goodProfileValuesApply() {
+    ProfileSettings p =
+        read(Map.of("otel.jobtrace.profile.threshold", "2s", "otel.jobtrace.profiler.interval", "20ms",
+                "otel.jobtrace.profiler.enabled", "FALSE"))
+            .profile();
+    assertThat(p.threshold).isEqualTo(Duration.ofSeconds(2));
+    assertThat(p.interval).isEqualTo(Duration.ofMillis(20));
+    assertThat(p.profilerEnabled).isFalse();
   }
 }
