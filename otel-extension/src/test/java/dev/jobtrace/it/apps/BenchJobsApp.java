@@ -1,0 +1,62 @@
+package dev.jobtrace.it.apps;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+/** Fixed amounts of work, timed inside the application, for the overhead benchmark. */
+public final class BenchJobsApp {
+
+  static volatile double sink;
+
+  public static final class CpuJob {
+    /** About a second of arithmetic, the same every time. */
+    public void run() {
+      double x = sink;
+      for (long i = 0; i < 120_000_000L; i++) {
+        x += Math.sqrt(x + i);
+      }
+      sink = x;
+    }
+  }
+
+  public static final class IoJob {
+    /** Round trips to Redis, PostgreSQL and HTTP: a job that mostly waits. */
+    public void run() throws Exception {
+      for (int i = 0; i < 400; i++) {
+        Backends.redis.get("bench-key");
+      }
+      try (Connection c = Backends.dataSource.getConnection();
+          Statement s = c.createStatement()) {
+        for (int i = 0; i < 100; i++) {
+          try (ResultSet rs = s.executeQuery("select pg_sleep(0.002)")) {
+            rs.next();
+          }
+        }
+      }
+      for (int i = 0; i < 10; i++) {
+        Backends.callPartner("bench");
+      }
+    }
+  }
+
+  /** args: cpu|io, repetitions. Prints one "job-ms" line per repetition after two warm-up runs. */
+  public static void main(String[] args) throws Exception {
+    Backends.start();
+    boolean cpu = args[0].equals("cpu");
+    int reps = Integer.parseInt(args[1]);
+    for (int i = -2; i < reps; i++) {
+      long t0 = System.nanoTime();
+      if (cpu) {
+        new CpuJob().run();
+      } else {
+        new IoJob().run();
+      }
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      if (i >= 0) {
+        System.out.println("job-ms " + ms);
+      }
+    }
+    System.exit(0);
+  }
+}
