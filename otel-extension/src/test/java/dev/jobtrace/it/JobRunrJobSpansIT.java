@@ -15,29 +15,24 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class JobRunrJobSpansIT {
+class JobRunrJobSpansIT extends WithServers {
 
   static final String REQUEST = "dev.jobtrace.it.apps.Requests[handleEnqueueRequest]";
 
-  static Servers servers;
   /** One run of the "work" scenario with default settings, shared by the tests that read it. */
   static OtlpReceiver workRun;
 
   @BeforeAll
-  static void startServers() throws Exception {
-    servers = Servers.start();
+  static void runWorkScenario() throws Exception {
     workRun = new OtlpReceiver();
     AgentProcess.Result result = worker(workRun, "work").run(240);
     assertThat(result.output).contains("jobs finished: succeeded=1");
   }
 
   @AfterAll
-  static void stopServers() throws Exception {
+  static void closeWorkRun() {
     if (workRun != null) {
       workRun.close();
-    }
-    if (servers != null) {
-      servers.close();
     }
   }
 

@@ -7,32 +7,16 @@ import dev.jobtrace.it.apps.ProfiledJobsApp;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Slow spans carry what async-profiler saw on the threads that worked for them. */
-class ProfileSnippetsIT {
+class ProfileSnippetsIT extends WithServers {
 
   static final String JOBS =
       "dev.jobtrace.it.apps.ProfiledJobsApp$MixedWorkJob[run];"
           + "dev.jobtrace.it.apps.ProfiledJobsApp$HandOffJob[runAlpha,runBeta];"
           + "dev.jobtrace.it.apps.ProfiledJobsApp$SlowCallsJob[run];"
           + "dev.jobtrace.it.apps.ProfiledJobsApp$ParallelJob[run]";
-
-  static Servers servers;
-
-  @BeforeAll
-  static void startServers() throws Exception {
-    servers = Servers.start();
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    if (servers != null) {
-      servers.close();
-    }
-  }
 
   static List<ExportedSpan> run(String scenario, String... settings) throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {

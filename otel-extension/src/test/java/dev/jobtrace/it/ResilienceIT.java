@@ -5,26 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobtrace.it.apps.JobRunrWorkerApp;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Bad settings and failures inside jobtrace cost telemetry, never the application's work. */
-class ResilienceIT {
-
-  static Servers servers;
-
-  @BeforeAll
-  static void startServers() throws Exception {
-    servers = Servers.start();
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    if (servers != null) {
-      servers.close();
-    }
-  }
+class ResilienceIT extends WithServers {
 
   static AgentProcess worker(OtlpReceiver receiver) {
     return servers

@@ -10,26 +10,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The upstream agent's Quartz and Spring scheduling spans become job spans. */
-class SchedulerJobSpansIT {
+class SchedulerJobSpansIT extends WithServers {
 
-  static Servers servers;
   static OtlpReceiver receiver;
 
   @BeforeAll
   static void run() throws Exception {
-    servers = Servers.start();
     receiver = new OtlpReceiver();
     AgentProcess.Result result = servers.configure(AgentProcess.of(SchedulersApp.class, receiver)).run(180);
     assertThat(result.output).contains("schedulers finished");
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  static void stop() {
     if (receiver != null) {
       receiver.close();
-    }
-    if (servers != null) {
-      servers.close();
     }
   }
 
