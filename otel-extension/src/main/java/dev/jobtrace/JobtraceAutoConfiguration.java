@@ -39,7 +39,7 @@ public final class JobtraceAutoConfiguration implements AutoConfigurationCustomi
     customizer.addTracerProviderCustomizer(
         (builder, properties) -> {
           JobtraceConfig cfg = config(properties);
-          recorder.start(cfg.profile());
+          recorder.start(cfg.profile(), cfg.analysis());
           return builder.addSpanProcessor(new JobSpanProcessor(cfg.jobs(), recorder));
         });
   }

@@ -1,5 +1,6 @@
 package dev.jobtrace.config;
 
+import dev.jobtrace.analysis.AnalysisSettings;
 import dev.jobtrace.profile.ProfileSettings;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import java.time.Duration;
@@ -26,6 +27,17 @@ public final class JobtraceConfig {
   public static final String PROFILE_MIN_SAMPLES = "otel.jobtrace.profile.min-samples";
   public static final String PROFILE_MAX_BYTES = "otel.jobtrace.profile.max-bytes";
 
+  public static final String COMPRESSION_ENABLED = "otel.jobtrace.compression.enabled";
+  public static final String COMPRESSION_MAX_CALL = "otel.jobtrace.compression.max-call";
+  public static final String COMPRESSION_MIN_RUN = "otel.jobtrace.compression.min-run";
+  public static final String REPEATED_MIN_COUNT = "otel.jobtrace.finding.repeated-min-count";
+  public static final String REPEATED_MIN_TOTAL = "otel.jobtrace.finding.repeated-min-total";
+  public static final String SLOW_CALL = "otel.jobtrace.finding.slow-call";
+  public static final String DOMINANT_PERCENT = "otel.jobtrace.finding.dominant-percent";
+  public static final String MAX_FINDINGS = "otel.jobtrace.finding.max";
+  public static final String MAX_JOBS = "otel.jobtrace.analysis.max-jobs";
+  public static final String MAX_STATEMENTS = "otel.jobtrace.analysis.max-statements";
+
   static final Propagation DEFAULT_PROPAGATION = Propagation.LINK;
   static final Duration DEFAULT_THRESHOLD = Duration.ofMillis(500);
   static final Duration DEFAULT_INTERVAL = Duration.ofMillis(10);
@@ -40,11 +52,17 @@ public final class JobtraceConfig {
   private final JobMethods jobs;
   private final Propagation propagation;
   private final ProfileSettings profile;
+  private final AnalysisSettings analysis;
 
-  JobtraceConfig(JobMethods jobs, Propagation propagation, ProfileSettings profile) {
+  JobtraceConfig(JobMethods jobs, Propagation propagation, ProfileSettings profile, AnalysisSettings analysis) {
     this.jobs = jobs;
     this.propagation = propagation;
     this.profile = profile;
+    this.analysis = analysis;
+  }
+
+  public AnalysisSettings analysis() {
+    return analysis;
   }
 
   public static JobtraceConfig read(ConfigProperties config) {
@@ -77,14 +95,27 @@ public final class JobtraceConfig {
             integer(config, PROFILE_MIN_SAMPLES, DEFAULT_MIN_SAMPLES, 1, Integer.MAX_VALUE),
             integer(config, PROFILE_MAX_BYTES, DEFAULT_MAX_BYTES, 1024, DEFAULT_MAX_BYTES),
             string(config, PROFILER_DIR, System.getProperty("java.io.tmpdir")));
-    return new JobtraceConfig(jobs, propagation, profile);
+    AnalysisSettings d = AnalysisSettings.defaults();
+    AnalysisSettings analysis =
+        new AnalysisSettings(
+            integer(config, REPEATED_MIN_COUNT, d.repeatedMinCount, 2, Integer.MAX_VALUE),
+            duration(config, REPEATED_MIN_TOTAL, d.repeatedMinTotal, Duration.ZERO),
+            duration(config, SLOW_CALL, d.slowCall, Duration.ofMillis(1)),
+            integer(config, DOMINANT_PERCENT, (int) Math.round(d.dominantShare * 100), 1, 100) / 100.0,
+            integer(config, MAX_FINDINGS, d.maxFindings, 0, 100),
+            integer(config, MAX_JOBS, d.maxJobs, 1, 1_000_000),
+            integer(config, MAX_STATEMENTS, d.maxDistinctCalls, 1, 1_000_000),
+            bool(config, COMPRESSION_ENABLED, d.compressionEnabled),
+            duration(config, COMPRESSION_MAX_CALL, d.compressionMaxCall, Duration.ZERO),
+            integer(config, COMPRESSION_MIN_RUN, d.compressionMinRun, 2, 1_000_000));
+    return new JobtraceConfig(jobs, propagation, profile, analysis);
   }
 
   private static void badValue(String key, Object value, String expected, Object fallback) {
     logger.log(
         Level.WARNING,
         "jobtrace: invalid value \"{0}\" for {1}; expected {2}; using {3}",
-        new Object[] {value, key, expected, fallback});
+        new Object[] {value, key, expected, String.valueOf(fallback)});
   }
 
   static Duration duration(ConfigProperties config, String key, Duration fallback, Duration min) {

@@ -34,7 +34,7 @@ public final class ProfileExport implements SpanProcessor {
   public void onEnd(ReadableSpan span) {
     boolean held = false;
     try {
-      held = recorder.holdForProfile(span, delegate);
+      held = recorder.hold(span, delegate);
     } catch (Throwable t) {
       recorder.logErrorOnce(t);
     }

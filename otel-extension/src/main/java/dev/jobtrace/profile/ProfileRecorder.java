@@ -1,10 +1,18 @@
 package dev.jobtrace.profile;
 
+import dev.jobtrace.analysis.AnalysisSettings;
+import dev.jobtrace.analysis.CallKind;
+import dev.jobtrace.analysis.CallStatement;
+import dev.jobtrace.analysis.JobAnalysis;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.EventData;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
@@ -40,6 +48,11 @@ public final class ProfileRecorder {
   private final AtomicInteger pendingCount = new AtomicInteger();
 
   private volatile ProfileSettings settings;
+  private volatile AnalysisSettings analysisSettings = AnalysisSettings.defaults();
+  /** Job runs being analysed now. */
+  private final Set<JobAnalysis> activeJobs = ConcurrentHashMap.newKeySet();
+  private volatile boolean jobLimitLogged;
+  private CallCompressor compressor;
   private volatile WallClockProfiler profiler;
   /** Why there is no profiler, when there is none. */
   private volatile String unavailable = "profiler not started";
@@ -49,10 +62,12 @@ public final class ProfileRecorder {
   private Thread collector;
 
   /** Starts profiling with these settings; without a loadable profiler, traces go on unprofiled. */
-  public synchronized void start(ProfileSettings settings) {
+  public synchronized void start(ProfileSettings settings, AnalysisSettings analysis) {
     if (this.settings != null) {
       return;
     }
+    this.analysisSettings = analysis;
+    this.compressor = analysis.compressionEnabled ? new CallCompressor(this, analysis) : null;
     this.settings = settings;
     if (!settings.profilerEnabled) {
       unavailable = "profiler disabled (otel.jobtrace.profiler.enabled=false)";
@@ -90,14 +105,45 @@ public final class ProfileRecorder {
       return;
     }
     String id = span.getSpanContext().getSpanId();
-    nodes.put(id, new SpanNode(id, parent, System.nanoTime()));
+    long now = System.nanoTime();
+    JobAnalysis analysis = jobSpan ? newAnalysis() : parent.analysis;
+    CallKind kind = jobSpan ? null : CallKind.of(span);
+    nodes.put(id, new SpanNode(id, parent, now, jobSpan, analysis, kind));
+    if (kind != null && analysis != null) {
+      analysis.callStarted(id, now);
+    }
+  }
+
+  private JobAnalysis newAnalysis() {
+    if (activeJobs.size() >= analysisSettings.maxJobs) {
+      if (!jobLimitLogged) {
+        jobLimitLogged = true;
+        logger.log(
+            Level.WARNING,
+            "jobtrace: more than " + analysisSettings.maxJobs
+                + " job runs in flight (otel.jobtrace.analysis.max-jobs); further ones get no breakdown");
+      }
+      return null;
+    }
+    JobAnalysis analysis = new JobAnalysis(analysisSettings);
+    activeJobs.add(analysis);
+    return analysis;
   }
 
   public void onEnd(ReadableSpan span) {
     SpanNode node = nodes.get(span.getSpanContext().getSpanId());
-    if (node != null && node.endNanos == 0) {
-      node.endNanos = System.nanoTime();
+    if (node == null || node.endNanos != 0) {
+      return;
     }
+    node.endNanos = System.nanoTime();
+    if (node.callKind != null && node.analysis != null) {
+      node.analysis.callEnded(
+          node.spanId, node.callKind, CallStatement.of(span, node.callKind), node.startNanos, node.endNanos);
+    }
+  }
+
+  SpanNode node(String spanId) {
+    return nodes.get(spanId);
   }
 
   /** The context current on this thread changed (attach or scope close). */
@@ -133,25 +179,34 @@ public final class ProfileRecorder {
    * Called where a span would be handed to the exporter. Returns true when the recorder takes
    * over and hands it on later, with its profile.
    */
-  boolean holdForProfile(ReadableSpan span, SpanProcessor exporter) {
+  boolean hold(ReadableSpan span, SpanProcessor exporter) {
     ProfileSettings s = settings;
     if (s == null) {
       return false;
     }
     SpanNode node = nodes.get(span.getSpanContext().getSpanId());
-    if (node == null || span.getLatencyNanos() < s.threshold.toNanos()) {
+    if (node == null) {
       return false;
     }
-    if (node.endNanos == 0) {
-      node.endNanos = System.nanoTime();
+    onEnd(span);
+    boolean slow = span.getLatencyNanos() >= s.threshold.toNanos();
+    boolean analysed = node.job && node.analysis != null;
+    if (compressor != null) {
+      compressor.parentEnded(node.spanId, exporter);
+      if (!slow && !analysed && compressor.offer(span, node, exporter)) {
+        return true;
+      }
     }
-    if (unavailable != null) {
-      exporter.onEnd(ProfiledSpan.withError(span, unavailable));
+    if (!slow && !analysed) {
+      return false;
+    }
+    if (!analysed && unavailable != null) {
+      exporter.onEnd(AnnotatedSpan.withError(span, unavailable));
       return true;
     }
     if (pendingCount.incrementAndGet() > MAX_PENDING) {
       pendingCount.decrementAndGet();
-      exporter.onEnd(ProfiledSpan.withError(span, "too many slow spans waiting for their profiles"));
+      release(new Pending(span, node, exporter, 0), false, "too many slow spans waiting for their profiles");
       return true;
     }
     pending.add(new Pending(span, node, exporter, System.nanoTime() + s.maxWait.toNanos()));
@@ -194,6 +249,9 @@ public final class ProfileRecorder {
         }
       }
     }
+    for (JobAnalysis job : activeJobs) {
+      job.compact(watermark);
+    }
     long now = System.nanoTime();
     Set<SpanNode> stillPending = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
@@ -202,7 +260,7 @@ public final class ProfileRecorder {
       if (complete || releaseAll || now - next.deadline >= 0) {
         it.remove();
         pendingCount.decrementAndGet();
-        release(next, complete);
+        release(next, complete, null);
       } else {
         stillPending.add(next.node);
       }
@@ -220,33 +278,50 @@ public final class ProfileRecorder {
     return false;
   }
 
-  private void release(Pending p, boolean complete) {
-    ProfileSettings s = settings;
-    ReadableSpan out;
-    if (p.node.samples < s.minSamples) {
-      out =
-          ProfiledSpan.withError(
-              p.span,
+  private void release(Pending p, boolean complete, String profileError) {
+    try {
+      AttributesBuilder attributes = Attributes.builder();
+      List<EventData> events = new ArrayList<>();
+      if (p.node.job && p.node.analysis != null) {
+        activeJobs.remove(p.node.analysis);
+        JobAnalysis.Result result = p.node.analysis.result(p.node.startNanos, p.node.endNanos);
+        AnalysisAttributes.add(result, p.span.toSpanData().getEndEpochNanos(), attributes, events);
+      }
+      ProfileSettings s = settings;
+      if (p.span.getLatencyNanos() >= s.threshold.toNanos()) {
+        if (profileError == null && unavailable != null) {
+          profileError = unavailable;
+        }
+        if (profileError == null && p.node.samples < s.minSamples) {
+          profileError =
               "too few samples: "
                   + p.node.samples
                   + " (at least "
                   + s.minSamples
                   + " needed; sampling every "
                   + s.interval.toMillis()
-                  + " ms on threads where this span was current)");
-    } else {
-      out = ProfiledSpan.withProfile(p.span, ProfileSnippet.build(p.node.stacks, s.maxSnippetBytes));
-    }
-    try {
-      p.exporter.onEnd(out);
+                  + " ms on threads where this span was current)";
+        }
+        if (profileError != null) {
+          attributes.put(AnnotatedSpan.PROFILE_ERROR, profileError);
+        } else {
+          AnnotatedSpan.addProfile(
+              p.span, ProfileSnippet.build(p.node.stacks, s.maxSnippetBytes), attributes, events);
+        }
+      }
+      p.exporter.onEnd(new AnnotatedSpan(p.span, attributes.build(), events));
     } catch (Throwable t) {
       logErrorOnce(t);
+      p.exporter.onEnd(p.span);
     }
   }
 
   /** Before shutdown: hand over every held span with what has been sampled so far. */
   public void drain() {
     try {
+      if (compressor != null) {
+        compressor.flushAll();
+      }
       collectOnce(true);
     } catch (Throwable t) {
       logErrorOnce(t);

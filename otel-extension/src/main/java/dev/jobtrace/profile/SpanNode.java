@@ -1,5 +1,7 @@
 package dev.jobtrace.profile;
 
+import dev.jobtrace.analysis.CallKind;
+import dev.jobtrace.analysis.JobAnalysis;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,14 +14,27 @@ public final class SpanNode {
   final String spanId;
   final SpanNode parent;
   final long startNanos;
+  /** A job span: the root of its own analysis. */
+  final boolean job;
+  /** The analysis of the job this span belongs to; null when the job is not analysed. */
+  final JobAnalysis analysis;
+  /** What kind of call this span is; null when it is no call. */
+  final CallKind callKind;
   volatile long endNanos;
   final Map<String, long[]> stacks = new HashMap<>();
   long samples;
 
   SpanNode(String spanId, SpanNode parent, long startNanos) {
+    this(spanId, parent, startNanos, false, null, null);
+  }
+
+  SpanNode(String spanId, SpanNode parent, long startNanos, boolean job, JobAnalysis analysis, CallKind callKind) {
     this.spanId = spanId;
     this.parent = parent;
     this.startNanos = startNanos;
+    this.job = job;
+    this.analysis = analysis;
+    this.callKind = callKind;
   }
 
   void add(String stack) {

@@ -10,12 +10,14 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.api.common.AttributesBuilder;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
-/** An ended span as exported with its profile attributes and event added. */
+/** An ended span as exported, with jobtrace's attributes and events added. */
 @SuppressWarnings("deprecation") // ReadableSpan still requires getInstrumentationLibraryInfo
-final class ProfiledSpan implements ReadableSpan {
+final class AnnotatedSpan implements ReadableSpan {
 
   static final AttributeKey<String> PROFILE_ID = AttributeKey.stringKey("jobtrace.profile.id");
   static final AttributeKey<Long> PROFILE_SAMPLES = AttributeKey.longKey("jobtrace.profile.samples");
@@ -26,40 +28,39 @@ final class ProfiledSpan implements ReadableSpan {
 
   private final ReadableSpan span;
   private final Attributes extra;
-  private final EventData event;
+  private final List<EventData> events;
 
-  private ProfiledSpan(ReadableSpan span, Attributes extra, EventData event) {
+  AnnotatedSpan(ReadableSpan span, Attributes extra, List<EventData> events) {
     this.span = span;
     this.extra = extra;
-    this.event = event;
+    this.events = events;
   }
 
-  static ProfiledSpan withProfile(ReadableSpan span, ProfileSnippet snippet) {
+  static void addProfile(ReadableSpan span, ProfileSnippet snippet, AttributesBuilder attributes, List<EventData> events) {
     SpanContext ctx = span.getSpanContext();
-    Attributes extra =
-        Attributes.of(
-            PROFILE_ID, ctx.getTraceId() + "-" + ctx.getSpanId(),
-            PROFILE_SAMPLES, snippet.samples,
-            PROFILE_HOT, snippet.hot);
-    long at = span.toSpanData().getEndEpochNanos();
-    return new ProfiledSpan(
-        span, extra, EventData.create(at, PROFILE_EVENT, Attributes.of(PROFILE_FOLDED, snippet.encoded)));
+    attributes
+        .put(PROFILE_ID, ctx.getTraceId() + "-" + ctx.getSpanId())
+        .put(PROFILE_SAMPLES, snippet.samples)
+        .put(PROFILE_HOT, snippet.hot);
+    events.add(
+        EventData.create(
+            span.toSpanData().getEndEpochNanos(), PROFILE_EVENT, Attributes.of(PROFILE_FOLDED, snippet.encoded)));
   }
 
-  static ProfiledSpan withError(ReadableSpan span, String error) {
-    return new ProfiledSpan(span, Attributes.of(PROFILE_ERROR, error), null);
+  static AnnotatedSpan withError(ReadableSpan span, String error) {
+    return new AnnotatedSpan(span, Attributes.of(PROFILE_ERROR, error), Collections.emptyList());
   }
 
   @Override
   public SpanData toSpanData() {
     SpanData data = span.toSpanData();
     Attributes attributes = data.getAttributes().toBuilder().putAll(extra).build();
-    List<EventData> events = data.getEvents();
-    if (event != null) {
-      events = new ArrayList<>(events);
-      events.add(event);
+    List<EventData> finalEvents = data.getEvents();
+    if (!events.isEmpty()) {
+      finalEvents = new ArrayList<>(finalEvents);
+      finalEvents.addAll(events);
     }
-    List<EventData> finalEvents = events;
+    List<EventData> all = finalEvents;
     return new DelegatingSpanData(data) {
       @Override
       public Attributes getAttributes() {
@@ -73,12 +74,12 @@ final class ProfiledSpan implements ReadableSpan {
 
       @Override
       public List<EventData> getEvents() {
-        return finalEvents;
+        return all;
       }
 
       @Override
       public int getTotalRecordedEvents() {
-        return data.getTotalRecordedEvents() + (event == null ? 0 : 1);
+        return data.getTotalRecordedEvents() + events.size();
       }
     };
   }

@@ -1,0 +1,133 @@
+package dev.jobtrace.profile;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.common.InstrumentationLibraryInfo;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.trace.IdGenerator;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+
+/** Many identical consecutive calls exported as one span that says how many and how long. */
+@SuppressWarnings("deprecation") // ReadableSpan still requires getInstrumentationLibraryInfo
+final class CompositeSpan implements ReadableSpan {
+
+  static final AttributeKey<Long> COUNT = AttributeKey.longKey("jobtrace.composite.count");
+  static final AttributeKey<Long> SUM_MS = AttributeKey.longKey("jobtrace.composite.sum_ms");
+
+  private final ReadableSpan first;
+  private final SpanContext context;
+  private final String name;
+  private final Attributes attributes;
+  private final long startEpochNanos;
+  private final long endEpochNanos;
+
+  private CompositeSpan(
+      ReadableSpan first, SpanContext context, String name, Attributes attributes, long start, long end) {
+    this.first = first;
+    this.context = context;
+    this.name = name;
+    this.attributes = attributes;
+    this.startEpochNanos = start;
+    this.endEpochNanos = end;
+  }
+
+  static CompositeSpan of(ReadableSpan first, String kind, long count, long sumNanos, long start, long end) {
+    SpanContext ctx = first.getSpanContext();
+    SpanContext composite =
+        SpanContext.create(ctx.getTraceId(), IdGenerator.random().generateSpanId(), ctx.getTraceFlags(), ctx.getTraceState());
+    String name = kind + " " + first.getName() + " ×" + count;
+    Attributes attributes =
+        first.toSpanData().getAttributes().toBuilder().put(COUNT, count).put(SUM_MS, sumNanos / 1_000_000).build();
+    return new CompositeSpan(first, composite, name, attributes, start, end);
+  }
+
+  @Override
+  public SpanData toSpanData() {
+    SpanData data = first.toSpanData();
+    return new DelegatingSpanData(data) {
+      @Override
+      public SpanContext getSpanContext() {
+        return context;
+      }
+
+      @Override
+      public String getSpanId() {
+        return context.getSpanId();
+      }
+
+      @Override
+      public String getName() {
+        return name;
+      }
+
+      @Override
+      public long getStartEpochNanos() {
+        return startEpochNanos;
+      }
+
+      @Override
+      public long getEndEpochNanos() {
+        return endEpochNanos;
+      }
+
+      @Override
+      public Attributes getAttributes() {
+        return attributes;
+      }
+
+      @Override
+      public int getTotalAttributeCount() {
+        return attributes.size();
+      }
+    };
+  }
+
+  @Override
+  public SpanContext getSpanContext() {
+    return context;
+  }
+
+  @Override
+  public SpanContext getParentSpanContext() {
+    return first.getParentSpanContext();
+  }
+
+  @Override
+  public String getName() {
+    return name;
+  }
+
+  @Override
+  public InstrumentationLibraryInfo getInstrumentationLibraryInfo() {
+    return first.getInstrumentationLibraryInfo();
+  }
+
+  @Override
+  public InstrumentationScopeInfo getInstrumentationScopeInfo() {
+    return first.getInstrumentationScopeInfo();
+  }
+
+  @Override
+  public boolean hasEnded() {
+    return true;
+  }
+
+  @Override
+  public long getLatencyNanos() {
+    return endEpochNanos - startEpochNanos;
+  }
+
+  @Override
+  public SpanKind getKind() {
+    return first.getKind();
+  }
+
+  @Override
+  public <T> T getAttribute(AttributeKey<T> key) {
+    return attributes.get(key);
+  }
+}

@@ -1,0 +1,114 @@
+package dev.jobtrace.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobtrace.it.apps.AnalysisJobsApp;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The job span summarises its own trace, and huge traces stay small. */
+class JobAnalysisIT extends WithServers {
+
+  static final String JOBS =
+      "dev.jobtrace.it.apps.AnalysisJobsApp$ReferenceDataJob[run];"
+          + "dev.jobtrace.it.apps.AnalysisJobsApp$ParallelPartnerJob[run]";
+
+  static List<ExportedSpan> run(String... argsThenSettings) throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      AgentProcess app = servers.configure(AgentProcess.of(AnalysisJobsApp.class, receiver)).set("otel.jobtrace.jobs", JOBS);
+      int i = 0;
+      for (; i < argsThenSettings.length && !argsThenSettings[i].contains("="); i++) {
+        app.arg(argsThenSettings[i]);
+      }
+      for (; i < argsThenSettings.length; i++) {
+        String[] kv = argsThenSettings[i].split("=", 2);
+        app.set(kv[0], kv[1]);
+      }
+      AgentProcess.Result result = app.run(300);
+      assertThat(result.output).contains("done ");
+      return receiver.spans();
+    }
+  }
+
+  static ExportedSpan job(List<ExportedSpan> spans) {
+    return JobRunrJobSpansIT.only(
+        spans.stream().filter(s -> "method".equals(s.attr("jobtrace.job.system"))).collect(Collectors.toList()), "job span");
+  }
+
+  static List<Span.Event> findings(ExportedSpan job) {
+    return job.span.getEventsList().stream().filter(e -> e.getName().equals("jobtrace.finding")).collect(Collectors.toList());
+  }
+
+  static String eventAttr(Span.Event e, String key) {
+    var v = ExportedSpan.value(e.getAttributesList(), key);
+    return v == null ? null : v.hasIntValue() ? Long.toString(v.getIntValue()) : v.getStringValue();
+  }
+
+  static long sumOfParts(ExportedSpan job) {
+    return job.longAttr("jobtrace.time.redis_ms") + job.longAttr("jobtrace.time.db_ms")
+        + job.longAttr("jobtrace.time.http_ms") + job.longAttr("jobtrace.time.other_ms");
+  }
+
+  @Test
+  void fortyFiveThousandLookupsAreNamedOnTheJobAndTheTraceStaysSmall() throws Exception {
+    List<ExportedSpan> spans = run("reference", "45000");
+    ExportedSpan job = job(spans);
+    List<ExportedSpan> trace = spans.stream().filter(s -> s.traceId().equals(job.traceId())).collect(Collectors.toList());
+
+    List<Span.Event> findings = findings(job);
+    System.out.println("reference: spans=" + trace.size() + " job=" + job.durationMillis() + "ms redis="
+        + job.longAttr("jobtrace.time.redis_ms") + "ms other=" + job.longAttr("jobtrace.time.other_ms")
+        + "ms findings=" + findings.stream().map(e -> eventAttr(e, "jobtrace.finding.summary")).collect(Collectors.toList()));
+
+    assertThat(findings).isNotEmpty();
+    Span.Event top = findings.get(0);
+    assertThat(eventAttr(top, "jobtrace.finding.kind")).isEqualTo("repeated_call");
+    assertThat(eventAttr(top, "jobtrace.finding.count")).isEqualTo("45000");
+    assertThat(eventAttr(top, "jobtrace.finding.statement")).startsWith("GET");
+    assertThat(eventAttr(top, "jobtrace.finding.summary")).startsWith("redis GET ×45000, ").endsWith("% of job)");
+    long totalMs = Long.parseLong(eventAttr(top, "jobtrace.finding.total_ms"));
+    assertThat(totalMs).isPositive().isLessThanOrEqualTo(job.durationMillis());
+    long pct = Math.round(100.0 * totalMs / job.durationMillis());
+    assertThat(eventAttr(top, "jobtrace.finding.summary")).contains("(" + pct + "% of job)");
+
+    assertThat(job.longAttr("jobtrace.calls.redis")).isEqualTo(45000L + 0);
+    assertThat(job.longAttr("jobtrace.time.redis_ms")).isGreaterThan(job.durationMillis() / 2);
+    assertThat(sumOfParts(job)).isBetween(job.durationMillis() - 4, job.durationMillis());
+
+    assertThat(trace.size()).isLessThanOrEqualTo(100);
+    List<ExportedSpan> composites = trace.stream().filter(s -> s.longAttr("jobtrace.composite.count") != null).collect(Collectors.toList());
+    long individualGets = trace.stream().filter(s -> s.name().equals("GET")).count();
+    assertThat(composites.stream().mapToLong(s -> s.longAttr("jobtrace.composite.count")).sum() + individualGets).isEqualTo(45000L);
+    assertThat(composites).allSatisfy(c -> {
+      assertThat(c.name()).matches("redis GET ×\\d+");
+      assertThat(c.parentSpanId()).isEqualTo(job.spanId());
+      assertThat(c.longAttr("jobtrace.composite.sum_ms")).isLessThanOrEqualTo(c.durationMillis());
+    });
+  }
+
+  @Test
+  void compressionOffExportsEveryCall() throws Exception {
+    List<ExportedSpan> spans = run("reference", "300", "otel.jobtrace.compression.enabled=false");
+    ExportedSpan job = job(spans);
+    assertThat(spans.stream().filter(s -> s.traceId().equals(job.traceId()) && s.name().equals("GET"))).hasSize(300);
+    assertThat(spans).noneMatch(s -> s.longAttr("jobtrace.composite.count") != null);
+  }
+
+  @Test
+  void parallelCallsAreCountedOnceInTheBreakdown() throws Exception {
+    ExportedSpan job = job(run("parallel-http"));
+    System.out.println("parallel-http: job=" + job.durationMillis() + "ms http=" + job.longAttr("jobtrace.time.http_ms")
+        + " other=" + job.longAttr("jobtrace.time.other_ms") + " findings="
+        + findings(job).stream().map(e -> eventAttr(e, "jobtrace.finding.summary")).collect(Collectors.toList()));
+    assertThat(job.longAttr("jobtrace.calls.http")).isEqualTo(8L);
+    // 8 calls of 800 ms, 4 at a time: 6.4 s of calls in about 1.6 s of job.
+    assertThat(job.longAttr("jobtrace.time.http_ms")).isLessThanOrEqualTo(job.durationMillis()).isGreaterThan(1500L);
+    assertThat(sumOfParts(job)).isBetween(job.durationMillis() - 4, job.durationMillis());
+    Span.Event top = findings(job).get(0);
+    assertThat(eventAttr(top, "jobtrace.finding.kind")).isEqualTo("slow_http");
+    assertThat(eventAttr(top, "jobtrace.finding.count")).isEqualTo("8");
+    assertThat(eventAttr(top, "jobtrace.finding.statement")).matches("GET http://127\\.0\\.0\\.1:\\d+/slow");
+  }
+}

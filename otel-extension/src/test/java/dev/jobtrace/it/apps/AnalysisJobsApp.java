@@ -1,0 +1,87 @@
+package dev.jobtrace.it.apps;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Jobs whose traces the job analysis has to summarise. */
+public final class AnalysisJobsApp {
+
+  /** The memoized lookup scoped one level too low: one Redis GET per record. */
+  public static final class ReferenceDataJob {
+    public void run(int records) {
+      List<String> built = new ArrayList<>(records);
+      for (int i = 0; i < records; i++) {
+        built.add(new RecordBuilder(i).build());
+      }
+      if (built.size() != records) {
+        throw new IllegalStateException();
+      }
+    }
+  }
+
+  /** Memoizes the reference data, but per record, so each record fetches it again. */
+  static final class RecordBuilder {
+    private final int id;
+    private String referenceData;
+
+    RecordBuilder(int id) {
+      this.id = id;
+    }
+
+    String build() {
+      return id + ":" + referenceData().hashCode();
+    }
+
+    private String referenceData() {
+      if (referenceData == null) {
+        referenceData = Backends.redis.get("reference-data");
+      }
+      return referenceData;
+    }
+  }
+
+  /** Partner calls from a pool, four at a time. */
+  public static final class ParallelPartnerJob {
+    public void run() throws Exception {
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<String>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          calls.add(pool.submit(Backends::callSlowPartner));
+        }
+        for (Future<String> call : calls) {
+          call.get();
+        }
+      } finally {
+        pool.shutdown();
+      }
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Backends.start();
+    // Reference data worth caching: currency rates for every pair, about 40 KB.
+    StringBuilder rates = new StringBuilder();
+    for (int i = 0; i < 2000; i++) {
+      rates.append("PAIR").append(i).append("=1.").append(1000 + i).append(';');
+    }
+    Backends.redis.set("reference-data", rates.toString());
+    switch (args[0]) {
+      case "reference":
+        long t0 = System.nanoTime();
+        new ReferenceDataJob().run(Integer.parseInt(args[1]));
+        System.out.println("job-ms " + (System.nanoTime() - t0) / 1_000_000);
+        break;
+      case "parallel-http":
+        new ParallelPartnerJob().run();
+        break;
+      default:
+        throw new IllegalArgumentException(args[0]);
+    }
+    System.out.println("done " + args[0]);
+    System.exit(0);
+  }
+}
