@@ -18,12 +18,17 @@ public final class JobAnalysis {
   private final AnalysisSettings settings;
   private final WaitTime waits = new WaitTime();
   private final long[] calls = new long[CallKind.values().length];
-  private final Map<String, CallStats> byStatement = new HashMap<>();
+  /** Per kind: statement to its calls. */
+  private final List<Map<String, CallStats>> byStatement = new ArrayList<>();
+  private int statements;
   /** Start times (nanoTime) of the calls in flight, to know how far back time can be sealed. */
   private final Map<String, Long> inFlight = new HashMap<>();
 
   public JobAnalysis(AnalysisSettings settings) {
     this.settings = settings;
+    for (int i = 0; i < CallKind.values().length; i++) {
+      byStatement.add(new HashMap<>());
+    }
   }
 
   public synchronized void callStarted(String spanId, long startNanos) {
@@ -33,19 +38,19 @@ public final class JobAnalysis {
   public synchronized void callEnded(String spanId, CallKind kind, String statement, long startNanos, long endNanos) {
     inFlight.remove(spanId);
     calls[kind.ordinal()]++;
-    String key = kind.label + " " + statement;
-    CallStats stats = byStatement.get(key);
+    Map<String, CallStats> ofKind = byStatement.get(kind.ordinal());
+    CallStats stats = ofKind.get(statement);
     if (stats == null) {
-      if (byStatement.size() >= settings.maxDistinctCalls) {
-        key = kind.label + " " + OTHER_CALLS;
-        stats = byStatement.computeIfAbsent(key, k -> new CallStats(kind, OTHER_CALLS));
+      if (statements >= settings.maxDistinctCalls) {
+        stats = ofKind.computeIfAbsent(OTHER_CALLS, k -> new CallStats(kind, OTHER_CALLS));
       } else {
+        statements++;
         stats = new CallStats(kind, statement);
-        byStatement.put(key, stats);
+        ofKind.put(statement, stats);
       }
     }
     stats.add(endNanos - startNanos);
-    waits.add(kind, startNanos, endNanos);
+    waits.add(kind, startNanos, endNanos, inFlight.isEmpty());
   }
 
   /** Folds old intervals into totals when many have gathered; called off the application threads. */
@@ -85,7 +90,9 @@ public final class JobAnalysis {
     List<CallStats> candidates = new ArrayList<>();
     List<String> kinds = new ArrayList<>();
     long slow = settings.slowCall.toNanos();
-    for (CallStats s : byStatement.values()) {
+    List<CallStats> all = new ArrayList<>();
+    byStatement.forEach(m -> all.addAll(m.values()));
+    for (CallStats s : all) {
       double share = jobNanos == 0 ? 0 : (double) s.totalNanos / jobNanos;
       boolean slowOnItsOwn = s.maxNanos >= slow;
       boolean repeated =

@@ -1,7 +1,6 @@
 package dev.jobtrace.profile;
 
 import dev.jobtrace.analysis.AnalysisSettings;
-import dev.jobtrace.analysis.CallStatement;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.ArrayList;
@@ -32,20 +31,19 @@ final class CallCompressor {
         || span.getLatencyNanos() >= settings.compressionMaxCall.toNanos()) {
       return false;
     }
-    String key = node.callKind.label + " " + span.getName() + " " + CallStatement.of(span, node.callKind);
     String parentId = node.parent.spanId;
     Run finished = null;
     synchronized (this) {
       Run run = runs.get(parentId);
-      if (run != null && !run.key.equals(key)) {
+      if (run != null && !run.matches(node, span.getName())) {
         finished = runs.remove(parentId);
         run = null;
       }
       if (run == null) {
-        run = new Run(key, node.callKind.label, exporter);
+        run = new Run(node, span.getName(), exporter);
         runs.put(parentId, run);
       }
-      run.add(span, settings.compressionMinRun);
+      run.add(span, node, settings.compressionMinRun);
     }
     if (finished != null) {
       finished.flush();
@@ -77,32 +75,41 @@ final class CallCompressor {
 
   /** Consecutive identical calls under one parent. */
   private static final class Run {
-    final String key;
-    final String kind;
+    final dev.jobtrace.analysis.CallKind kind;
+    final String name;
+    final String statement;
     final SpanProcessor exporter;
     /** Held until the run is long enough to become a composite. */
     final List<ReadableSpan> held = new ArrayList<>();
     ReadableSpan first;
     long count;
     long sumNanos;
-    long startEpochNanos = Long.MAX_VALUE;
-    long endEpochNanos = Long.MIN_VALUE;
+    /** The run's extent on the monotonic clock; turned into epoch time from the first call. */
+    long startNanos = Long.MAX_VALUE;
+    long endNanos = Long.MIN_VALUE;
 
-    Run(String key, String kind, SpanProcessor exporter) {
-      this.key = key;
-      this.kind = kind;
+    Run(SpanNode node, String name, SpanProcessor exporter) {
+      this.kind = node.callKind;
+      this.name = name;
+      this.statement = node.statement;
       this.exporter = exporter;
     }
 
-    void add(ReadableSpan span, int minRun) {
+    boolean matches(SpanNode node, String spanName) {
+      return node.callKind == kind && name.equals(spanName) && java.util.Objects.equals(statement, node.statement);
+    }
+
+    long firstStartNanos;
+
+    void add(ReadableSpan span, SpanNode node, int minRun) {
       if (first == null) {
         first = span;
+        firstStartNanos = node.startNanos;
       }
       count++;
       sumNanos += span.getLatencyNanos();
-      var data = span.toSpanData();
-      startEpochNanos = Math.min(startEpochNanos, data.getStartEpochNanos());
-      endEpochNanos = Math.max(endEpochNanos, data.getEndEpochNanos());
+      startNanos = Math.min(startNanos, node.startNanos);
+      endNanos = Math.max(endNanos, node.endNanos);
       if (count < minRun) {
         held.add(span);
       } else {
@@ -116,7 +123,12 @@ final class CallCompressor {
           exporter.onEnd(span);
         }
       } else if (first != null) {
-        exporter.onEnd(CompositeSpan.of(first, kind, count, sumNanos, startEpochNanos, endEpochNanos));
+        long firstEpoch = first.toSpanData().getStartEpochNanos();
+        exporter.onEnd(
+            CompositeSpan.of(
+                first, kind.label, count, sumNanos,
+                firstEpoch + (startNanos - firstStartNanos),
+                firstEpoch + (endNanos - firstStartNanos)));
       }
     }
   }

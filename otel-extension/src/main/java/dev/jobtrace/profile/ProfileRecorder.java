@@ -136,9 +136,11 @@ public final class ProfileRecorder {
       return;
     }
     node.endNanos = System.nanoTime();
-    if (node.callKind != null && node.analysis != null) {
-      node.analysis.callEnded(
-          node.spanId, node.callKind, CallStatement.of(span, node.callKind), node.startNanos, node.endNanos);
+    if (node.callKind != null) {
+      node.statement = CallStatement.of(span, node.callKind);
+      if (node.analysis != null) {
+        node.analysis.callEnded(node.spanId, node.callKind, node.statement, node.startNanos, node.endNanos);
+      }
     }
   }
 

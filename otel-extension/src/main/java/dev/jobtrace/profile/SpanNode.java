@@ -21,6 +21,8 @@ public final class SpanNode {
   /** What kind of call this span is; null when it is no call. */
   final CallKind callKind;
   volatile long endNanos;
+  /** The call's normalized statement, once it has ended. */
+  volatile String statement;
   final Map<String, long[]> stacks = new HashMap<>();
   long samples;
 

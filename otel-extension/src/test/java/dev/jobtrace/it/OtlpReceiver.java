@@ -27,6 +27,7 @@ public final class OtlpReceiver implements AutoCloseable {
   private final HttpServer server;
   private final List<ExportedSpan> spans = new CopyOnWriteArrayList<>();
   private final List<Metric> metrics = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicLong traceBytes = new java.util.concurrent.atomic.AtomicLong();
 
   public OtlpReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -63,8 +64,15 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
+  /** Bytes of OTLP trace requests received, as protobuf before any transport compression. */
+  public long traceBytes() {
+    return traceBytes.get();
+  }
+
   private void traces(HttpExchange exchange) throws IOException {
-    ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body(exchange));
+    byte[] body = body(exchange);
+    traceBytes.addAndGet(body.length);
+    ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body);
     for (ResourceSpans rs : request.getResourceSpansList()) {
       String service = "";
       for (KeyValue kv : rs.getResource().getAttributesList()) {

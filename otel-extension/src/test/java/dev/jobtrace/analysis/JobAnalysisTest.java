@@ -1,0 +1,84 @@
+package dev.jobtrace.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JobAnalysisTest {
+
+  static final long MS = 1_000_000L;
+
+  @Test
+  void repeatedLookupBecomesTheTopFinding() {
+    JobAnalysis job = new JobAnalysis(AnalysisSettings.defaults());
+    long t = 0;
+    for (int i = 0; i < 45_000; i++) {
+      job.callEnded("s" + i, CallKind.REDIS, "GET reference-data", t, t + 170_000);
+      t += 200_000;
+    }
+    job.callEnded("q", CallKind.DB, "select * from clients where id = ?", t, t + 20 * MS);
+    JobAnalysis.Result r = job.result(0, t + 1000 * MS);
+    assertThat(r.calls[CallKind.REDIS.ordinal()]).isEqualTo(45_000);
+    assertThat(r.waitedNanos[CallKind.REDIS.ordinal()]).isEqualTo(45_000L * 170_000);
+    Finding top = r.findings.get(0);
+    assertThat(top.kind).isEqualTo("repeated_call");
+    assertThat(top.count).isEqualTo(45_000);
+    assertThat(top.statement).isEqualTo("GET reference-data");
+    assertThat(top.summary).isEqualTo("redis GET ×45000, 7.7 s (77% of job)");
+    assertThat(r.findings).hasSize(1);
+  }
+
+  @Test
+  void slowBatchQueryIsASlowQueryNotARepeatedCall() {
+    JobAnalysis job = new JobAnalysis(AnalysisSettings.defaults());
+    long t = 0;
+    for (int i = 0; i < 90; i++) {
+      job.callEnded("b" + i, CallKind.DB, "select * from invoices where client_id = ? and id > ? order by id limit ?", t, t + 30_000 * MS);
+      t += 30_010 * MS;
+    }
+    Finding f = job.result(0, t).findings.get(0);
+    assertThat(f.kind).isEqualTo("slow_query");
+    assertThat(f.summary).isEqualTo("db SELECT ×90, 2700 s (100% of job), max 30 s");
+  }
+
+  @Test
+  void findingsAreRankedByTimeAndCapped() {
+    AnalysisSettings settings = new AnalysisSettings(5, Duration.ofMillis(1), Duration.ofMillis(500), 0.2, 2, 10, 100, true, Duration.ofMillis(50), 5);
+    JobAnalysis job = new JobAnalysis(settings);
+    long t = 0;
+    for (int kind = 1; kind <= 4; kind++) {
+      for (int i = 0; i < 10; i++) {
+        job.callEnded("x", CallKind.REDIS, "GET key" + kind, t, t + kind * MS);
+        t += kind * MS;
+      }
+    }
+    List<Finding> findings = job.result(0, t).findings;
+    assertThat(findings).extracting(f -> f.statement).containsExactly("GET key4", "GET key3");
+  }
+
+  @Test
+  void distinctStatementsAreCapped() {
+    AnalysisSettings settings = new AnalysisSettings(5, Duration.ofMillis(50), Duration.ofMillis(500), 0.2, 5, 10, 100, true, Duration.ofMillis(50), 5);
+    JobAnalysis job = new JobAnalysis(settings);
+    for (int i = 0; i < 1_000_000; i++) {
+      job.callEnded("x", CallKind.DB, "select " + i, i * 10L, i * 10L + 5);
+      if (i % 10_000 == 0) {
+        job.compact(i * 10L);
+      }
+    }
+    JobAnalysis.Result r = job.result(0, 10_000_000L);
+    assertThat(r.calls[CallKind.DB.ordinal()]).isEqualTo(1_000_000);
+    assertThat(r.waitedNanos[CallKind.DB.ordinal()]).isEqualTo(5_000_000L);
+  }
+
+  @Test
+  void httpStatementsGroupByPathTemplate() {
+    assertThat(CallStatement.httpTemplate("https://partner.example.com/v1/clients/12345/orders?page=2"))
+        .isEqualTo("https://partner.example.com/v1/clients/{id}/orders");
+    assertThat(CallStatement.httpTemplate("http://h:8080/items/3f2a9c1e-77aa-4b1e-9c1d-0a1b2c3d4e5f"))
+        .isEqualTo("http://h:8080/items/{id}");
+    assertThat(CallStatement.httpTemplate("http://h/status")).isEqualTo("http://h/status");
+  }
+}
