@@ -62,7 +62,8 @@ class JobTraceExportTest {
 
   @Test
   void identicalShortCallsLeaveAsOneCompositeAndTheJobCountsThemAll() {
-    Tracer tracer = tracer(AnalysisSettings.defaults());
+    // No minimum total: in-memory calls take microseconds.
+    Tracer tracer = tracer(new AnalysisSettings(5, Duration.ZERO, Duration.ofMillis(500), 0.2, 5, 1000, 2000, true, Duration.ofMillis(50), 5));
     Span job = job(tracer, "ReferenceJob.run");
     for (int i = 0; i < 1000; i++) {
       redisGet(tracer, job);

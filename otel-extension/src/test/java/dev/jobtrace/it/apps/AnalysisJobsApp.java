@@ -32,7 +32,7 @@ public final class AnalysisJobsApp {
     }
 
     String build() {
-      return id + ":" + referenceData().hashCode();
+      return id + ":" + referenceData().length();
     }
 
     private String referenceData() {
