@@ -1,0 +1,84 @@
+package dev.jobtrace.linker;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The page of one span's profile: who, what, how long, where the job's time went, the graph. */
+final class ProfilePage {
+  private ProfilePage() {}
+
+  /** The span and the job span above it (or the span itself). */
+  static TraceSpan jobOf(TraceSpan span, List<TraceSpan> trace) {
+    Map<String, TraceSpan> byId = new HashMap<>();
+    for (TraceSpan s : trace) {
+      byId.put(s.spanId, s);
+    }
+    TraceSpan current = span;
+    for (int depth = 0; current != null && depth < 1000; depth++) {
+      if (current.attr("jobtrace.job.name") != null) {
+        return current;
+      }
+      current = byId.get(current.parentSpanId);
+    }
+    return null;
+  }
+
+  static String render(ProfileId id, TraceSpan span, List<TraceSpan> trace, Snippet snippet, String problem, String jaegerUi) {
+    TraceSpan job = jobOf(span, trace);
+    StringBuilder b = new StringBuilder();
+    b.append("<h1>Profile of ").append(Html.text(span.name)).append("</h1>");
+    b.append("<table>");
+    row(b, "service", span.service);
+    if (job != null) {
+      row(b, "job", job.attr("jobtrace.job.name") + (job.attr("jobtrace.job.id") != null ? " (id " + job.attr("jobtrace.job.id") + ")" : ""));
+    }
+    row(b, "span", span.name + (job == span ? " (the job span)" : ""));
+    row(b, "duration", span.durationMillis() + " ms");
+    if (span.attr("db.query.text") != null || span.attr("db.statement") != null) {
+      b.append("<tr><th>statement</th><td><code>")
+          .append(Html.text(span.attr("db.query.text") != null ? span.attr("db.query.text") : span.attr("db.statement")))
+          .append("</code></td></tr>");
+    }
+    if (snippet != null) {
+      row(b, "samples", snippet.samples + "");
+      row(b, "hot frames", span.attr("jobtrace.profile.hot"));
+    }
+    b.append("<tr><th>trace</th><td><a id='jaeger-link' href='").append(Html.text(jaegerUi + "/trace/" + id.traceId))
+        .append("'>open the trace in Jaeger</a></td></tr>");
+    b.append("</table>");
+
+    if (job != null && job.attr("jobtrace.time.other_ms") != null) {
+      b.append("<h2>Where the job's ").append(job.durationMillis()).append(" ms went</h2><table id='breakdown'>");
+      for (String kind : new String[] {"db", "redis", "http", "other"}) {
+        String ms = job.attr("jobtrace.time." + kind + "_ms");
+        String calls = job.attr("jobtrace.calls." + kind);
+        b.append("<tr><th>").append(kind).append("</th><td>").append(Html.text(ms)).append(" ms")
+            .append(calls != null ? " in " + Html.text(calls) + " calls" : "").append("</td></tr>");
+      }
+      b.append("</table>");
+      List<TraceSpan.Event> findings = job.events("jobtrace.finding");
+      if (!findings.isEmpty()) {
+        b.append("<h2>Findings</h2>");
+        for (TraceSpan.Event f : findings) {
+          b.append("<div class='finding'><b>").append(Html.text(f.attributes.get("jobtrace.finding.kind")))
+              .append("</b> ").append(Html.text(f.attributes.get("jobtrace.finding.summary")))
+              .append("<br><code>").append(Html.text(f.attributes.get("jobtrace.finding.statement"))).append("</code></div>");
+        }
+      }
+    }
+
+    if (problem != null) {
+      b.append("<h2>No profile</h2><p class='error' id='profile-error'>").append(Html.text(problem)).append("</p>");
+    } else {
+      b.append("<h2>Flame graph</h2><p>Download: <a href='/profiles/").append(id).append("/folded'>folded stacks</a> · ")
+          .append("<a href='/profiles/").append(id).append("/speedscope.json'>speedscope JSON</a> (opens in speedscope.app)</p>")
+          .append("<iframe id='flamegraph' src='/profiles/").append(id).append("/flamegraph'></iframe>");
+    }
+    return Html.page("Profile of " + span.name, b.toString());
+  }
+
+  private static void row(StringBuilder b, String label, String value) {
+    b.append("<tr><th>").append(label).append("</th><td>").append(Html.text(value)).append("</td></tr>");
+  }
+}

@@ -1,0 +1,94 @@
+package dev.jobtrace.linker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One span of a trace read from Jaeger's OTLP JSON: what the pages show. */
+public final class TraceSpan {
+  public final String service;
+  public final String traceId;
+  public final String spanId;
+  public final String parentSpanId;
+  public final String name;
+  public final long startNanos;
+  public final long endNanos;
+  public final Map<String, String> attributes;
+  public final List<Event> events;
+
+  TraceSpan(String service, JsonNode span) {
+    this.service = service;
+    this.traceId = span.path("traceId").asText("").toLowerCase(java.util.Locale.ROOT);
+    this.spanId = span.path("spanId").asText("").toLowerCase(java.util.Locale.ROOT);
+    this.parentSpanId = span.path("parentSpanId").asText("").toLowerCase(java.util.Locale.ROOT);
+    this.name = span.path("name").asText("");
+    this.startNanos = span.path("startTimeUnixNano").asLong();
+    this.endNanos = span.path("endTimeUnixNano").asLong();
+    this.attributes = attributes(span.path("attributes"));
+    this.events = new ArrayList<>();
+    for (JsonNode e : span.path("events")) {
+      events.add(new Event(e.path("name").asText(""), attributes(e.path("attributes"))));
+    }
+  }
+
+  static Map<String, String> attributes(JsonNode list) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (JsonNode kv : list) {
+      JsonNode v = kv.path("value");
+      String text;
+      if (v.has("stringValue")) {
+        text = v.get("stringValue").asText();
+      } else if (v.has("intValue")) {
+        text = v.get("intValue").asText();
+      } else if (v.has("doubleValue")) {
+        text = v.get("doubleValue").asText();
+      } else if (v.has("boolValue")) {
+        text = v.get("boolValue").asText();
+      } else {
+        text = v.toString();
+      }
+      out.put(kv.path("key").asText(), text);
+    }
+    return out;
+  }
+
+  public long durationMillis() {
+    return Math.max(0, (endNanos - startNanos) / 1_000_000);
+  }
+
+  public String attr(String key) {
+    return attributes.get(key);
+  }
+
+  /** The first event of that name, or null. */
+  public Event event(String name) {
+    for (Event e : events) {
+      if (e.name.equals(name)) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  public List<Event> events(String name) {
+    List<Event> out = new ArrayList<>();
+    for (Event e : events) {
+      if (e.name.equals(name)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  public static final class Event {
+    public final String name;
+    public final Map<String, String> attributes;
+
+    Event(String name, Map<String, String> attributes) {
+      this.name = name;
+      this.attributes = attributes;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.jobtrace.linker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class FlameGraphsTest {
+
+  @Test
+  void frameNamesCannotCloseTheScript() throws Exception {
+    Snippet s = Snippet.decode(SnippetTest.encode(
+        "main;Evil.</script><script>alert(1)</script> 5\nmain;Report.render 3\n".getBytes(StandardCharsets.UTF_8)));
+    String html = new String(FlameGraphs.html(s, "<b>title</b>"), StandardCharsets.UTF_8);
+    assertThat(html).doesNotContain("<script>alert(1)").doesNotContain("<b>title</b>").contains("Report.render");
+    assertThat(html.split("</script>", -1).length).isEqualTo(new String(FlameGraphs.html(
+        Snippet.decode(SnippetTest.encode("main 1\n".getBytes())), "t"), StandardCharsets.UTF_8).split("</script>", -1).length);
+  }
+
+  @Test
+  void speedscopeHoldsEveryStackWithItsWeight() throws Exception {
+    Snippet s = Snippet.decode(SnippetTest.encode("a;b 7\na;c 3\n".getBytes(StandardCharsets.UTF_8)));
+    JsonNode json = new ObjectMapper().readTree(FlameGraphs.speedscope(s, "job"));
+    assertThat(json.path("shared").path("frames")).hasSize(3);
+    assertThat(json.path("profiles").get(0).path("weights").toString()).isEqualTo("[7,3]");
+    assertThat(json.path("profiles").get(0).path("samples").toString()).isEqualTo("[[0,1],[0,2]]");
+  }
+}
