@@ -21,7 +21,7 @@ mkdir -p "$cache"
 work="$(mktemp -d)"
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 
-export GOFLAGS=-mod=mod GOTOOLCHAIN=local
+export GOFLAGS=-mod=mod
 src="$(cd "$work" && go mod download -json "github.com/jaegertracing/jaeger@$JAEGER_VERSION" \
   | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
 [ -d "$src" ] || { echo "build-jaeger: download of jaeger $JAEGER_VERSION failed" >&2; exit 1; }

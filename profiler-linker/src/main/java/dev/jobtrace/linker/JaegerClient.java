@@ -60,7 +60,7 @@ public final class JaegerClient {
             + "&query.start_time_min=" + enc(from.toString())
             + "&query.start_time_max=" + enc(to.toString())
             + "&query.duration_min=" + enc(minDuration.toMillis() + "ms")
-            + "&query.search_depth=" + limit;
+            + "&query.num_traces=" + limit;
     JsonNode body = get(query);
     return body == null ? new ArrayList<>() : spans(body);
   }

@@ -88,7 +88,7 @@ class LinkerIT {
     while (Instant.now().isBefore(deadline)) {
       Instant now = Instant.now();
       HttpResponse<String> r = get(jaeger.queryUrl() + "/api/v3/traces?query.service_name=" + service
-          + "&query.start_time_min=" + now.minusSeconds(600) + "&query.start_time_max=" + now.plusSeconds(60));
+          + "&query.start_time_min=" + now.minusSeconds(600) + "&query.start_time_max=" + now.plusSeconds(60) + "&query.num_traces=20");
       if (r.statusCode() == 200) {
         for (JsonNode rs : JSON.readTree(r.body()).path("result").path("resourceSpans")) {
           for (JsonNode ss : rs.path("scopeSpans")) {
