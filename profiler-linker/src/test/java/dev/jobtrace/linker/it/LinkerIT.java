@@ -262,4 +262,30 @@ class LinkerIT {
       slow.stop(0);
     }
   }
+
+  @Test
+  void browserRendersTheFlameGraphWithTheHotFrame() throws Exception {
+    try (HeadlessChromium chromium = new HeadlessChromium()) {
+      String base = "http://127.0.0.1:" + linker.port() + "/profiles/" + profiledJob;
+      chromium.open(base + "/flamegraph");
+      // The hot frame is among the rendered frames and spans most of the graph's width.
+      assertThat(chromium.evaluate(
+              "levels.some(l => l.some(f => f.title.includes('serializeInvoices') && f.width / levels[0][0].width > 0.5))")
+          .asBoolean()).isTrue();
+      long painted = chromium.evaluate(
+              "(() => { const d = c.getImageData(0, 0, canvas.width, canvas.height).data; let n = 0;"
+                  + " for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()")
+          .asLong();
+      assertThat(painted).as("painted canvas pixels").isGreaterThan(10_000);
+
+      chromium.open(base);
+      assertThat(chromium.evaluate("document.getElementById('flamegraph').contentDocument.readyState").asText())
+          .isEqualTo("complete");
+      assertThat(chromium.evaluate("document.getElementById('flamegraph').contentDocument.querySelector('canvas') !== null")
+          .asBoolean()).isTrue();
+      Path shot = Path.of("target", "screenshots", "profile-page.png");
+      chromium.screenshot(shot);
+      assertThat(Files.size(shot)).isGreaterThan(10_000);
+    }
+  }
 }
