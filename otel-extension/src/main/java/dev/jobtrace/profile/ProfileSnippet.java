@@ -114,8 +114,11 @@ public final class ProfileSnippet {
     return line.toString();
   }
 
-  /** {@code pkg.Class.method} to {@code Class.method}. */
+  /** {@code pkg.Class.method_[j]} to {@code Class.method}. */
   static String shortName(String frame) {
+    if (frame.endsWith("]") && frame.length() > 4 && frame.startsWith("_[", frame.length() - 4)) {
+      frame = frame.substring(0, frame.length() - 4);
+    }
     int method = frame.lastIndexOf('.');
     if (method <= 0) {
       return frame;

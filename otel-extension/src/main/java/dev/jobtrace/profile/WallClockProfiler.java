@@ -188,8 +188,21 @@ public final class WallClockProfiler {
         sb.append(';');
       }
       sb.append(frameName(jfr, trace.methods[i]));
+      sb.append(typeSuffix(trace.types == null || i >= trace.types.length ? -1 : trace.types[i]));
     }
     return sb.toString();
+  }
+
+  /** async-profiler's annotation of how a frame ran, which its flame graphs colour by. */
+  static String typeSuffix(int type) {
+    switch (type) {
+      case 0: return "_[0]";
+      case 1: return "_[j]";
+      case 2: return "_[i]";
+      case 5: return "_[k]";
+      case 6: return "_[1]";
+      default: return "";
+    }
   }
 
   private static String frameName(JfrReader jfr, long methodId) {

@@ -67,5 +67,6 @@ class ProfileSnippetTest {
     assertThat(ProfileSnippet.shortName("java.lang.Thread.sleep")).isEqualTo("Thread.sleep");
     assertThat(ProfileSnippet.shortName("Outer$Inner.run")).isEqualTo("Outer$Inner.run");
     assertThat(ProfileSnippet.shortName("no_Java_frame")).isEqualTo("no_Java_frame");
+    assertThat(ProfileSnippet.shortName("com.acme.Report.render_[j]")).isEqualTo("Report.render");
   }
 }

@@ -38,6 +38,12 @@ final class FlameGraphs {
     return folded.replace('<', '\uFF1C').replace('>', '\uFF1E');
   }
 
+  /** Drops async-profiler's frame-type annotation ({@code _[j]}, {@code _[i]}, ...). */
+  static String withoutTypeSuffix(String frame) {
+    int n = frame.length();
+    return n > 4 && frame.charAt(n - 1) == ']' && frame.startsWith("_[", n - 4) ? frame.substring(0, n - 4) : frame;
+  }
+
   /** The speedscope file format ("sampled" profile), which speedscope.app opens. */
   static byte[] speedscope(Snippet snippet, String name) {
     ObjectMapper json = new ObjectMapper();
@@ -59,6 +65,7 @@ final class FlameGraphs {
         (stack, count) -> {
           ArrayNode sample = samples.addArray();
           for (String frame : stack.split(";")) {
+            frame = withoutTypeSuffix(frame);
             Integer i = index.get(frame);
             if (i == null) {
               i = index.size();
