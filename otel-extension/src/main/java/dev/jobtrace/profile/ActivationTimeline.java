@@ -64,8 +64,10 @@ public final class ActivationTimeline {
     private SpanNode[] spans = new SpanNode[16];
     private int start;
     private int size;
-    /** The span current now; read and written by the owning thread. */
-    private SpanNode active;
+    /** The span current now; written by the owning thread. */
+    private volatile SpanNode active;
+    /** Whether the profiler's filter has this thread; both threads may clear it. */
+    volatile boolean sampled;
 
     ThreadLog(Thread thread) {
       this.thread = thread;

@@ -37,6 +37,8 @@ public final class ProfileRecorder {
 
   /** Spans of job traces tracked at once; beyond this, new spans get no profile. */
   static final int MAX_TRACKED_SPANS = 200_000;
+  /** A thread whose current span ended this long ago has leaked its context; it is no longer sampled. */
+  static final long LEAKED_CONTEXT_NANOS = TimeUnit.SECONDS.toNanos(10);
   /** Slow spans waiting for their samples at once; beyond this, they are exported without. */
   static final int MAX_PENDING = 10_000;
 
@@ -164,14 +166,15 @@ public final class ProfileRecorder {
     if (log == null || log.active() == node) {
       return;
     }
-    boolean wasWorking = log.active() != null;
     log.switchTo(node, System.nanoTime());
     WallClockProfiler p = profiler;
     if (p != null) {
-      if (node != null && !wasWorking) {
+      if (node != null && !log.sampled) {
         workSinceFlush = true;
+        log.sampled = true;
         p.addCurrentThread();
-      } else if (node == null && wasWorking) {
+      } else if (node == null && log.sampled) {
+        log.sampled = false;
         p.removeCurrentThread();
       }
     }
@@ -238,11 +241,17 @@ public final class ProfileRecorder {
     if (p != null && (workSinceFlush || anyThreadWorking() || !pending.isEmpty())) {
       workSinceFlush = false;
       List<Sample> samples = p.flush();
-      if (p.takeRotated()) {
-        for (ActivationTimeline.ThreadLog log : timeline.logs()) {
-          if (log.active() != null) {
-            p.addThread(log.thread);
+      boolean rotated = p.takeRotated();
+      for (ActivationTimeline.ThreadLog log : timeline.logs()) {
+        SpanNode active = log.active();
+        if (active != null && active.endNanos != 0 && watermark - active.endNanos > LEAKED_CONTEXT_NANOS) {
+          // A span that ended long ago is still current there: a context leak. Stop sampling it.
+          if (log.sampled) {
+            log.sampled = false;
+            p.removeThread(log.thread);
           }
+        } else if (rotated && log.sampled) {
+          p.addThread(log.thread);
         }
       }
       for (Sample sample : samples) {
@@ -273,7 +282,7 @@ public final class ProfileRecorder {
 
   private boolean anyThreadWorking() {
     for (ActivationTimeline.ThreadLog log : timeline.logs()) {
-      if (log.active() != null) {
+      if (log.sampled) {
         return true;
       }
     }

@@ -89,6 +89,10 @@ public final class WallClockProfiler {
     profiler.addThread(thread);
   }
 
+  public void removeThread(Thread thread) {
+    profiler.removeThread(thread);
+  }
+
   /** Everything recorded since the last flush. Called from one thread only. */
   public List<Sample> flush() throws IOException {
     profiler.execute("dump,jfr,file=" + file.getAbsolutePath());
