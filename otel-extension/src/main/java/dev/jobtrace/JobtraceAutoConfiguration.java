@@ -4,8 +4,8 @@ import dev.jobtrace.config.JobtraceConfig;
 import dev.jobtrace.job.JobSpanProcessor;
 import dev.jobtrace.job.jobrunr.JobRunrSettings;
 import dev.jobtrace.profile.ActivationTracking;
-import dev.jobtrace.profile.ProfileExport;
-import dev.jobtrace.profile.ProfileRecorder;
+import dev.jobtrace.profile.ExportGate;
+import dev.jobtrace.profile.JobTraceTracker;
 import io.opentelemetry.context.ContextStorage;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
@@ -24,7 +24,7 @@ public final class JobtraceAutoConfiguration implements AutoConfigurationCustomi
   private static final Logger logger = Logger.getLogger(JobtraceAutoConfiguration.class.getName());
 
   private volatile JobtraceConfig config;
-  private final ProfileRecorder recorder = new ProfileRecorder();
+  private final JobTraceTracker recorder = new JobTraceTracker();
 
   @Override
   public void customize(AutoConfigurationCustomizer customizer) {
@@ -35,7 +35,7 @@ public final class JobtraceAutoConfiguration implements AutoConfigurationCustomi
       logger.log(Level.WARNING, "jobtrace: cannot follow context activation; slow spans will carry no profile: " + t);
     }
     customizer.addPropertiesCustomizer(this::readConfig);
-    customizer.addSpanProcessorCustomizer((processor, properties) -> new ProfileExport(processor, recorder));
+    customizer.addSpanProcessorCustomizer((processor, properties) -> new ExportGate(processor, recorder));
     customizer.addTracerProviderCustomizer(
         (builder, properties) -> {
           JobtraceConfig cfg = config(properties);

@@ -2,7 +2,7 @@ package dev.jobtrace.job;
 
 import dev.jobtrace.FaultInjection;
 import dev.jobtrace.config.JobMethods;
-import dev.jobtrace.profile.ProfileRecorder;
+import dev.jobtrace.profile.JobTraceTracker;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
@@ -31,11 +31,11 @@ public final class JobSpanProcessor implements SpanProcessor {
   private static final Logger logger = Logger.getLogger(JobSpanProcessor.class.getName());
 
   private final JobMethods jobMethods;
-  private final ProfileRecorder recorder;
+  private final JobTraceTracker recorder;
   private final JobMetrics metrics = new JobMetrics();
   private volatile boolean failureLogged;
 
-  public JobSpanProcessor(JobMethods jobMethods, ProfileRecorder recorder) {
+  public JobSpanProcessor(JobMethods jobMethods, JobTraceTracker recorder) {
     this.jobMethods = jobMethods;
     this.recorder = recorder;
   }

@@ -8,9 +8,9 @@ import io.opentelemetry.context.Scope;
 public final class ActivationTracking implements ContextStorage {
 
   private final ContextStorage delegate;
-  private final ProfileRecorder recorder;
+  private final JobTraceTracker recorder;
 
-  public ActivationTracking(ContextStorage delegate, ProfileRecorder recorder) {
+  public ActivationTracking(ContextStorage delegate, JobTraceTracker recorder) {
     this.delegate = delegate;
     this.recorder = recorder;
   }

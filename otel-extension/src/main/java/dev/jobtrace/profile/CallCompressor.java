@@ -14,12 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class CallCompressor {
 
-  private final ProfileRecorder recorder;
+  private final JobTraceTracker recorder;
   private final AnalysisSettings settings;
   /** The open run under each parent span. */
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
 
-  CallCompressor(ProfileRecorder recorder, AnalysisSettings settings) {
+  CallCompressor(JobTraceTracker recorder, AnalysisSettings settings) {
     this.recorder = recorder;
     this.settings = settings;
   }

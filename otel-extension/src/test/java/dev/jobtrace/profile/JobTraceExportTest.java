@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class JobTraceExportTest {
 
   final InMemorySpanExporter exported = InMemorySpanExporter.create();
-  final ProfileRecorder recorder = new ProfileRecorder();
+  final JobTraceTracker recorder = new JobTraceTracker();
   SdkTracerProvider provider;
 
   Tracer tracer(AnalysisSettings analysis) {
@@ -34,7 +34,7 @@ class JobTraceExportTest {
         analysis);
     provider =
         SdkTracerProvider.builder()
-            .addSpanProcessor(new ProfileExport(SimpleSpanProcessor.create(exported), recorder))
+            .addSpanProcessor(new ExportGate(SimpleSpanProcessor.create(exported), recorder))
             .addSpanProcessor(new JobSpanProcessor(JobMethods.none(), recorder))
             .build();
     return provider.get("test");

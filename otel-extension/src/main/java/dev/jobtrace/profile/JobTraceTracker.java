@@ -27,13 +27,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Joins the profiler's samples to spans. Spans of job traces are tracked from start to a little
- * after their end; the threads they are current on are sampled; a collector thread reads the
- * samples, gives each to the span current on its thread at its time (and to that span's
- * ancestors), and hands each slow span to the exporter once the samples up to its end are in.
- * Application threads only append to their own timeline and to queues: they never wait here.
+ * Tracks the spans of job traces from start to a little after their end. The threads they are
+ * current on are sampled; a collector thread reads the samples and gives each to the span current
+ * on its thread at its time (and to that span's ancestors); calls are counted into their job's
+ * analysis; job spans and slow spans are handed to the exporter once their analysis and profile
+ * are complete. Application threads only append to their own timeline and to queues: they never
+ * wait here.
  */
-public final class ProfileRecorder {
+public final class JobTraceTracker {
 
   /** Spans of job traces tracked at once; beyond this, new spans get no profile. */
   static final int MAX_TRACKED_SPANS = 200_000;
@@ -42,7 +43,7 @@ public final class ProfileRecorder {
   /** Slow spans waiting for their samples at once; beyond this, they are exported without. */
   static final int MAX_PENDING = 10_000;
 
-  private static final Logger logger = Logger.getLogger(ProfileRecorder.class.getName());
+  private static final Logger logger = Logger.getLogger(JobTraceTracker.class.getName());
 
   private final Map<String, SpanNode> nodes = new ConcurrentHashMap<>();
   private final ActivationTimeline timeline = new ActivationTimeline();

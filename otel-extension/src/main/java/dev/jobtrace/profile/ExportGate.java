@@ -7,15 +7,16 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 
 /**
- * Sits in front of an exporting span processor: slow spans of job traces reach it only once their
- * profile is complete (or their wait is over); everything else passes straight through.
+ * Sits in front of an exporting span processor: job spans and slow spans of job traces reach it
+ * only once their analysis and profile are complete (or their wait is over), runs of identical
+ * short calls as one composite span; everything else passes straight through.
  */
-public final class ProfileExport implements SpanProcessor {
+public final class ExportGate implements SpanProcessor {
 
   private final SpanProcessor delegate;
-  private final ProfileRecorder recorder;
+  private final JobTraceTracker recorder;
 
-  public ProfileExport(SpanProcessor delegate, ProfileRecorder recorder) {
+  public ExportGate(SpanProcessor delegate, JobTraceTracker recorder) {
     this.delegate = delegate;
     this.recorder = recorder;
   }
