@@ -24,23 +24,23 @@ public final class JobtraceAutoConfiguration implements AutoConfigurationCustomi
   private static final Logger logger = Logger.getLogger(JobtraceAutoConfiguration.class.getName());
 
   private volatile JobtraceConfig config;
-  private final JobTraceTracker recorder = new JobTraceTracker();
+  private final JobTraceTracker tracker = new JobTraceTracker();
 
   @Override
   public void customize(AutoConfigurationCustomizer customizer) {
     try {
       // Sample-to-span attribution follows context activation on every thread.
-      ContextStorage.addWrapper(storage -> new ActivationTracking(storage, recorder));
+      ContextStorage.addWrapper(storage -> new ActivationTracking(storage, tracker));
     } catch (Throwable t) {
       logger.log(Level.WARNING, "jobtrace: cannot follow context activation; slow spans will carry no profile: " + t);
     }
     customizer.addPropertiesCustomizer(this::readConfig);
-    customizer.addSpanProcessorCustomizer((processor, properties) -> new ExportGate(processor, recorder));
+    customizer.addSpanProcessorCustomizer((processor, properties) -> new ExportGate(processor, tracker));
     customizer.addTracerProviderCustomizer(
         (builder, properties) -> {
           JobtraceConfig cfg = config(properties);
-          recorder.start(cfg.profile(), cfg.analysis());
-          return builder.addSpanProcessor(new JobSpanProcessor(cfg.jobs(), recorder));
+          tracker.start(cfg.profile(), cfg.analysis());
+          return builder.addSpanProcessor(new JobSpanProcessor(cfg.jobs(), tracker));
         });
   }
 

@@ -31,13 +31,13 @@ public final class JobSpanProcessor implements SpanProcessor {
   private static final Logger logger = Logger.getLogger(JobSpanProcessor.class.getName());
 
   private final JobMethods jobMethods;
-  private final JobTraceTracker recorder;
+  private final JobTraceTracker tracker;
   private final JobMetrics metrics = new JobMetrics();
   private volatile boolean failureLogged;
 
-  public JobSpanProcessor(JobMethods jobMethods, JobTraceTracker recorder) {
+  public JobSpanProcessor(JobMethods jobMethods, JobTraceTracker tracker) {
     this.jobMethods = jobMethods;
-    this.recorder = recorder;
+    this.tracker = tracker;
   }
 
   @Override
@@ -60,7 +60,7 @@ public final class JobSpanProcessor implements SpanProcessor {
           break;
         default:
       }
-      recorder.onStart(span, span.getAttribute(JobAttributes.SYSTEM) != null);
+      tracker.onStart(span, span.getAttribute(JobAttributes.SYSTEM) != null);
     } catch (Throwable t) {
       logFailureOnce(t);
     }
@@ -75,7 +75,7 @@ public final class JobSpanProcessor implements SpanProcessor {
   public void onEnd(ReadableSpan span) {
     try {
       FaultInjection.at("processor");
-      recorder.onEnd(span);
+      tracker.onEnd(span);
       String system = span.getAttribute(JobAttributes.SYSTEM);
       if (system == null) {
         return;

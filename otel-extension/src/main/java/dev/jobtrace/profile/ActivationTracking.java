@@ -8,11 +8,11 @@ import io.opentelemetry.context.Scope;
 public final class ActivationTracking implements ContextStorage {
 
   private final ContextStorage delegate;
-  private final JobTraceTracker recorder;
+  private final JobTraceTracker tracker;
 
-  public ActivationTracking(ContextStorage delegate, JobTraceTracker recorder) {
+  public ActivationTracking(ContextStorage delegate, JobTraceTracker tracker) {
     this.delegate = delegate;
-    this.recorder = recorder;
+    this.tracker = tracker;
   }
 
   @Override
@@ -27,9 +27,9 @@ public final class ActivationTracking implements ContextStorage {
 
   private void changed(Context now) {
     try {
-      recorder.onCurrentChanged(now);
+      tracker.onCurrentChanged(now);
     } catch (Throwable t) {
-      recorder.logErrorOnce(t);
+      tracker.logErrorOnce(t);
     }
   }
 

@@ -14,13 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class CallCompressor {
 
-  private final JobTraceTracker recorder;
+  private final JobTraceTracker tracker;
   private final AnalysisSettings settings;
   /** The open run under each parent span. */
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
 
-  CallCompressor(JobTraceTracker recorder, AnalysisSettings settings) {
-    this.recorder = recorder;
+  CallCompressor(JobTraceTracker tracker, AnalysisSettings settings) {
+    this.tracker = tracker;
     this.settings = settings;
   }
 

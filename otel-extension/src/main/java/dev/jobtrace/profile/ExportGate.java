@@ -14,11 +14,11 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 public final class ExportGate implements SpanProcessor {
 
   private final SpanProcessor delegate;
-  private final JobTraceTracker recorder;
+  private final JobTraceTracker tracker;
 
-  public ExportGate(SpanProcessor delegate, JobTraceTracker recorder) {
+  public ExportGate(SpanProcessor delegate, JobTraceTracker tracker) {
     this.delegate = delegate;
-    this.recorder = recorder;
+    this.tracker = tracker;
   }
 
   @Override
@@ -35,9 +35,9 @@ public final class ExportGate implements SpanProcessor {
   public void onEnd(ReadableSpan span) {
     boolean held = false;
     try {
-      held = recorder.hold(span, delegate);
+      held = tracker.hold(span, delegate);
     } catch (Throwable t) {
-      recorder.logErrorOnce(t);
+      tracker.logErrorOnce(t);
     }
     if (!held) {
       delegate.onEnd(span);
@@ -51,13 +51,13 @@ public final class ExportGate implements SpanProcessor {
 
   @Override
   public CompletableResultCode forceFlush() {
-    recorder.drain();
+    tracker.drain();
     return delegate.forceFlush();
   }
 
   @Override
   public CompletableResultCode shutdown() {
-    recorder.stop();
+    tracker.stop();
     return delegate.shutdown();
   }
 }

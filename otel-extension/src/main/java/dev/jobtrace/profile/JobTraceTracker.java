@@ -182,7 +182,7 @@ public final class JobTraceTracker {
   }
 
   /**
-   * Called where a span would be handed to the exporter. Returns true when the recorder takes
+   * Called where a span would be handed to the exporter. Returns true when the tracker takes
    * over and hands it on later, with its profile.
    */
   boolean hold(ReadableSpan span, SpanProcessor exporter) {

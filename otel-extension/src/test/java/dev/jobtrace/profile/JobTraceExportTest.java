@@ -24,18 +24,18 @@ import org.junit.jupiter.api.Test;
 class JobTraceExportTest {
 
   final InMemorySpanExporter exported = InMemorySpanExporter.create();
-  final JobTraceTracker recorder = new JobTraceTracker();
+  final JobTraceTracker tracker = new JobTraceTracker();
   SdkTracerProvider provider;
 
   Tracer tracer(AnalysisSettings analysis) {
-    recorder.start(
+    tracker.start(
         new ProfileSettings(Duration.ofMillis(500), false, Duration.ofMillis(10), Duration.ofSeconds(60),
             Duration.ofSeconds(5), 10, 65536, System.getProperty("java.io.tmpdir")),
         analysis);
     provider =
         SdkTracerProvider.builder()
-            .addSpanProcessor(new ExportGate(SimpleSpanProcessor.create(exported), recorder))
-            .addSpanProcessor(new JobSpanProcessor(JobMethods.none(), recorder))
+            .addSpanProcessor(new ExportGate(SimpleSpanProcessor.create(exported), tracker))
+            .addSpanProcessor(new JobSpanProcessor(JobMethods.none(), tracker))
             .build();
     return provider.get("test");
   }
@@ -69,7 +69,7 @@ class JobTraceExportTest {
       redisGet(tracer, job);
     }
     job.end();
-    recorder.drain();
+    tracker.drain();
     List<SpanData> spans = exported.getFinishedSpanItems();
     assertThat(spans).extracting(SpanData::getName).containsExactlyInAnyOrder("redis GET ×1000", "ReferenceJob.run");
     SpanData composite = named(spans, "redis GET ×1000");
@@ -89,7 +89,7 @@ class JobTraceExportTest {
       redisGet(tracer, job);
     }
     job.end();
-    recorder.drain();
+    tracker.drain();
     assertThat(exported.getFinishedSpanItems()).extracting(SpanData::getName).containsOnly("GET", "SmallJob.run").hasSize(5);
   }
 
@@ -103,7 +103,7 @@ class JobTraceExportTest {
     c.end();
     b.end();
     a.end();
-    recorder.drain();
+    tracker.drain();
     List<SpanData> spans = exported.getFinishedSpanItems();
     AttributeKey<Long> calls = AttributeKey.longKey("jobtrace.calls.redis");
     assertThat(named(spans, "A").getAttributes().get(calls)).isEqualTo(0L);
@@ -112,7 +112,7 @@ class JobTraceExportTest {
     // Once the first two have finished, a new job is analysed again.
     Span d = job(tracer, "D");
     d.end();
-    recorder.drain();
+    tracker.drain();
     assertThat(named(exported.getFinishedSpanItems(), "D").getAttributes().get(calls)).isEqualTo(0L);
     assertThat(spans.stream().map(SpanData::getName).collect(Collectors.toList())).containsExactlyInAnyOrder("A", "B", "C");
   }
