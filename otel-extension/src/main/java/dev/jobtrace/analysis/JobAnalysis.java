@@ -95,10 +95,14 @@ public final class JobAnalysis {
     for (CallStats s : all) {
       double share = jobNanos == 0 ? 0 : (double) s.totalNanos / jobNanos;
       boolean slowOnItsOwn = s.maxNanos >= slow;
+      // The repetition must cost: the slowest call is left out, so one cold call is not enough.
       boolean repeated =
-          s.count >= settings.repeatedMinCount && s.totalNanos >= settings.repeatedMinTotal.toNanos();
+          s.count >= settings.repeatedMinCount
+              && s.totalNanos - s.maxNanos >= settings.repeatedMinTotal.toNanos();
       String kind = null;
-      if (slowOnItsOwn || (!repeated && share >= settings.dominantShare)) {
+      // A large share of a short job is not worth a finding: it must also add up to a slow call.
+      boolean dominant = share >= settings.dominantShare && s.totalNanos >= slow;
+      if (slowOnItsOwn || (!repeated && dominant)) {
         kind = s.kind == CallKind.HTTP ? "slow_http" : "slow_query";
       } else if (repeated) {
         kind = "repeated_call";

@@ -31,6 +31,18 @@ class JobAnalysisTest {
   }
 
   @Test
+  void oneColdCallDoesNotMakeARepeatCostly() {
+    JobAnalysis job = new JobAnalysis(AnalysisSettings.defaults());
+    long t = 0;
+    for (int i = 0; i < 9; i++) {
+      long d = i == 0 ? 45 * MS : 300_000;
+      job.callEnded("b" + i, CallKind.REDIS, "GET reference-data", t, t + d);
+      t += d + 10 * MS;
+    }
+    assertThat(job.result(0, t).findings).isEmpty();
+  }
+
+  @Test
   void slowBatchQueryIsASlowQueryNotARepeatedCall() {
     JobAnalysis job = new JobAnalysis(AnalysisSettings.defaults());
     long t = 0;

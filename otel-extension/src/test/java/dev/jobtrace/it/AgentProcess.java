@@ -103,7 +103,7 @@ public final class AgentProcess {
    */
   static String applicationClassPath() {
     return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(e -> !e.endsWith("target/classes") && !e.endsWith("jobtrace-extension.jar"))
+        .filter(e -> !e.endsWith("otel-extension/target/classes") && !e.endsWith("jobtrace-extension.jar"))
         .filter(e -> !e.contains("/io/opentelemetry/") || e.contains("/io/opentelemetry/proto/"))
         .filter(e -> !e.contains("/net/bytebuddy/") && !e.contains("/tools/profiler/"))
         .collect(Collectors.joining(File.pathSeparator));

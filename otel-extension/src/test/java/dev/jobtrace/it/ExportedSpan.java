@@ -70,7 +70,7 @@ public final class ExportedSpan {
     return (span.getEndTimeUnixNano() - span.getStartTimeUnixNano()) / 1_000_000;
   }
 
-  static AnyValue value(List<KeyValue> attributes, String key) {
+  public static AnyValue value(List<KeyValue> attributes, String key) {
     for (KeyValue kv : attributes) {
       if (kv.getKey().equals(key)) {
         return kv.getValue();
@@ -79,7 +79,7 @@ public final class ExportedSpan {
     return null;
   }
 
-  static String hex(byte[] bytes) {
+  public static String hex(byte[] bytes) {
     return HexFormat.of().formatHex(bytes);
   }
 

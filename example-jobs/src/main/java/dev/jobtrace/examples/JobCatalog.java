@@ -1,0 +1,46 @@
+package dev.jobtrace.examples;
+
+import dev.jobtrace.examples.reference.ReferenceDataJob;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jobrunr.scheduling.BackgroundJob;
+
+/** The example jobs by name, each with a slow and a fixed variant. */
+public final class JobCatalog {
+
+  public static final List<String> VARIANTS = Arrays.asList("slow", "fixed");
+
+  private interface Enqueuer {
+    UUID enqueue(String variant);
+  }
+
+  private static final Map<String, Enqueuer> JOBS = new LinkedHashMap<>();
+
+  static {
+    ReferenceDataJob reference = new ReferenceDataJob();
+    JOBS.put("reference-data", v -> v.equals("slow")
+        ? BackgroundJob.enqueue(() -> reference.slow()).asUUID()
+        : BackgroundJob.enqueue(() -> reference.fixed()).asUUID());
+  }
+
+  private JobCatalog() {}
+
+  public static List<String> names() {
+    return List.copyOf(JOBS.keySet());
+  }
+
+  /** Enqueues one run; throws {@link IllegalArgumentException} naming what is valid. */
+  public static UUID enqueue(String job, String variant) {
+    Enqueuer enqueuer = JOBS.get(job);
+    if (enqueuer == null) {
+      throw new IllegalArgumentException("unknown job \"" + job + "\"; known jobs: " + String.join(", ", names()));
+    }
+    if (!VARIANTS.contains(variant)) {
+      throw new IllegalArgumentException("unknown variant \"" + variant + "\"; use slow or fixed");
+    }
+    return enqueuer.enqueue(variant);
+  }
+}

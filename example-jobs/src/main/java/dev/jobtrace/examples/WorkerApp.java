@@ -1,0 +1,125 @@
+package dev.jobtrace.examples;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.jobtrace.examples.reference.ReferenceData;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import org.jobrunr.configuration.JobRunr;
+import org.jobrunr.server.BackgroundJobServerConfiguration;
+import org.jobrunr.storage.JobStats;
+import org.jobrunr.storage.StorageProvider;
+import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The example worker: JobRunr with PostgreSQL storage and its dashboard, the example jobs, and an
+ * HTTP endpoint that enqueues them ({@code POST /jobs/{job}/{slow|fixed}}).
+ *
+ * <p>Settings (environment): EXAMPLES_DB_URL, EXAMPLES_REDIS_URL, EXAMPLES_HTTP_PORT (8081),
+ * EXAMPLES_DASHBOARD_PORT (8000; 0 turns it off), EXAMPLES_SCALE (1.0), EXAMPLES_WORKERS (4).
+ * {@code --run job/variant[,job/variant...]} enqueues those through the endpoint, waits for them
+ * and exits.
+ */
+public final class WorkerApp {
+
+  public static void main(String[] args) throws Exception {
+    String dbUrl = env("EXAMPLES_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+    PGSimpleDataSource db = new PGSimpleDataSource();
+    db.setURL(dbUrl);
+    Backends.init(db, env("EXAMPLES_REDIS_URL", "redis://127.0.0.1:6379"), Double.parseDouble(env("EXAMPLES_SCALE", "1.0")));
+    ReferenceData.seed();
+
+    StorageProvider storage = new PostgresStorageProvider(db);
+    int dashboard = Integer.parseInt(env("EXAMPLES_DASHBOARD_PORT", "8000"));
+    JobRunr.configure()
+        .useStorageProvider(storage)
+        .useBackgroundJobServer(
+            BackgroundJobServerConfiguration.usingStandardBackgroundJobServerConfiguration()
+                .andPollIntervalInSeconds(5)
+                .andWorkerCount(Integer.parseInt(env("EXAMPLES_WORKERS", "4"))))
+        .useDashboardIf(dashboard > 0, dashboard)
+        .initialize();
+
+    HttpServer http = HttpServer.create(new InetSocketAddress(Integer.parseInt(env("EXAMPLES_HTTP_PORT", "8081"))), 50);
+    http.createContext("/jobs", WorkerApp::handle);
+    http.setExecutor(Executors.newFixedThreadPool(4));
+    http.start();
+    System.out.println("example-jobs: enqueue with POST http://localhost:" + http.getAddress().getPort()
+        + "/jobs/{" + String.join("|", JobCatalog.names()) + "}/{slow|fixed}");
+
+    if (args.length == 2 && args[0].equals("--run")) {
+      runAndExit(storage, http.getAddress().getPort(), args[1].split(","));
+    }
+  }
+
+  static void handle(HttpExchange exchange) throws IOException {
+    String[] parts = exchange.getRequestURI().getPath().split("/");
+    if (exchange.getRequestMethod().equals("GET") && parts.length == 2) {
+      reply(exchange, 200, String.join("\n", JobCatalog.names()) + "\n");
+      return;
+    }
+    if (!exchange.getRequestMethod().equals("POST") || parts.length != 4) {
+      reply(exchange, 404, "use POST /jobs/{job}/{slow|fixed}; jobs: " + String.join(", ", JobCatalog.names()) + "\n");
+      return;
+    }
+    try {
+      UUID id = JobCatalog.enqueue(parts[2], parts[3]);
+      reply(exchange, 202, id + "\n");
+    } catch (IllegalArgumentException e) {
+      reply(exchange, 400, e.getMessage() + "\n");
+    }
+  }
+
+  private static void reply(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static void runAndExit(StorageProvider storage, int port, String[] runs) throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    long before = storage.getJobStats().getSucceeded() + storage.getJobStats().getFailed();
+    for (String run : runs) {
+      HttpResponse<String> r = client.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs/" + run))
+              .POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 202) {
+        System.out.println("enqueue " + run + " failed: " + r.statusCode() + " " + r.body());
+        System.exit(2);
+      }
+    }
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
+    while (Instant.now().isBefore(deadline)) {
+      JobStats stats = storage.getJobStats();
+      if (stats.getEnqueued() == 0 && stats.getProcessing() == 0 && stats.getScheduled() == 0
+          && stats.getSucceeded() + stats.getFailed() - before >= runs.length) {
+        System.out.println("jobs finished: succeeded=" + stats.getSucceeded() + " failed=" + stats.getFailed());
+        JobRunr.destroy();
+        System.exit(0);
+      }
+      Thread.sleep(200);
+    }
+    System.out.println("jobs did not finish in time");
+    System.exit(3);
+  }
+
+  private static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+}

@@ -1,0 +1,102 @@
+package dev.jobtrace.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobtrace.it.AgentProcess;
+import dev.jobtrace.it.ExportedSpan;
+import dev.jobtrace.it.OtlpReceiver;
+import dev.jobtrace.it.Servers;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The example worker under the built agent, each story slow and fixed, at test scale. */
+class ExampleJobsIT {
+
+  static Servers servers;
+  static OtlpReceiver receiver;
+  static List<ExportedSpan> spans;
+
+  @BeforeAll
+  static void runStories() throws Exception {
+    servers = Servers.start();
+    receiver = new OtlpReceiver();
+    AgentProcess.Result result =
+        AgentProcess.of(WorkerApp.class, receiver)
+            .set("otel.service.name", "example-jobs")
+            .env("EXAMPLES_DB_URL", servers.postgres.jdbcUrl())
+            .env("EXAMPLES_REDIS_URL", servers.redisUri())
+            .env("EXAMPLES_HTTP_PORT", Integer.toString(freePort()))
+            .env("EXAMPLES_DASHBOARD_PORT", "0")
+            .env("EXAMPLES_SCALE", "0.2")
+            .arg("--run")
+            .arg("reference-data/slow,reference-data/fixed")
+            .run(600);
+    assertThat(result.output).contains("jobs finished: succeeded=2 failed=0");
+    spans = receiver.spans();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (receiver != null) {
+      receiver.close();
+    }
+    if (servers != null) {
+      servers.close();
+    }
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  static ExportedSpan job(String method) {
+    List<ExportedSpan> found = spans.stream()
+        .filter(s -> ("dev.jobtrace.examples.reference.ReferenceDataJob." + method).equals(s.attr("jobtrace.job.name")))
+        .collect(Collectors.toList());
+    assertThat(found).as(method).hasSize(1);
+    return found.get(0);
+  }
+
+  static List<String> findingKinds(ExportedSpan job) {
+    return job.span.getEventsList().stream()
+        .filter(e -> e.getName().equals("jobtrace.finding"))
+        .map(e -> e.getAttributesList().stream().filter(kv -> kv.getKey().equals("jobtrace.finding.kind"))
+            .findFirst().orElseThrow().getValue().getStringValue())
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void slowReferenceDataRunNamesTheRepeatedLookupAndTheFixedRunDoesNot() {
+    ExportedSpan slow = job("slow");
+    ExportedSpan fixed = job("fixed");
+    Span.Event top = slow.span.getEventsList().stream().filter(e -> e.getName().equals("jobtrace.finding")).findFirst().orElseThrow();
+    String summary = top.getAttributesList().stream().filter(kv -> kv.getKey().equals("jobtrace.finding.summary"))
+        .findFirst().orElseThrow().getValue().getStringValue();
+    System.out.println("reference-data slow: " + slow.durationMillis() + " ms, " + summary
+        + "; fixed: " + fixed.durationMillis() + " ms, calls.redis=" + fixed.longAttr("jobtrace.calls.redis"));
+    assertThat(findingKinds(slow)).first().isEqualTo("repeated_call");
+    assertThat(summary).startsWith("redis GET ×9000, ");
+    assertThat(slow.longAttr("jobtrace.calls.redis")).isEqualTo(9000L);
+    assertThat(findingKinds(fixed)).doesNotContain("repeated_call");
+    assertThat(fixed.longAttr("jobtrace.calls.redis")).isEqualTo(9L);
+  }
+
+  @Test
+  void eachRunLinksToTheRequestThatEnqueuedIt() {
+    for (ExportedSpan job : List.of(job("slow"), job("fixed"))) {
+      assertThat(job.span.getLinksList()).hasSize(1);
+      String linked = ExportedSpan.hex(job.span.getLinks(0).getSpanId().toByteArray());
+      ExportedSpan request = spans.stream().filter(s -> s.spanId().equals(linked)).findFirst().orElseThrow();
+      assertThat(request.kind()).isEqualTo(Span.SpanKind.SPAN_KIND_SERVER);
+      assertThat(request.name()).startsWith("POST");
+    }
+  }
+}
