@@ -9,10 +9,12 @@ public final class Backends {
   private static volatile DataSource database;
   private static volatile RedisCommands<String, String> redis;
   private static volatile double scale = 1.0;
+  private static volatile String partnerUrl = "http://127.0.0.1:8082";
 
   private Backends() {}
 
-  static void init(DataSource db, String redisUrl, double jobScale) {
+  static void init(DataSource db, String redisUrl, double jobScale, String partner) {
+    partnerUrl = partner.replaceAll("/+$", "");
     database = db;
     redis = RedisClient.create(redisUrl).connect().sync();
     scale = jobScale;
@@ -20,6 +22,10 @@ public final class Backends {
 
   public static DataSource database() {
     return database;
+  }
+
+  public static String partnerUrl() {
+    return partnerUrl;
   }
 
   public static RedisCommands<String, String> redis() {

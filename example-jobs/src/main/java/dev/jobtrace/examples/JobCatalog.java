@@ -1,6 +1,7 @@
 package dev.jobtrace.examples;
 
 import dev.jobtrace.examples.reference.ReferenceDataJob;
+import dev.jobtrace.examples.sync.PartnerSyncJob;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +22,13 @@ public final class JobCatalog {
 
   static {
     ReferenceDataJob reference = new ReferenceDataJob();
+    PartnerSyncJob partnerSync = new PartnerSyncJob();
     JOBS.put("reference-data", v -> v.equals("slow")
         ? BackgroundJob.enqueue(() -> reference.slow()).asUUID()
         : BackgroundJob.enqueue(() -> reference.fixed()).asUUID());
+    JOBS.put("partner-sync", v -> v.equals("slow")
+        ? BackgroundJob.enqueue(() -> partnerSync.slow()).asUUID()
+        : BackgroundJob.enqueue(() -> partnerSync.fixed()).asUUID());
   }
 
   private JobCatalog() {}

@@ -27,7 +27,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * HTTP endpoint that enqueues them ({@code POST /jobs/{job}/{slow|fixed}}).
  *
  * <p>Settings (environment): EXAMPLES_DB_URL, EXAMPLES_REDIS_URL, EXAMPLES_HTTP_PORT (8081),
- * EXAMPLES_DASHBOARD_PORT (8000; 0 turns it off), EXAMPLES_SCALE (1.0), EXAMPLES_WORKERS (4).
+ * EXAMPLES_DASHBOARD_PORT (8000; 0 turns it off), EXAMPLES_SCALE (1.0), EXAMPLES_WORKERS (4),
+ * EXAMPLES_PARTNER_URL (http://127.0.0.1:8082).
  * {@code --run job/variant[,job/variant...]} enqueues those through the endpoint, waits for them
  * and exits.
  */
@@ -37,7 +38,8 @@ public final class WorkerApp {
     String dbUrl = env("EXAMPLES_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
     PGSimpleDataSource db = new PGSimpleDataSource();
     db.setURL(dbUrl);
-    Backends.init(db, env("EXAMPLES_REDIS_URL", "redis://127.0.0.1:6379"), Double.parseDouble(env("EXAMPLES_SCALE", "1.0")));
+    Backends.init(db, env("EXAMPLES_REDIS_URL", "redis://127.0.0.1:6379"), Double.parseDouble(env("EXAMPLES_SCALE", "1.0")),
+        env("EXAMPLES_PARTNER_URL", "http://127.0.0.1:8082"));
     ReferenceData.seed();
 
     StorageProvider storage = new PostgresStorageProvider(db);

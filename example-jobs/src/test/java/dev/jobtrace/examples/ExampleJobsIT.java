@@ -2,6 +2,7 @@ package dev.jobtrace.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jobtrace.examples.partner.PartnerApi;
 import dev.jobtrace.it.AgentProcess;
 import dev.jobtrace.it.ExportedSpan;
 import dev.jobtrace.it.OtlpReceiver;
@@ -26,18 +27,29 @@ class ExampleJobsIT {
   static void runStories() throws Exception {
     servers = Servers.start();
     receiver = new OtlpReceiver();
-    AgentProcess.Result result =
-        AgentProcess.of(WorkerApp.class, receiver)
-            .set("otel.service.name", "example-jobs")
-            .env("EXAMPLES_DB_URL", servers.postgres.jdbcUrl())
-            .env("EXAMPLES_REDIS_URL", servers.redisUri())
-            .env("EXAMPLES_HTTP_PORT", Integer.toString(freePort()))
-            .env("EXAMPLES_DASHBOARD_PORT", "0")
-            .env("EXAMPLES_SCALE", "0.2")
-            .arg("--run")
-            .arg("reference-data/slow,reference-data/fixed")
-            .run(600);
-    assertThat(result.output).contains("jobs finished: succeeded=2 failed=0");
+    int partnerPort = freePort();
+    try (AgentProcess.Running partner =
+        AgentProcess.of(PartnerApi.class, receiver)
+            .set("otel.service.name", "partner-api")
+            .env("PARTNER_DB_URL", servers.postgres.jdbcUrl())
+            .env("PARTNER_PORT", Integer.toString(partnerPort))
+            .env("PARTNER_STALL_MS", "1500")
+            .start()) {
+      partner.awaitOutput("partner-api: listening", 120);
+      AgentProcess.Result result =
+          AgentProcess.of(WorkerApp.class, receiver)
+              .set("otel.service.name", "example-jobs")
+              .env("EXAMPLES_DB_URL", servers.postgres.jdbcUrl())
+              .env("EXAMPLES_REDIS_URL", servers.redisUri())
+              .env("EXAMPLES_PARTNER_URL", "http://127.0.0.1:" + partnerPort)
+              .env("EXAMPLES_HTTP_PORT", Integer.toString(freePort()))
+              .env("EXAMPLES_DASHBOARD_PORT", "0")
+              .env("EXAMPLES_SCALE", "0.2")
+              .arg("--run")
+              .arg("reference-data/slow,reference-data/fixed,partner-sync/slow,partner-sync/fixed")
+              .run(600);
+      assertThat(result.output).contains("jobs finished: succeeded=4 failed=0");
+    }
     spans = receiver.spans();
   }
 
@@ -58,8 +70,12 @@ class ExampleJobsIT {
   }
 
   static ExportedSpan job(String method) {
+    return job("reference.ReferenceDataJob", method);
+  }
+
+  static ExportedSpan job(String cls, String method) {
     List<ExportedSpan> found = spans.stream()
-        .filter(s -> ("dev.jobtrace.examples.reference.ReferenceDataJob." + method).equals(s.attr("jobtrace.job.name")))
+        .filter(s -> ("dev.jobtrace.examples." + cls + "." + method).equals(s.attr("jobtrace.job.name")))
         .collect(Collectors.toList());
     assertThat(found).as(method).hasSize(1);
     return found.get(0);
@@ -87,6 +103,32 @@ class ExampleJobsIT {
     assertThat(slow.longAttr("jobtrace.calls.redis")).isEqualTo(9000L);
     assertThat(findingKinds(fixed)).doesNotContain("repeated_call");
     assertThat(fixed.longAttr("jobtrace.calls.redis")).isEqualTo(9L);
+  }
+
+  @Test
+  void partnerCallIsOneTraceAcrossBothServicesDownToThePartnersQuery() {
+    ExportedSpan slow = job("sync.PartnerSyncJob", "slow");
+    List<ExportedSpan> trace = spans.stream().filter(s -> s.traceId().equals(slow.traceId())).collect(Collectors.toList());
+    ExportedSpan server = trace.stream().filter(s -> s.service.equals("partner-api") && s.kind() == Span.SpanKind.SPAN_KIND_SERVER)
+        .findFirst().orElseThrow(() -> new AssertionError("no partner-api server span in the job's trace"));
+    ExportedSpan client = trace.stream().filter(s -> s.spanId().equals(server.parentSpanId())).findFirst().orElseThrow();
+    assertThat(client.service).isEqualTo("example-jobs");
+    assertThat(client.kind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
+    assertThat(trace).anyMatch(s -> s.service.equals("partner-api") && s.parentSpanId().equals(server.spanId())
+        && s.name().startsWith("SELECT"));
+  }
+
+  @Test
+  void partnerSyncWithoutTimeoutWaitsOnStallsAndTheFixedRunDoesNot() {
+    ExportedSpan slow = job("sync.PartnerSyncJob", "slow");
+    ExportedSpan fixed = job("sync.PartnerSyncJob", "fixed");
+    System.out.println("partner-sync slow: " + slow.durationMillis() + " ms, http=" + slow.longAttr("jobtrace.time.http_ms")
+        + " ms; fixed: " + fixed.durationMillis() + " ms, http=" + fixed.longAttr("jobtrace.time.http_ms") + " ms");
+    assertThat(findingKinds(slow)).first().isEqualTo("slow_http");
+    assertThat(slow.longAttr("jobtrace.time.http_ms")).isGreaterThan(slow.durationMillis() * 8 / 10);
+    // 4 of the 40 accounts stall for 1.5 s each: the slow run waits them all out, one by one.
+    assertThat(slow.durationMillis()).isGreaterThanOrEqualTo(6000L);
+    assertThat(fixed.durationMillis()).isLessThan(slow.durationMillis() / 2);
   }
 
   @Test

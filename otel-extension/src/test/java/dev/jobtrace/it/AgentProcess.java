@@ -60,23 +60,8 @@ public final class AgentProcess {
 
   /** Runs the application to its end; returns its output. Fails the test if it does not exit 0. */
   public Result run(long timeoutSeconds) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (agentJar != null) {
-      cmd.add("-javaagent:" + agentJar);
-    }
-    properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-    cmd.add("-cp");
-    cmd.add(applicationClassPath());
-    cmd.add(mainClass);
-    cmd.addAll(args);
-
-    Path logs = Path.of("target", "app-logs");
-    Files.createDirectories(logs);
-    File out = Files.createTempFile(logs, mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-", ".log").toFile();
-    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out);
-    builder.environment().putAll(environment);
-    Process process = builder.start();
+    File out = logFile();
+    Process process = launch(out);
     boolean exited = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
     if (!exited) {
       process.destroy();
@@ -91,6 +76,72 @@ public final class AgentProcess {
       throw new AssertionError("application exited with " + process.exitValue() + ":\n" + tail(output));
     }
     return new Result(output);
+  }
+
+  /** Starts a long-running application (a service); closing it stops it, letting the agent flush. */
+  public Running start() throws IOException {
+    File out = logFile();
+    return new Running(launch(out), out);
+  }
+
+  private File logFile() throws IOException {
+    Path logs = Path.of("target", "app-logs");
+    Files.createDirectories(logs);
+    return Files.createTempFile(logs, mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-", ".log").toFile();
+  }
+
+  private Process launch(File out) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (agentJar != null) {
+      cmd.add("-javaagent:" + agentJar);
+    }
+    properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+    cmd.add("-cp");
+    cmd.add(applicationClassPath());
+    cmd.add(mainClass);
+    cmd.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out);
+    builder.environment().putAll(environment);
+    return builder.start();
+  }
+
+  /** A started application. */
+  public static final class Running implements AutoCloseable {
+    private final Process process;
+    private final File out;
+
+    Running(Process process, File out) {
+      this.process = process;
+      this.out = out;
+    }
+
+    public String output() throws IOException {
+      return Files.readString(out.toPath());
+    }
+
+    /** Waits until its output contains {@code text}; fails with the output after the timeout. */
+    public void awaitOutput(String text, long timeoutSeconds) throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+      while (System.nanoTime() < deadline) {
+        if (output().contains(text)) {
+          return;
+        }
+        if (!process.isAlive()) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      throw new AssertionError("no \"" + text + "\" in the output:\n" + tail(output()));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
   }
 
   private static String tail(String output) {
