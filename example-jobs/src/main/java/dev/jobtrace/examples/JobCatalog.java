@@ -1,5 +1,6 @@
 package dev.jobtrace.examples;
 
+import dev.jobtrace.examples.export.InvoiceExportJob;
 import dev.jobtrace.examples.reference.ReferenceDataJob;
 import dev.jobtrace.examples.sync.PartnerSyncJob;
 import java.util.Arrays;
@@ -23,12 +24,16 @@ public final class JobCatalog {
   static {
     ReferenceDataJob reference = new ReferenceDataJob();
     PartnerSyncJob partnerSync = new PartnerSyncJob();
+    InvoiceExportJob invoiceExport = new InvoiceExportJob();
     JOBS.put("reference-data", v -> v.equals("slow")
         ? BackgroundJob.enqueue(() -> reference.slow()).asUUID()
         : BackgroundJob.enqueue(() -> reference.fixed()).asUUID());
     JOBS.put("partner-sync", v -> v.equals("slow")
         ? BackgroundJob.enqueue(() -> partnerSync.slow()).asUUID()
         : BackgroundJob.enqueue(() -> partnerSync.fixed()).asUUID());
+    JOBS.put("invoice-export", v -> v.equals("slow")
+        ? BackgroundJob.enqueue(() -> invoiceExport.slow()).asUUID()
+        : BackgroundJob.enqueue(() -> invoiceExport.fixed()).asUUID());
   }
 
   private JobCatalog() {}

@@ -2,6 +2,7 @@ package dev.jobtrace.examples;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.jobtrace.examples.export.InvoiceExportJob;
 import dev.jobtrace.examples.reference.ReferenceData;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,6 +42,7 @@ public final class WorkerApp {
     Backends.init(db, env("EXAMPLES_REDIS_URL", "redis://127.0.0.1:6379"), Double.parseDouble(env("EXAMPLES_SCALE", "1.0")),
         env("EXAMPLES_PARTNER_URL", "http://127.0.0.1:8082"));
     ReferenceData.seed();
+    InvoiceExportJob.seed();
 
     StorageProvider storage = new PostgresStorageProvider(db);
     int dashboard = Integer.parseInt(env("EXAMPLES_DASHBOARD_PORT", "8000"));

@@ -45,10 +45,12 @@ class ExampleJobsIT {
               .env("EXAMPLES_HTTP_PORT", Integer.toString(freePort()))
               .env("EXAMPLES_DASHBOARD_PORT", "0")
               .env("EXAMPLES_SCALE", "0.2")
+              // One run at a time, so that each run's numbers are its own.
+              .env("EXAMPLES_WORKERS", "1")
               .arg("--run")
-              .arg("reference-data/slow,reference-data/fixed,partner-sync/slow,partner-sync/fixed")
+              .arg("reference-data/slow,reference-data/fixed,partner-sync/slow,partner-sync/fixed,invoice-export/slow,invoice-export/fixed")
               .run(600);
-      assertThat(result.output).contains("jobs finished: succeeded=4 failed=0");
+      assertThat(result.output).contains("jobs finished: succeeded=6 failed=0");
     }
     spans = receiver.spans();
   }
@@ -129,6 +131,17 @@ class ExampleJobsIT {
     // 4 of the 40 accounts stall for 1.5 s each: the slow run waits them all out, one by one.
     assertThat(slow.durationMillis()).isGreaterThanOrEqualTo(6000L);
     assertThat(fixed.durationMillis()).isLessThan(slow.durationMillis() / 2);
+  }
+
+  @Test
+  void invoiceExportProfileShowsSerializationAndTheFixedRunSkipsIt() {
+    ExportedSpan slow = job("export.InvoiceExportJob", "slow");
+    ExportedSpan fixed = job("export.InvoiceExportJob", "fixed");
+    System.out.println("invoice-export slow: " + slow.durationMillis() + " ms, hot=" + slow.attr("jobtrace.profile.hot")
+        + "; fixed: " + fixed.durationMillis() + " ms");
+    assertThat(slow.attr("jobtrace.profile.id")).isNotNull();
+    assertThat(slow.attr("jobtrace.profile.hot")).containsPattern("(?i)(jackson|Serializer|JsonGenerator|InvoiceDocument)");
+    assertThat(fixed.durationMillis()).isLessThan(slow.durationMillis());
   }
 
   @Test
