@@ -2,6 +2,7 @@ package dev.jobtrace.examples;
 
 import dev.jobtrace.examples.export.InvoiceExportJob;
 import dev.jobtrace.examples.reference.ReferenceDataJob;
+import dev.jobtrace.examples.settlement.WalletSettlementJob;
 import dev.jobtrace.examples.sync.PartnerSyncJob;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ public final class JobCatalog {
     ReferenceDataJob reference = new ReferenceDataJob();
     PartnerSyncJob partnerSync = new PartnerSyncJob();
     InvoiceExportJob invoiceExport = new InvoiceExportJob();
+    WalletSettlementJob settlement = new WalletSettlementJob();
     JOBS.put("reference-data", v -> v.equals("slow")
         ? BackgroundJob.enqueue(() -> reference.slow()).asUUID()
         : BackgroundJob.enqueue(() -> reference.fixed()).asUUID());
@@ -34,6 +36,9 @@ public final class JobCatalog {
     JOBS.put("invoice-export", v -> v.equals("slow")
         ? BackgroundJob.enqueue(() -> invoiceExport.slow()).asUUID()
         : BackgroundJob.enqueue(() -> invoiceExport.fixed()).asUUID());
+    JOBS.put("wallet-settlement", v -> v.equals("slow")
+        ? BackgroundJob.enqueue(() -> settlement.slow()).asUUID()
+        : BackgroundJob.enqueue(() -> settlement.fixed()).asUUID());
   }
 
   private JobCatalog() {}

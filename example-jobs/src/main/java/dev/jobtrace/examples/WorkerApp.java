@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.jobtrace.examples.export.InvoiceExportJob;
 import dev.jobtrace.examples.reference.ReferenceData;
+import dev.jobtrace.examples.settlement.WalletSettlementJob;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -43,6 +44,7 @@ public final class WorkerApp {
         env("EXAMPLES_PARTNER_URL", "http://127.0.0.1:8082"));
     ReferenceData.seed();
     InvoiceExportJob.seed();
+    WalletSettlementJob.seed();
 
     StorageProvider storage = new PostgresStorageProvider(db);
     int dashboard = Integer.parseInt(env("EXAMPLES_DASHBOARD_PORT", "8000"));

@@ -52,6 +52,33 @@ class ExampleJobsIT {
               .run(600);
       assertThat(result.output).contains("jobs finished: succeeded=6 failed=0");
     }
+    // Settlement is about jobs running at once: three slow runs together, then three fixed ones.
+    AgentProcess.Result concurrent =
+        AgentProcess.of(WorkerApp.class, receiver)
+            .set("otel.service.name", "example-jobs")
+            .env("EXAMPLES_DB_URL", servers.postgres.jdbcUrl())
+            .env("EXAMPLES_REDIS_URL", servers.redisUri())
+            .env("EXAMPLES_HTTP_PORT", Integer.toString(freePort()))
+            .env("EXAMPLES_DASHBOARD_PORT", "0")
+            .env("EXAMPLES_SCALE", "0.5")
+            .env("EXAMPLES_WORKERS", "3")
+            .arg("--run")
+            .arg("wallet-settlement/slow,wallet-settlement/slow,wallet-settlement/slow")
+            .run(600);
+    assertThat(concurrent.output).contains("failed=0");
+    AgentProcess.Result concurrentFixed =
+        AgentProcess.of(WorkerApp.class, receiver)
+            .set("otel.service.name", "example-jobs")
+            .env("EXAMPLES_DB_URL", servers.postgres.jdbcUrl())
+            .env("EXAMPLES_REDIS_URL", servers.redisUri())
+            .env("EXAMPLES_HTTP_PORT", Integer.toString(freePort()))
+            .env("EXAMPLES_DASHBOARD_PORT", "0")
+            .env("EXAMPLES_SCALE", "0.5")
+            .env("EXAMPLES_WORKERS", "3")
+            .arg("--run")
+            .arg("wallet-settlement/fixed,wallet-settlement/fixed,wallet-settlement/fixed")
+            .run(600);
+    assertThat(concurrentFixed.output).contains("failed=0");
     spans = receiver.spans();
   }
 
@@ -142,6 +169,36 @@ class ExampleJobsIT {
     assertThat(slow.attr("jobtrace.profile.id")).isNotNull();
     assertThat(slow.attr("jobtrace.profile.hot")).containsPattern("(?i)(jackson|Serializer|JsonGenerator|InvoiceDocument)");
     assertThat(fixed.durationMillis()).isLessThan(slow.durationMillis());
+  }
+
+  static List<ExportedSpan> jobs(String cls, String method) {
+    return spans.stream()
+        .filter(s -> ("dev.jobtrace.examples." + cls + "." + method).equals(s.attr("jobtrace.job.name")))
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void concurrentSettlementsWaitOnEachOthersRowLocksAndTheLedgerDoesNot() {
+    List<ExportedSpan> slow = jobs("settlement.WalletSettlementJob", "slow");
+    List<ExportedSpan> fixed = jobs("settlement.WalletSettlementJob", "fixed");
+    assertThat(slow).hasSize(3);
+    assertThat(fixed).hasSize(3);
+    long slowest = slow.stream().mapToLong(ExportedSpan::durationMillis).max().orElseThrow();
+    long slowestFixed = fixed.stream().mapToLong(ExportedSpan::durationMillis).max().orElseThrow();
+    // Time inside UPDATE statements: with the locks taken by the other runs, that is waiting.
+    long updateMs = spans.stream()
+        .filter(s -> slow.stream().anyMatch(j -> j.traceId().equals(s.traceId())))
+        .filter(s -> s.name().startsWith("UPDATE"))
+        .mapToLong(ExportedSpan::durationMillis).sum();
+    System.out.println("wallet-settlement slow runs: " + slow.stream().map(ExportedSpan::durationMillis).collect(Collectors.toList())
+        + " ms, db=" + slow.stream().map(s -> s.longAttr("jobtrace.time.db_ms")).collect(Collectors.toList())
+        + " ms, time in UPDATE=" + updateMs + " ms; fixed runs: "
+        + fixed.stream().map(ExportedSpan::durationMillis).collect(Collectors.toList()) + " ms");
+    for (ExportedSpan run : slow) {
+      assertThat(run.longAttr("jobtrace.time.db_ms")).isGreaterThan(run.durationMillis() * 8 / 10);
+    }
+    assertThat(updateMs).as("time spent waiting in UPDATE across the slow runs").isGreaterThan(slowest / 2);
+    assertThat(slowestFixed).isLessThan(slowest);
   }
 
   @Test
