@@ -8,6 +8,8 @@ public final class AnalysisSettings {
   public final int repeatedMinCount;
   /** ...when its calls add up to at least this. */
   public final Duration repeatedMinTotal;
+  /** Repeated calls averaging at least this are a slow statement, not a cheap call repeated. */
+  public final Duration repeatedMaxAverage;
   /** A single call at least this long is slow on its own. */
   public final Duration slowCall;
   /** Calls adding up to at least this share of the job are worth a finding. */
@@ -35,6 +37,23 @@ public final class AnalysisSettings {
       boolean compressionEnabled,
       Duration compressionMaxCall,
       int compressionMinRun) {
+    this(repeatedMinCount, repeatedMinTotal, Duration.ofMillis(5), slowCall, dominantShare, maxFindings, maxJobs,
+        maxDistinctCalls, compressionEnabled, compressionMaxCall, compressionMinRun);
+  }
+
+  public AnalysisSettings(
+      int repeatedMinCount,
+      Duration repeatedMinTotal,
+      Duration repeatedMaxAverage,
+      Duration slowCall,
+      double dominantShare,
+      int maxFindings,
+      int maxJobs,
+      int maxDistinctCalls,
+      boolean compressionEnabled,
+      Duration compressionMaxCall,
+      int compressionMinRun) {
+    this.repeatedMaxAverage = repeatedMaxAverage;
     this.repeatedMinCount = repeatedMinCount;
     this.repeatedMinTotal = repeatedMinTotal;
     this.slowCall = slowCall;

@@ -96,9 +96,11 @@ public final class JobAnalysis {
       double share = jobNanos == 0 ? 0 : (double) s.totalNanos / jobNanos;
       boolean slowOnItsOwn = s.maxNanos >= slow;
       // The repetition must cost: the slowest call is left out, so one cold call is not enough.
+      // Cheap calls made too often; calls that are costly each are a slow statement instead.
       boolean repeated =
           s.count >= settings.repeatedMinCount
-              && s.totalNanos - s.maxNanos >= settings.repeatedMinTotal.toNanos();
+              && s.totalNanos - s.maxNanos >= settings.repeatedMinTotal.toNanos()
+              && s.totalNanos / s.count < settings.repeatedMaxAverage.toNanos();
       String kind = null;
       // A large share of a short job is not worth a finding: it must also add up to a slow call.
       boolean dominant = share >= settings.dominantShare && s.totalNanos >= slow;

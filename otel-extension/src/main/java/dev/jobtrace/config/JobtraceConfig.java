@@ -32,6 +32,7 @@ public final class JobtraceConfig {
   public static final String COMPRESSION_MIN_RUN = "otel.jobtrace.compression.min-run";
   public static final String REPEATED_MIN_COUNT = "otel.jobtrace.finding.repeated-min-count";
   public static final String REPEATED_MIN_TOTAL = "otel.jobtrace.finding.repeated-min-total";
+  public static final String REPEATED_MAX_AVERAGE = "otel.jobtrace.finding.repeated-max-average";
   public static final String SLOW_CALL = "otel.jobtrace.finding.slow-call";
   public static final String DOMINANT_PERCENT = "otel.jobtrace.finding.dominant-percent";
   public static final String MAX_FINDINGS = "otel.jobtrace.finding.max";
@@ -100,6 +101,7 @@ public final class JobtraceConfig {
         new AnalysisSettings(
             integer(config, REPEATED_MIN_COUNT, d.repeatedMinCount, 2, Integer.MAX_VALUE),
             duration(config, REPEATED_MIN_TOTAL, d.repeatedMinTotal, Duration.ZERO),
+            duration(config, REPEATED_MAX_AVERAGE, d.repeatedMaxAverage, Duration.ofNanos(1)),
             duration(config, SLOW_CALL, d.slowCall, Duration.ofMillis(1)),
             integer(config, DOMINANT_PERCENT, (int) Math.round(d.dominantShare * 100), 1, 100) / 100.0,
             integer(config, MAX_FINDINGS, d.maxFindings, 0, 100),
