@@ -37,16 +37,7 @@ class ExampleJobsIT {
             .start()) {
       partner.awaitOutput("partner-api: listening", 120);
       AgentProcess.Result result =
-          AgentProcess.of(WorkerApp.class, receiver)
-              .set("otel.service.name", "example-jobs")
-              .env("EXAMPLES_DB_URL", servers.postgres.jdbcUrl())
-              .env("EXAMPLES_REDIS_URL", servers.redisUri())
-              .env("EXAMPLES_PARTNER_URL", "http://127.0.0.1:" + partnerPort)
-              .env("EXAMPLES_HTTP_PORT", Integer.toString(freePort()))
-              .env("EXAMPLES_DASHBOARD_PORT", "0")
-              .env("EXAMPLES_SCALE", "0.2")
-              // One run at a time, so that each run's numbers are its own.
-              .env("EXAMPLES_WORKERS", "1")
+          worker("http://127.0.0.1:" + partnerPort, "0.2", "1")
               .arg("--run")
               .arg("reference-data/slow,reference-data/fixed,partner-sync/slow,partner-sync/fixed,invoice-export/slow,invoice-export/fixed")
               .run(600);
@@ -54,32 +45,31 @@ class ExampleJobsIT {
     }
     // Settlement is about jobs running at once: three slow runs together, then three fixed ones.
     AgentProcess.Result concurrent =
-        AgentProcess.of(WorkerApp.class, receiver)
-            .set("otel.service.name", "example-jobs")
-            .env("EXAMPLES_DB_URL", servers.postgres.jdbcUrl())
-            .env("EXAMPLES_REDIS_URL", servers.redisUri())
-            .env("EXAMPLES_HTTP_PORT", Integer.toString(freePort()))
-            .env("EXAMPLES_DASHBOARD_PORT", "0")
-            .env("EXAMPLES_SCALE", "0.5")
-            .env("EXAMPLES_WORKERS", "3")
+        worker("http://127.0.0.1:1", "0.5", "3")
             .arg("--run")
             .arg("wallet-settlement/slow,wallet-settlement/slow,wallet-settlement/slow")
             .run(600);
     assertThat(concurrent.output).contains("failed=0");
     AgentProcess.Result concurrentFixed =
-        AgentProcess.of(WorkerApp.class, receiver)
-            .set("otel.service.name", "example-jobs")
-            .env("EXAMPLES_DB_URL", servers.postgres.jdbcUrl())
-            .env("EXAMPLES_REDIS_URL", servers.redisUri())
-            .env("EXAMPLES_HTTP_PORT", Integer.toString(freePort()))
-            .env("EXAMPLES_DASHBOARD_PORT", "0")
-            .env("EXAMPLES_SCALE", "0.5")
-            .env("EXAMPLES_WORKERS", "3")
+        worker("http://127.0.0.1:1", "0.5", "3")
             .arg("--run")
             .arg("wallet-settlement/fixed,wallet-settlement/fixed,wallet-settlement/fixed")
             .run(600);
     assertThat(concurrentFixed.output).contains("failed=0");
     spans = receiver.spans();
+  }
+
+  /** The example worker under the agent; {@code workers} runs at a time (one: each run's numbers are its own). */
+  static AgentProcess worker(String partnerUrl, String scale, String workers) throws Exception {
+    return AgentProcess.of(WorkerApp.class, receiver)
+        .set("otel.service.name", "example-jobs")
+        .env("EXAMPLES_DB_URL", servers.postgres.jdbcUrl())
+        .env("EXAMPLES_REDIS_URL", servers.redisUri())
+        .env("EXAMPLES_PARTNER_URL", partnerUrl)
+        .env("EXAMPLES_HTTP_PORT", Integer.toString(freePort()))
+        .env("EXAMPLES_DASHBOARD_PORT", "0")
+        .env("EXAMPLES_SCALE", scale)
+        .env("EXAMPLES_WORKERS", workers);
   }
 
   @AfterAll

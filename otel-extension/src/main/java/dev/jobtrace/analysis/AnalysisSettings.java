@@ -29,21 +29,6 @@ public final class AnalysisSettings {
   public AnalysisSettings(
       int repeatedMinCount,
       Duration repeatedMinTotal,
-      Duration slowCall,
-      double dominantShare,
-      int maxFindings,
-      int maxJobs,
-      int maxDistinctCalls,
-      boolean compressionEnabled,
-      Duration compressionMaxCall,
-      int compressionMinRun) {
-    this(repeatedMinCount, repeatedMinTotal, Duration.ofMillis(5), slowCall, dominantShare, maxFindings, maxJobs,
-        maxDistinctCalls, compressionEnabled, compressionMaxCall, compressionMinRun);
-  }
-
-  public AnalysisSettings(
-      int repeatedMinCount,
-      Duration repeatedMinTotal,
       Duration repeatedMaxAverage,
       Duration slowCall,
       double dominantShare,
@@ -68,6 +53,7 @@ public final class AnalysisSettings {
 
   public static AnalysisSettings defaults() {
     return new AnalysisSettings(
-        5, Duration.ofMillis(50), Duration.ofMillis(500), 0.2, 5, 1000, 2000, true, Duration.ofMillis(50), 5);
+        5, Duration.ofMillis(50), Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 5, 1000, 2000, true,
+        Duration.ofMillis(50), 5);
   }
 }

@@ -63,7 +63,7 @@ class JobTraceExportTest {
   @Test
   void identicalShortCallsLeaveAsOneCompositeAndTheJobCountsThemAll() {
     // No minimum total: in-memory calls take microseconds.
-    Tracer tracer = tracer(new AnalysisSettings(5, Duration.ZERO, Duration.ofMillis(500), 0.2, 5, 1000, 2000, true, Duration.ofMillis(50), 5));
+    Tracer tracer = tracer(new AnalysisSettings(5, Duration.ZERO, Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 5, 1000, 2000, true, Duration.ofMillis(50), 5));
     Span job = job(tracer, "ReferenceJob.run");
     for (int i = 0; i < 1000; i++) {
       redisGet(tracer, job);
@@ -95,7 +95,7 @@ class JobTraceExportTest {
 
   @Test
   void jobsBeyondTheLimitRunWithoutBreakdown() {
-    AnalysisSettings two = new AnalysisSettings(5, Duration.ofMillis(50), Duration.ofMillis(500), 0.2, 5, 2, 2000, true, Duration.ofMillis(50), 5);
+    AnalysisSettings two = new AnalysisSettings(5, Duration.ofMillis(50), Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 5, 2, 2000, true, Duration.ofMillis(50), 5);
     Tracer tracer = tracer(two);
     Span a = job(tracer, "A");
     Span b = job(tracer, "B");

@@ -31,39 +31,34 @@ public class WalletSettlementJob {
   }
 
   public void slow() throws SQLException {
-    int payments = Backends.scaled(PAYMENTS);
-    try (Connection c = Backends.database().getConnection();
-        PreparedStatement update = c.prepareStatement("update wallets set balance = balance + ? where id = ?");
-        PreparedStatement fee = c.prepareStatement("select pg_sleep(0.002), ? * 0.01")) {
-      c.setAutoCommit(false);
-      for (int p = 0; p < payments; p++) {
-        long amount = 100 + p % 37;
-        update.setLong(1, amount);
-        update.setInt(2, 1 + p % WALLETS);
-        update.executeUpdate();
-        fee.setLong(1, amount);
-        try (ResultSet rs = fee.executeQuery()) {
-          rs.next();
-        }
-        if ((p + 1) % BATCH == 0) {
-          c.commit();
-        }
-      }
-      c.commit();
-    }
+    settle("update wallets set balance = balance + ? where id = ?", (write, wallet, amount) -> {
+      write.setLong(1, amount);
+      write.setInt(2, wallet);
+    });
   }
 
   public void fixed() throws SQLException {
+    settle("insert into wallet_ledger (amount, wallet_id) values (?, ?)", (write, wallet, amount) -> {
+      write.setLong(1, amount);
+      write.setInt(2, wallet);
+    });
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement write, int wallet, long amount) throws SQLException;
+  }
+
+  /** Writes each payment with {@code sql}, prices it, and commits every {@link #BATCH} payments. */
+  private static void settle(String sql, Binder binder) throws SQLException {
     int payments = Backends.scaled(PAYMENTS);
     try (Connection c = Backends.database().getConnection();
-        PreparedStatement append = c.prepareStatement("insert into wallet_ledger (wallet_id, amount) values (?, ?)");
+        PreparedStatement write = c.prepareStatement(sql);
         PreparedStatement fee = c.prepareStatement("select pg_sleep(0.002), ? * 0.01")) {
       c.setAutoCommit(false);
       for (int p = 0; p < payments; p++) {
         long amount = 100 + p % 37;
-        append.setInt(1, 1 + p % WALLETS);
-        append.setLong(2, amount);
-        append.executeUpdate();
+        binder.bind(write, 1 + p % WALLETS, amount);
+        write.executeUpdate();
         fee.setLong(1, amount);
         try (ResultSet rs = fee.executeQuery()) {
           rs.next();
