@@ -3,9 +3,6 @@ package dev.jobtrace.profile;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.sdk.common.InstrumentationLibraryInfo;
-import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
 import io.opentelemetry.sdk.trace.data.EventData;
@@ -16,8 +13,7 @@ import java.util.Collections;
 import java.util.List;
 
 /** An ended span as exported, with jobtrace's attributes and events added. */
-@SuppressWarnings("deprecation") // ReadableSpan still requires getInstrumentationLibraryInfo
-final class AnnotatedSpan implements ReadableSpan {
+final class AnnotatedSpan extends ExportedCopy {
 
   static final AttributeKey<String> PROFILE_ID = AttributeKey.stringKey("jobtrace.profile.id");
   static final AttributeKey<Long> PROFILE_SAMPLES = AttributeKey.longKey("jobtrace.profile.samples");
@@ -26,12 +22,11 @@ final class AnnotatedSpan implements ReadableSpan {
   static final AttributeKey<String> PROFILE_FOLDED = AttributeKey.stringKey("jobtrace.profile.folded");
   static final String PROFILE_EVENT = "jobtrace.profile";
 
-  private final ReadableSpan span;
   private final Attributes extra;
   private final List<EventData> events;
 
   AnnotatedSpan(ReadableSpan span, Attributes extra, List<EventData> events) {
-    this.span = span;
+    super(span);
     this.extra = extra;
     this.events = events;
   }
@@ -82,46 +77,6 @@ final class AnnotatedSpan implements ReadableSpan {
         return data.getTotalRecordedEvents() + events.size();
       }
     };
-  }
-
-  @Override
-  public SpanContext getSpanContext() {
-    return span.getSpanContext();
-  }
-
-  @Override
-  public SpanContext getParentSpanContext() {
-    return span.getParentSpanContext();
-  }
-
-  @Override
-  public String getName() {
-    return span.getName();
-  }
-
-  @Override
-  public InstrumentationLibraryInfo getInstrumentationLibraryInfo() {
-    return span.getInstrumentationLibraryInfo();
-  }
-
-  @Override
-  public InstrumentationScopeInfo getInstrumentationScopeInfo() {
-    return span.getInstrumentationScopeInfo();
-  }
-
-  @Override
-  public boolean hasEnded() {
-    return true;
-  }
-
-  @Override
-  public long getLatencyNanos() {
-    return span.getLatencyNanos();
-  }
-
-  @Override
-  public SpanKind getKind() {
-    return span.getKind();
   }
 
   @Override

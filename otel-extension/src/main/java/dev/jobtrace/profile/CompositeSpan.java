@@ -3,22 +3,17 @@ package dev.jobtrace.profile;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.sdk.common.InstrumentationLibraryInfo;
-import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 
 /** Many identical consecutive calls exported as one span that says how many and how long. */
-@SuppressWarnings("deprecation") // ReadableSpan still requires getInstrumentationLibraryInfo
-final class CompositeSpan implements ReadableSpan {
+final class CompositeSpan extends ExportedCopy {
 
   static final AttributeKey<Long> COUNT = AttributeKey.longKey("jobtrace.composite.count");
   static final AttributeKey<Long> SUM_MS = AttributeKey.longKey("jobtrace.composite.sum_ms");
 
-  private final ReadableSpan first;
   private final SpanContext context;
   private final String name;
   private final Attributes attributes;
@@ -27,7 +22,7 @@ final class CompositeSpan implements ReadableSpan {
 
   private CompositeSpan(
       ReadableSpan first, SpanContext context, String name, Attributes attributes, long start, long end) {
-    this.first = first;
+    super(first);
     this.context = context;
     this.name = name;
     this.attributes = attributes;
@@ -47,7 +42,7 @@ final class CompositeSpan implements ReadableSpan {
 
   @Override
   public SpanData toSpanData() {
-    SpanData data = first.toSpanData();
+    SpanData data = span.toSpanData();
     return new DelegatingSpanData(data) {
       @Override
       public SpanContext getSpanContext() {
@@ -92,38 +87,13 @@ final class CompositeSpan implements ReadableSpan {
   }
 
   @Override
-  public SpanContext getParentSpanContext() {
-    return first.getParentSpanContext();
-  }
-
-  @Override
   public String getName() {
     return name;
   }
 
   @Override
-  public InstrumentationLibraryInfo getInstrumentationLibraryInfo() {
-    return first.getInstrumentationLibraryInfo();
-  }
-
-  @Override
-  public InstrumentationScopeInfo getInstrumentationScopeInfo() {
-    return first.getInstrumentationScopeInfo();
-  }
-
-  @Override
-  public boolean hasEnded() {
-    return true;
-  }
-
-  @Override
   public long getLatencyNanos() {
     return endEpochNanos - startEpochNanos;
-  }
-
-  @Override
-  public SpanKind getKind() {
-    return first.getKind();
   }
 
   @Override
