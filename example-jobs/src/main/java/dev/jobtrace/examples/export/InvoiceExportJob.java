@@ -58,19 +58,24 @@ public class InvoiceExportJob {
   }
 
   public void fixed() throws Exception {
+    // The documents were serialized when written: read them once, send the same bytes to everyone.
+    java.util.List<String> documents = new java.util.ArrayList<>();
+    try (Connection c = Backends.database().getConnection();
+        PreparedStatement ps = c.prepareStatement("select document_json from export_invoices where id <= ? order by id")) {
+      ps.setLong(1, Backends.scaled(INVOICES));
+      ps.setFetchSize(500);
+      c.setAutoCommit(false);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          documents.add(rs.getString(1));
+        }
+      }
+      c.commit();
+    }
     long bytes = 0;
     for (int consumer = 0; consumer < CONSUMERS; consumer++) {
-      try (Connection c = Backends.database().getConnection();
-          PreparedStatement ps = c.prepareStatement("select document_json from export_invoices where id <= ? order by id")) {
-        ps.setLong(1, Backends.scaled(INVOICES));
-        ps.setFetchSize(500);
-        c.setAutoCommit(false);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            bytes += rs.getString(1).length();
-          }
-        }
-        c.commit();
+      for (String document : documents) {
+        bytes += document.length();
       }
     }
     record("fixed", bytes);
