@@ -44,19 +44,16 @@ class ExampleJobsIT {
       assertThat(result.output).contains("jobs finished: succeeded=6 failed=0");
     }
     // Settlement is about jobs running at once: three slow runs together, then three fixed ones.
-    AgentProcess.Result concurrent =
-        worker("http://127.0.0.1:1", "0.5", "3")
-            .arg("--run")
-            .arg("wallet-settlement/slow,wallet-settlement/slow,wallet-settlement/slow")
-            .run(600);
-    assertThat(concurrent.output).contains("failed=0");
-    AgentProcess.Result concurrentFixed =
-        worker("http://127.0.0.1:1", "0.5", "3")
-            .arg("--run")
-            .arg("wallet-settlement/fixed,wallet-settlement/fixed,wallet-settlement/fixed")
-            .run(600);
-    assertThat(concurrentFixed.output).contains("failed=0");
+    settleThreeAtOnce("slow");
+    settleThreeAtOnce("fixed");
     spans = receiver.spans();
+  }
+
+  static void settleThreeAtOnce(String variant) throws Exception {
+    String run = "wallet-settlement/" + variant;
+    AgentProcess.Result result =
+        worker("http://127.0.0.1:1", "0.5", "3").arg("--run").arg(run + "," + run + "," + run).run(600);
+    assertThat(result.output).contains("failed=0");
   }
 
   /** The example worker under the agent; {@code workers} runs at a time (one: each run's numbers are its own). */
@@ -93,9 +90,7 @@ class ExampleJobsIT {
   }
 
   static ExportedSpan job(String cls, String method) {
-    List<ExportedSpan> found = spans.stream()
-        .filter(s -> ("dev.jobtrace.examples." + cls + "." + method).equals(s.attr("jobtrace.job.name")))
-        .collect(Collectors.toList());
+    List<ExportedSpan> found = jobs(cls, method);
     assertThat(found).as(method).hasSize(1);
     return found.get(0);
   }
