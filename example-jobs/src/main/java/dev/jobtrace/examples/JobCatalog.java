@@ -2,6 +2,7 @@ package dev.jobtrace.examples;
 
 import dev.jobtrace.examples.export.InvoiceExportJob;
 import dev.jobtrace.examples.reference.ReferenceDataJob;
+import dev.jobtrace.examples.report.ClientReportJob;
 import dev.jobtrace.examples.settlement.WalletSettlementJob;
 import dev.jobtrace.examples.sync.PartnerSyncJob;
 import java.util.Arrays;
@@ -24,12 +25,16 @@ public final class JobCatalog {
 
   static {
     ReferenceDataJob reference = new ReferenceDataJob();
+    ClientReportJob clientReport = new ClientReportJob();
     PartnerSyncJob partnerSync = new PartnerSyncJob();
     InvoiceExportJob invoiceExport = new InvoiceExportJob();
     WalletSettlementJob settlement = new WalletSettlementJob();
     JOBS.put("reference-data", v -> v.equals("slow")
         ? BackgroundJob.enqueue(() -> reference.slow()).asUUID()
         : BackgroundJob.enqueue(() -> reference.fixed()).asUUID());
+    JOBS.put("client-report", v -> v.equals("slow")
+        ? BackgroundJob.enqueue(() -> clientReport.slow()).asUUID()
+        : BackgroundJob.enqueue(() -> clientReport.fixed()).asUUID());
     JOBS.put("partner-sync", v -> v.equals("slow")
         ? BackgroundJob.enqueue(() -> partnerSync.slow()).asUUID()
         : BackgroundJob.enqueue(() -> partnerSync.fixed()).asUUID());

@@ -39,9 +39,9 @@ class ExampleJobsIT {
       AgentProcess.Result result =
           worker("http://127.0.0.1:" + partnerPort, "0.2", "1")
               .arg("--run")
-              .arg("reference-data/slow,reference-data/fixed,partner-sync/slow,partner-sync/fixed,invoice-export/slow,invoice-export/fixed")
+              .arg("reference-data/slow,reference-data/fixed,client-report/slow,client-report/fixed,partner-sync/slow,partner-sync/fixed,invoice-export/slow,invoice-export/fixed")
               .run(600);
-      assertThat(result.output).contains("jobs finished: succeeded=6 failed=0");
+      assertThat(result.output).contains("jobs finished: succeeded=8 failed=0");
     }
     // Settlement is about jobs running at once: three slow runs together, then three fixed ones.
     settleThreeAtOnce("slow");
@@ -117,6 +117,33 @@ class ExampleJobsIT {
     assertThat(slow.longAttr("jobtrace.calls.redis")).isEqualTo(9000L);
     assertThat(findingKinds(fixed)).doesNotContain("repeated_call");
     assertThat(fixed.longAttr("jobtrace.calls.redis")).isEqualTo(9L);
+  }
+
+  /** An attribute of the job's first finding of that kind. */
+  static String finding(ExportedSpan job, String kind, String attribute) {
+    return job.span.getEventsList().stream()
+        .filter(e -> e.getName().equals("jobtrace.finding"))
+        .filter(e -> ExportedSpan.value(e.getAttributesList(), "jobtrace.finding.kind").getStringValue().equals(kind))
+        .map(e -> ExportedSpan.value(e.getAttributesList(), attribute).getStringValue())
+        .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " finding on " + job.name()));
+  }
+
+  @Test
+  void slowReportRunNamesTheTableScanningBatchQueryAndTheIndexedRunDoesNot() {
+    ExportedSpan slow = job("report.ClientReportJob", "slow");
+    ExportedSpan fixed = job("report.ClientReportJob", "fixed");
+    String summary = finding(slow, "slow_query", "jobtrace.finding.summary");
+    System.out.println("client-report slow: " + slow.durationMillis() + " ms, " + summary + "; fixed: "
+        + fixed.durationMillis() + " ms, findings " + findingKinds(fixed));
+    assertThat(findingKinds(slow)).first().isEqualTo("slow_query");
+    // 45 accounts, each read in one full and one half batch.
+    assertThat(summary).startsWith("db SELECT ×90, ");
+    assertThat(finding(slow, "slow_query", "jobtrace.finding.statement")).contains("from client_invoices where account_id = ?");
+    assertThat(slow.longAttr("jobtrace.calls.db")).isEqualTo(90L);
+    assertThat(slow.longAttr("jobtrace.time.db_ms")).isGreaterThan(slow.durationMillis() * 8 / 10);
+    assertThat(findingKinds(fixed)).doesNotContain("slow_query");
+    assertThat(fixed.longAttr("jobtrace.calls.db")).isEqualTo(90L);
+    assertThat(fixed.durationMillis()).isLessThan(slow.durationMillis() / 3);
   }
 
   @Test
