@@ -7,15 +7,21 @@ final class CallStats {
   long count;
   long totalNanos;
   long maxNanos;
+  /** Latest end among the calls so far, and whether a call started before an earlier one ended. */
+  private long lastEnd = Long.MIN_VALUE;
+  boolean overlapped;
 
   CallStats(CallKind kind, String statement) {
     this.kind = kind;
     this.statement = statement;
   }
 
-  void add(long nanos) {
+  void add(long startNanos, long endNanos) {
+    long nanos = endNanos - startNanos;
     count++;
     totalNanos += nanos;
     maxNanos = Math.max(maxNanos, nanos);
+    overlapped |= startNanos < lastEnd;
+    lastEnd = Math.max(lastEnd, endNanos);
   }
 }

@@ -49,7 +49,7 @@ public final class JobAnalysis {
         ofKind.put(statement, stats);
       }
     }
-    stats.add(endNanos - startNanos);
+    stats.add(startNanos, endNanos);
     waits.add(kind, startNanos, endNanos, inFlight.isEmpty());
   }
 
@@ -103,7 +103,9 @@ public final class JobAnalysis {
               && s.totalNanos / s.count < settings.repeatedMaxAverage.toNanos();
       String kind = null;
       // A large share of a short job is not worth a finding: it must also add up to a slow call.
-      boolean dominant = share >= settings.dominantShare && s.totalNanos >= slow;
+      // Calls the job ran in parallel are its work done as fast as the callee allows: they are a
+      // finding only when one of them is slow on its own.
+      boolean dominant = share >= settings.dominantShare && s.totalNanos >= slow && !s.overlapped;
       if (slowOnItsOwn || (!repeated && dominant)) {
         kind = s.kind == CallKind.HTTP ? "slow_http" : "slow_query";
       } else if (repeated) {

@@ -26,7 +26,10 @@ final class CallCompressor {
 
   /** True when the call is kept back, to leave later alone or as part of a composite. */
   boolean offer(ReadableSpan span, SpanNode node, SpanProcessor exporter) {
+    // HTTP calls carry the trace into the service they call: folding them into a composite would
+    // leave that service's spans without their parent.
     if (node.callKind == null
+        || node.callKind == dev.jobtrace.analysis.CallKind.HTTP
         || node.parent == null
         || span.getLatencyNanos() >= settings.compressionMaxCall.toNanos()) {
       return false;

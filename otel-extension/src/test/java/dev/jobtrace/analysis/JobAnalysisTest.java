@@ -56,6 +56,29 @@ class JobAnalysisTest {
   }
 
   @Test
+  void callsInSequenceThatDominateAreAFindingAndTheSameCallsInParallelAreNot() {
+    JobAnalysis sequential = new JobAnalysis(AnalysisSettings.defaults());
+    JobAnalysis parallel = new JobAnalysis(AnalysisSettings.defaults());
+    long t = 0;
+    for (int i = 0; i < 40; i++) {
+      sequential.callEnded("s" + i, CallKind.HTTP, "GET http://partner/accounts/{id}", t, t + 25 * MS);
+      t += 26 * MS;
+    }
+    assertThat(sequential.result(0, t).findings).extracting(f -> f.kind).containsExactly("slow_http");
+    // Four in flight at a time, ten rounds: the same 40 calls of 25 ms.
+    for (int round = 0; round < 10; round++) {
+      for (int lane = 0; lane < 4; lane++) {
+        long start = round * 26 * MS + lane * MS;
+        parallel.callEnded("p" + round + lane, CallKind.HTTP, "GET http://partner/accounts/{id}", start, start + 25 * MS);
+      }
+    }
+    assertThat(parallel.result(0, 270 * MS).findings).isEmpty();
+    // One of them slow on its own still is.
+    parallel.callEnded("slow", CallKind.HTTP, "GET http://partner/accounts/{id}", 270 * MS, 900 * MS);
+    assertThat(parallel.result(0, 900 * MS).findings).extracting(f -> f.kind).containsExactly("slow_http");
+  }
+
+  @Test
   void findingsAreRankedByTimeAndCapped() {
     AnalysisSettings settings = new AnalysisSettings(5, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 2, 10, 100, true, Duration.ofMillis(50), 5);
     JobAnalysis job = new JobAnalysis(settings);

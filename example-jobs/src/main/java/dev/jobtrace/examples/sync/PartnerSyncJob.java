@@ -19,7 +19,8 @@ public class PartnerSyncJob {
   static final int ACCOUNTS = 200;
   /** Calls in flight at once in the fixed variant. */
   static final int PARALLELISM = 4;
-  static final Duration TIMEOUT = Duration.ofMillis(500);
+  /** An account answers in a few milliseconds; a call that takes this long is a stall. */
+  static final Duration TIMEOUT = Duration.ofMillis(250);
 
   /** One call after another, no timeout: each stalled call holds the worker for as long as it stalls. */
   public void slow() throws Exception {
