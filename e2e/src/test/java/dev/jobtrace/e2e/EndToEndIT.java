@@ -1,0 +1,389 @@
+package dev.jobtrace.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole demo as a user runs it, as local processes: every example job enqueued over HTTP, slow
+ * and fixed, then checked only through Jaeger's query API and the profiler-linker's pages. Each
+ * failure names the job run and the check.
+ */
+class EndToEndIT {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final List<String> SEQUENTIAL = List.of("reference-data", "client-report", "partner-sync", "invoice-export");
+  static final String SETTLEMENT = "wallet-settlement";
+
+  static LocalTopology topology;
+  /** "job/variant" → the runs' traces. */
+  static final Map<String, List<Trace>> RUNS = new LinkedHashMap<>();
+  static final List<String> failures = new ArrayList<>();
+
+  @BeforeAll
+  static void runEveryJob() throws Exception {
+    LocalTopology.Settings settings = new LocalTopology.Settings();
+    settings.ports = LocalTopology.Ports.free();
+    settings.scale = 0.5;
+    settings.workers = 3;
+    settings.partnerStallMillis = 1000;
+    settings.logs = LocalTopology.REPO.resolve("e2e/target/e2e-logs");
+    topology = LocalTopology.start(settings);
+    for (String job : SEQUENTIAL) {
+      for (String variant : List.of("slow", "fixed")) {
+        RUNS.put(job + "/" + variant, awaitRuns(job, variant, 1));
+      }
+    }
+    // Settlement is about runs at once: three slow together, then three fixed.
+    RUNS.put(SETTLEMENT + "/slow", awaitRuns(SETTLEMENT, "slow", 3));
+    RUNS.put(SETTLEMENT + "/fixed", awaitRuns(SETTLEMENT, "fixed", 3));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (topology != null) {
+      topology.close();
+    }
+  }
+
+  /** Enqueues {@code count} runs at once through the worker's endpoint and waits for their traces in Jaeger. */
+  static List<Trace> awaitRuns(String job, String variant, int count) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(topology.workerUrl() + "/jobs/" + job + "/" + variant))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      check(r.statusCode() == 202, job + "/" + variant, "enqueue answers 202", r.statusCode() + " " + r.body());
+      ids.add(r.body().trim());
+    }
+    List<Trace> traces = new ArrayList<>();
+    for (String id : ids) {
+      Trace trace = awaitJobTrace(job + "/" + variant, id);
+      if (job.equals("partner-sync")) {
+        // partner-api exports on its own schedule: give its spans time to arrive.
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (!trace.any(s -> s.service.equals("partner-api")) && Instant.now().isBefore(deadline)) {
+          Thread.sleep(500);
+          trace = new Trace(Trace.spans(get(topology.jaegerUrl() + "/api/v3/traces/" + trace.job().traceId)));
+        }
+      }
+      traces.add(trace);
+    }
+    return traces;
+  }
+
+  /** The trace holding the job span with that JobRunr id, once Jaeger has it and its profile (if any). */
+  static Trace awaitJobTrace(String run, String jobId) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+    while (Instant.now().isBefore(deadline)) {
+      topology.checkAlive();
+      Instant now = Instant.now();
+      JsonNode found = get(topology.jaegerUrl() + "/api/v3/traces?query.service_name=example-jobs"
+          + "&query.start_time_min=" + enc(now.minus(Duration.ofMinutes(30)).toString())
+          + "&query.start_time_max=" + enc(now.plusSeconds(60).toString()) + "&query.num_traces=200");
+      for (Span span : Trace.spans(found)) {
+        if (jobId.equals(span.attr("jobtrace.job.id"))) {
+          Trace trace = new Trace(Trace.spans(get(topology.jaegerUrl() + "/api/v3/traces/" + span.traceId)));
+          Span job = trace.job();
+          // A slow span reaches Jaeger once its profile is attached; the job span comes last.
+          if (job != null && job.attr("jobtrace.time.other_ms") != null) {
+            return trace;
+          }
+        }
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("[" + run + "] job " + jobId + ": no job span in Jaeger within 5 minutes; logs in " + topology.logs());
+  }
+
+  static JsonNode get(String url) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() == 404) {
+      return JSON.createObjectNode();
+    }
+    if (r.statusCode() != 200) {
+      throw new AssertionError("GET " + url + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return JSON.readTree(r.body());
+  }
+
+  static HttpResponse<String> page(String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(topology.linkerUrl() + path)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  static void check(boolean ok, String run, String what, Object detail) {
+    if (!ok) {
+      throw new AssertionError("[" + run + "] " + what + " — got: " + detail);
+    }
+  }
+
+  static Trace only(String run) {
+    List<Trace> traces = RUNS.get(run);
+    check(traces != null && traces.size() == 1, run, "exactly one run", traces);
+    return traces.get(0);
+  }
+
+  // ---- each run is one trace with its calls ----
+
+  @Test
+  void everyRunIsOneTraceWithItsCalls() {
+    for (String variant : List.of("slow", "fixed")) {
+      String run = "reference-data/" + variant;
+      Trace t = only(run);
+      check(t.job().longAttr("jobtrace.calls.redis") > 0, run, "job counts Redis calls", t.job().attrs);
+      check(t.any(s -> s.isRedis()), run, "trace holds Redis spans", t.names());
+
+      run = "client-report/" + variant;
+      t = only(run);
+      check(t.job().longAttr("jobtrace.calls.db") == 90, run, "job counts its 90 batch queries", t.job().attr("jobtrace.calls.db"));
+      check(t.any(s -> s.name.contains("SELECT") && s.service.equals("example-jobs")), run, "trace holds SQL spans", t.names());
+
+      run = "partner-sync/" + variant;
+      t = only(run);
+      List<Span> servers = t.spans.stream().filter(s -> s.service.equals("partner-api") && s.kind.equals("SERVER")).toList();
+      check(!servers.isEmpty(), run, "partner-api's server spans are in the job's trace", t.names());
+      for (Span server : servers) {
+        Span client = t.byId(server.parentSpanId);
+        check(client != null && client.service.equals("example-jobs") && client.kind.equals("CLIENT"), run,
+            "each partner-api span is under the worker's HTTP client span", server + " has parent " + client);
+      }
+      Span query = t.first(s -> s.service.equals("partner-api") && s.name.startsWith("SELECT"));
+      check(query != null, run, "partner-api's own SQL span is in the job's trace", t.names());
+
+      run = "invoice-export/" + variant;
+      t = only(run);
+      check(t.any(s -> s.name.contains("export_runs")), run, "trace holds the export's SQL spans", t.names());
+
+      run = SETTLEMENT + "/" + variant;
+      for (Trace s : RUNS.get(run)) {
+        check(s.any(x -> x.name.contains(variant.equals("slow") ? "UPDATE" : "INSERT")), run,
+            "trace holds the settlement's writes", s.names());
+      }
+    }
+  }
+
+  // ---- slow variants: findings, snippets, a flame graph that names the cause ----
+
+  /** Cause frame per story: what the flame graph of the slow run must be dominated by. */
+  static final Map<String, String> CAUSE = Map.of(
+      "reference-data", "ReferenceData.fetch",
+      "client-report", "PgPreparedStatement.executeQuery",
+      "partner-sync", "HttpClientImpl.send",
+      "invoice-export", "com.fasterxml.jackson",
+      SETTLEMENT, "PgPreparedStatement.executeUpdate");
+
+  /** Finding per story that the slow run must carry and the fixed run must not. */
+  static final Map<String, String> FINDING = Map.of(
+      "reference-data", "repeated_call",
+      "client-report", "slow_query",
+      "partner-sync", "slow_http");
+
+  @Test
+  void slowRunsCarryTheirFindingAndFixedRunsDoNot() {
+    FINDING.forEach((job, kind) -> {
+      Trace slow = only(job + "/slow");
+      check(slow.job().findingKinds().contains(kind), job + "/slow", "carries a " + kind + " finding", slow.job().findingKinds());
+      Trace fixed = only(job + "/fixed");
+      check(!fixed.job().findingKinds().contains(kind), job + "/fixed", "carries no " + kind + " finding", fixed.job().findingKinds());
+    });
+    for (Trace slow : RUNS.get(SETTLEMENT + "/slow")) {
+      Span job = slow.job();
+      check(job.longAttr("jobtrace.time.db_ms") > job.durationMillis() * 7 / 10, SETTLEMENT + "/slow",
+          "spends most of its time waiting on the database", job.attrs);
+    }
+  }
+
+  @Test
+  void slowRunsProfilePagesShowAFlameGraphNamingTheCause() throws Exception {
+    for (String job : CAUSE.keySet()) {
+      String run = job + "/slow";
+      for (Trace trace : RUNS.get(run)) {
+        Span span = trace.job();
+        String id = span.attr("jobtrace.profile.id");
+        check(id != null, run, "job span carries a profile snippet", span.attr("jobtrace.profile.error"));
+        HttpResponse<String> profile = page("/profiles/" + id);
+        check(profile.statusCode() == 200, run, "linker's profile page answers 200", profile.statusCode() + " " + profile.body());
+        check(profile.body().contains("/profiles/" + id + "/flamegraph"), run, "profile page embeds the flame graph", profile.body());
+        HttpResponse<String> graph = page("/profiles/" + id + "/flamegraph");
+        check(graph.statusCode() == 200 && graph.body().contains("<canvas"), run, "flame graph page renders a flame graph",
+            graph.statusCode());
+        // The graph is drawn from the folded stacks the linker serves: the cause must dominate them.
+        double share = share(page("/profiles/" + id + "/folded").body(), CAUSE.get(job));
+        check(share >= 0.3, run, "at least 30% of the profile's samples pass through " + CAUSE.get(job),
+            String.format("%.0f%%; hot frames: %s", share * 100, span.attr("jobtrace.profile.hot")));
+      }
+    }
+  }
+
+  /** Share of the folded stacks' samples whose stack contains {@code frame}. */
+  static double share(String folded, String frame) {
+    long all = 0;
+    long hit = 0;
+    for (String line : folded.split("\n")) {
+      int space = line.lastIndexOf(' ');
+      if (space < 0) {
+        continue;
+      }
+      long n = Long.parseLong(line.substring(space + 1).trim());
+      all += n;
+      if (line.substring(0, space).contains(frame)) {
+        hit += n;
+      }
+    }
+    return all == 0 ? 0 : (double) hit / all;
+  }
+
+  @Test
+  void fixedRunsAreFaster() {
+    for (String job : CAUSE.keySet()) {
+      long slow = RUNS.get(job + "/slow").stream().mapToLong(t -> t.job().durationMillis()).max().orElseThrow();
+      long fixed = RUNS.get(job + "/fixed").stream().mapToLong(t -> t.job().durationMillis()).max().orElseThrow();
+      System.out.printf("%-18s slow %6d ms   fixed %6d ms%n", job, slow, fixed);
+      check(fixed < slow, job + "/fixed", "is faster than the slow run (" + slow + " ms)", fixed + " ms");
+    }
+  }
+
+  // ---- reading Jaeger's OTLP JSON ----
+
+  static final class Span {
+    final String traceId;
+    final String spanId;
+    final String parentSpanId;
+    final String name;
+    final String kind;
+    final String service;
+    final long startNanos;
+    final long endNanos;
+    final Map<String, String> attrs = new HashMap<>();
+    final List<Map<String, String>> events = new ArrayList<>();
+
+    Span(JsonNode span, String service) {
+      traceId = span.path("traceId").asText();
+      spanId = span.path("spanId").asText();
+      parentSpanId = span.path("parentSpanId").asText("");
+      name = span.path("name").asText();
+      String k = span.path("kind").asText();
+      kind = k.replace("SPAN_KIND_", "").replace("2", "SERVER").replace("3", "CLIENT");
+      this.service = service;
+      startNanos = span.path("startTimeUnixNano").asLong();
+      endNanos = span.path("endTimeUnixNano").asLong();
+      read(span.path("attributes"), attrs);
+      for (JsonNode e : span.path("events")) {
+        Map<String, String> a = new HashMap<>();
+        a.put("", e.path("name").asText());
+        read(e.path("attributes"), a);
+        events.add(a);
+      }
+    }
+
+    static void read(JsonNode attributes, Map<String, String> into) {
+      for (JsonNode kv : attributes) {
+        JsonNode v = kv.path("value");
+        JsonNode text = v.has("stringValue") ? v.get("stringValue") : v.has("intValue") ? v.get("intValue")
+            : v.has("doubleValue") ? v.get("doubleValue") : v.get("boolValue");
+        into.put(kv.path("key").asText(), text == null ? v.toString() : text.asText());
+      }
+    }
+
+    String attr(String key) {
+      return attrs.get(key);
+    }
+
+    long longAttr(String key) {
+      String v = attrs.get(key);
+      return v == null ? -1 : Long.parseLong(v);
+    }
+
+    long durationMillis() {
+      return (endNanos - startNanos) / 1_000_000;
+    }
+
+    boolean isRedis() {
+      return "redis".equals(attrs.get("db.system")) || "redis".equals(attrs.get("db.system.name"));
+    }
+
+    List<String> findingKinds() {
+      List<String> kinds = new ArrayList<>();
+      for (Map<String, String> e : events) {
+        if ("jobtrace.finding".equals(e.get(""))) {
+          kinds.add(e.get("jobtrace.finding.kind"));
+        }
+      }
+      return kinds;
+    }
+
+    @Override
+    public String toString() {
+      return service + ":" + name + "(" + kind + ")";
+    }
+  }
+
+  static final class Trace {
+    final List<Span> spans;
+
+    Trace(List<Span> spans) {
+      this.spans = spans;
+    }
+
+    static List<Span> spans(JsonNode body) {
+      List<Span> out = new ArrayList<>();
+      for (JsonNode rs : body.path("result").path("resourceSpans")) {
+        String service = "";
+        for (JsonNode kv : rs.path("resource").path("attributes")) {
+          if (kv.path("key").asText().equals("service.name")) {
+            service = kv.path("value").path("stringValue").asText();
+          }
+        }
+        for (JsonNode ss : rs.path("scopeSpans")) {
+          for (JsonNode span : ss.path("spans")) {
+            out.add(new Span(span, service));
+          }
+        }
+      }
+      return out;
+    }
+
+    Span job() {
+      return first(s -> s.attr("jobtrace.job.name") != null && s.service.equals("example-jobs"));
+    }
+
+    Span first(Predicate<Span> p) {
+      return spans.stream().filter(p).findFirst().orElse(null);
+    }
+
+    boolean any(Predicate<Span> p) {
+      return spans.stream().anyMatch(p);
+    }
+
+    Span byId(String id) {
+      return first(s -> s.spanId.equals(id));
+    }
+
+    List<String> names() {
+      return spans.stream().map(Span::toString).distinct().limit(20).toList();
+    }
+  }
+}
