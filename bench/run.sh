@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # Prints one of the README's benchmark tables:
+#   bench/run.sh example-jobs [timed runs per job and variant] [scale]
+#       the five example jobs with no agent, the upstream agent and jobtrace, as local processes
+#       (needs Go for Jaeger and PostgreSQL's server binaries, like scripts/e2e.sh)
 #   bench/run.sh profiling-overhead [launches per arm] [timed runs per launch]
 #   bench/run.sh trace-size [launches per agent]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
-  profiling-overhead) main=ProfilingOverhead ;;
-  trace-size) main=TraceSize ;;
-  *) echo "usage: bench/run.sh profiling-overhead|trace-size [args]" >&2; exit 2 ;;
+  example-jobs) module=e2e main=dev.jobtrace.e2e.bench.ExampleJobsBench ;;
+  profiling-overhead) module=otel-extension main=dev.jobtrace.it.bench.ProfilingOverhead ;;
+  trace-size) module=otel-extension main=dev.jobtrace.it.bench.TraceSize ;;
+  *) echo "usage: bench/run.sh example-jobs|profiling-overhead|trace-size [args]" >&2; exit 2 ;;
 esac
 shift
-./mvnw -q -B -ntp package -DskipTests
-./mvnw -q -B -ntp -f otel-extension/pom.xml dependency:build-classpath \
+./mvnw -q -B -ntp install -DskipTests
+./mvnw -q -B -ntp -f "$module/pom.xml" dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 ext=otel-extension/target
-java -Djobtrace.agent.jar="$ext/jobtrace-agent.jar" \
+java -Djobtrace.repo.dir="$PWD" \
+     -Djobtrace.agent.jar="$ext/jobtrace-agent.jar" \
      -Djobtrace.upstream.agent.jar="$ext/upstream/opentelemetry-javaagent.jar" \
-     -cp "$ext/test-classes:$ext/classes:$(cat "$ext/bench.classpath")" \
-     "dev.jobtrace.it.bench.$main" "$@"
+     -cp "$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")" \
+     "$main" "$@"

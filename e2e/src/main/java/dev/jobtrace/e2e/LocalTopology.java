@@ -68,6 +68,10 @@ public final class LocalTopology implements AutoCloseable {
     public Path logs;
     /** Extra JVM options for the worker (e.g. {@code -Dotel.jobtrace....}). */
     public List<String> workerOptions = new ArrayList<>();
+    /** The agent partner-api and example-jobs run under: jobtrace, upstream (the agent alone) or none. */
+    public String agent = "jobtrace";
+    /** Where the agents send spans; Jaeger's OTLP receiver when null. */
+    public String otlpEndpoint;
   }
 
   public static final Path REPO = Path.of(System.getProperty("jobtrace.repo.dir", ".")).toAbsolutePath().normalize();
@@ -75,6 +79,7 @@ public final class LocalTopology implements AutoCloseable {
   private final Settings settings;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Path agentJar = REPO.resolve("otel-extension/target/jobtrace-agent.jar");
+  private final Path upstreamAgentJar = REPO.resolve("otel-extension/target/upstream/opentelemetry-javaagent.jar");
   private final Path examplesJar = REPO.resolve("example-jobs/target/example-jobs.jar");
   private final Path linkerJar = REPO.resolve("profiler-linker/target/profiler-linker.jar");
 
@@ -169,14 +174,29 @@ public final class LocalTopology implements AutoCloseable {
   }
 
   private List<String> agentJvm(String service, List<String> main, List<String> options) {
-    List<String> cmd = new ArrayList<>(List.of(java(), "-javaagent:" + agentJar,
+    List<String> cmd = new ArrayList<>(List.of(java()));
+    cmd.addAll(options);
+    switch (settings.agent) {
+      case "none":
+        cmd.addAll(main);
+        return cmd;
+      case "upstream":
+        cmd.add("-javaagent:" + upstreamAgentJar);
+        break;
+      case "jobtrace":
+        cmd.add("-javaagent:" + agentJar);
+        break;
+      default:
+        throw new IllegalArgumentException("agent must be jobtrace, upstream or none: " + settings.agent);
+    }
+    String otlp = settings.otlpEndpoint != null ? settings.otlpEndpoint : "http://127.0.0.1:" + settings.ports.jaegerOtlpHttp;
+    cmd.addAll(List.of(
         "-Dotel.service.name=" + service,
-        "-Dotel.exporter.otlp.endpoint=http://127.0.0.1:" + settings.ports.jaegerOtlpHttp,
+        "-Dotel.exporter.otlp.endpoint=" + otlp,
         // Jaeger takes traces only; spans go out within a second.
         "-Dotel.bsp.schedule.delay=1000",
         "-Dotel.metrics.exporter=none",
         "-Dotel.logs.exporter=none"));
-    cmd.addAll(options);
     cmd.addAll(main);
     return cmd;
   }
@@ -197,6 +217,11 @@ public final class LocalTopology implements AutoCloseable {
   }
 
   private record Running(String name, Process process, Path log) {}
+
+  /** Process id of a part this topology started (e.g. "example-jobs"). */
+  public long pid(String name) {
+    return running.stream().filter(r -> r.name.equals(name)).findFirst().orElseThrow().process.pid();
+  }
 
   private final List<Running> running = new ArrayList<>();
 

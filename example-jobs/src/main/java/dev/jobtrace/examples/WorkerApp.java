@@ -19,6 +19,10 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import org.jobrunr.configuration.JobRunr;
+import org.jobrunr.jobs.Job;
+import org.jobrunr.jobs.states.JobState;
+import org.jobrunr.jobs.states.SucceededState;
+import org.jobrunr.storage.JobNotFoundException;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
 import org.jobrunr.storage.JobStats;
 import org.jobrunr.storage.StorageProvider;
@@ -27,7 +31,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The example worker: JobRunr with PostgreSQL storage and its dashboard, the example jobs, and an
- * HTTP endpoint that enqueues them ({@code POST /jobs/{job}/{slow|fixed}}).
+ * HTTP endpoint that enqueues them ({@code POST /jobs/{job}/{slow|fixed}}) and tells how a run went
+ * ({@code GET /jobs/runs/{id}}: its state, and for a finished run its duration and end).
  *
  * <p>Settings (environment): EXAMPLES_DB_URL, EXAMPLES_REDIS_URL, EXAMPLES_HTTP_PORT (8081),
  * EXAMPLES_DASHBOARD_PORT (8000; 0 turns it off), EXAMPLES_SCALE (1.0), EXAMPLES_WORKERS (4),
@@ -36,6 +41,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * and exits.
  */
 public final class WorkerApp {
+
+  private static volatile StorageProvider storage;
 
   public static void main(String[] args) throws Exception {
     String dbUrl = env("EXAMPLES_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
@@ -48,7 +55,7 @@ public final class WorkerApp {
     InvoiceExportJob.seed();
     WalletSettlementJob.seed();
 
-    StorageProvider storage = new PostgresStorageProvider(db);
+    storage = new PostgresStorageProvider(db);
     int dashboard = Integer.parseInt(env("EXAMPLES_DASHBOARD_PORT", "8000"));
     JobRunr.configure()
         .useStorageProvider(storage)
@@ -77,6 +84,10 @@ public final class WorkerApp {
       reply(exchange, 200, String.join("\n", JobCatalog.names()) + "\n");
       return;
     }
+    if (exchange.getRequestMethod().equals("GET") && parts.length == 4 && parts[2].equals("runs")) {
+      run(exchange, parts[3]);
+      return;
+    }
     if (!exchange.getRequestMethod().equals("POST") || parts.length != 4) {
       reply(exchange, 404, "use POST /jobs/{job}/{slow|fixed}; jobs: " + String.join(", ", JobCatalog.names()) + "\n");
       return;
@@ -86,6 +97,27 @@ public final class WorkerApp {
       reply(exchange, 202, id + "\n");
     } catch (IllegalArgumentException e) {
       reply(exchange, 400, e.getMessage() + "\n");
+    }
+  }
+
+  /** {@code STATE} or, once finished, {@code STATE processMillis endEpochMillis}. */
+  static void run(HttpExchange exchange, String id) throws IOException {
+    Job job;
+    try {
+      job = storage.getJobById(UUID.fromString(id));
+    } catch (IllegalArgumentException e) {
+      reply(exchange, 400, "not a job id: " + id + "\n");
+      return;
+    } catch (JobNotFoundException e) {
+      reply(exchange, 404, "no job " + id + "\n");
+      return;
+    }
+    JobState state = job.getJobState();
+    if (state instanceof SucceededState) {
+      reply(exchange, 200, state.getName() + " " + ((SucceededState) state).getProcessDuration().toMillis() + " "
+          + state.getCreatedAt().toEpochMilli() + "\n");
+    } else {
+      reply(exchange, 200, state.getName() + "\n");
     }
   }
 
