@@ -105,6 +105,9 @@ class DockerComposeIT {
       assertThat(mounts(name)).containsEntry(agentFlag.substring("-javaagent:".length()), "./otel-extension/target/jobtrace-agent.jar");
       assertThat(env(name, "OTEL_EXPORTER_OTLP_ENDPOINT")).isEqualTo("http://jaeger:4318");
       assertThat(env(name, "OTEL_SERVICE_NAME")).isEqualTo(name);
+      // Jaeger has no metrics or logs receiver: exporting them would only log errors.
+      assertThat(env(name, "OTEL_METRICS_EXPORTER")).isEqualTo("none");
+      assertThat(env(name, "OTEL_LOGS_EXPORTER")).isEqualTo("none");
     }
   }
 
