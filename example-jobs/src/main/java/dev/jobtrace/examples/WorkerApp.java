@@ -44,7 +44,18 @@ public final class WorkerApp {
 
   private static volatile StorageProvider storage;
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      start(args);
+    } catch (Exception | Error e) {
+      // JobRunr's threads would keep a half-started worker alive: stop instead.
+      System.err.println("example-jobs: start-up failed");
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void start(String[] args) throws Exception {
     String dbUrl = env("EXAMPLES_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
     PGSimpleDataSource db = new PGSimpleDataSource();
     db.setURL(dbUrl);

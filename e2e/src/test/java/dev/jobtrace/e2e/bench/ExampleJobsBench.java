@@ -76,6 +76,8 @@ public final class ExampleJobsBench {
       settings.logs = LocalTopology.REPO.resolve("e2e/target/bench-logs/" + arm);
       tee.forwardTo("http://127.0.0.1:" + settings.ports.jaegerOtlpHttp);
       try (LocalTopology topology = LocalTopology.start(settings)) {
+        Thread stop = new Thread(topology::close);
+        Runtime.getRuntime().addShutdownHook(stop);
         for (String job : JOBS) {
           for (String variant : new String[] {"slow", "fixed"}) {
             for (int i = 0; i <= runs; i++) {
@@ -87,6 +89,7 @@ public final class ExampleJobsBench {
         if (!arm.equals("none")) {
           HEAP_KIB.put(arm, heapDuring(topology, "reference-data", "slow"));
         }
+        Runtime.getRuntime().removeShutdownHook(stop);
       }
     }
   }
@@ -106,7 +109,7 @@ public final class ExampleJobsBench {
     }
     Long pageMs = null;
     if (arm.equals("jobtrace") && variant.equals("slow") && timed) {
-      pageMs = profilePageAfterEnd(topology, ids.get(0), done.get(0)[1]);
+      pageMs = profilePageAfterEnd(topology, job, variant, ids.get(0), done.get(0)[1]);
     }
     awaitQuiet(tee);
     if (!timed) {
@@ -116,13 +119,14 @@ public final class ExampleJobsBench {
     for (long[] d : done) {
       WALL.get(arm).computeIfAbsent(key, k -> new ArrayList<>()).add(d[0]);
     }
-    SPANS.get(arm).computeIfAbsent(key, k -> new ArrayList<>()).add(tee.spans.get() / count);
-    BYTES.get(arm).computeIfAbsent(key, k -> new ArrayList<>()).add(tee.bytes.get() / count);
+    long[] exported = tee.counted();
+    SPANS.get(arm).computeIfAbsent(key, k -> new ArrayList<>()).add(exported[0] / count);
+    BYTES.get(arm).computeIfAbsent(key, k -> new ArrayList<>()).add(exported[1] / count);
     if (pageMs != null) {
       PROFILE_PAGE_MS.computeIfAbsent(job, k -> new ArrayList<>()).add(pageMs);
     }
-    System.err.printf("bench: %-8s %-26s %6d ms  %7d spans  %9d bytes%s%n", arm, key, done.get(0)[0], tee.spans.get() / count,
-        tee.bytes.get() / count, pageMs == null ? "" : "  profile page after " + pageMs + " ms");
+    System.err.printf("bench: %-8s %-26s %6d ms  %7d spans  %9d bytes%s%n", arm, key, done.get(0)[0], exported[0] / count,
+        exported[1] / count, pageMs == null ? "" : "  profile page after " + pageMs + " ms");
   }
 
   /** Until no export has arrived for 2.5 s (the agents export every second here). */
@@ -156,18 +160,19 @@ public final class ExampleJobsBench {
       if (state[0].equals("FAILED") || state[0].equals("DELETED")) {
         throw new IllegalStateException("job " + id + " " + state[0] + "; logs in " + topology.logs());
       }
-      Thread.sleep(100);
+      Thread.sleep(200);
     }
     throw new IllegalStateException("job " + id + " did not finish in 10 minutes");
   }
 
   /** Milliseconds from the run's end until the linker's page for its job span answers 200. */
-  static long profilePageAfterEnd(LocalTopology topology, String jobId, long endEpochMillis) throws Exception {
+  static long profilePageAfterEnd(LocalTopology topology, String job, String variant, String jobId, long endEpochMillis)
+      throws Exception {
     Instant deadline = Instant.now().plusSeconds(120);
     String profileId = null;
     while (Instant.now().isBefore(deadline)) {
       if (profileId == null) {
-        profileId = findProfileId(topology, jobId);
+        profileId = findProfileId(topology, JOB_SPAN.get(job) + "." + variant, jobId);
       }
       if (profileId != null) {
         HttpResponse<Void> page = HTTP.send(HttpRequest.newBuilder(URI.create(topology.linkerUrl() + "/profiles/" + profileId)).build(),
@@ -181,10 +186,18 @@ public final class ExampleJobsBench {
     throw new IllegalStateException("no profile page for job " + jobId + " within 120 s");
   }
 
-  static String findProfileId(LocalTopology topology, String jobId) throws Exception {
+  /** Job span names (class and method) by job. */
+  static final Map<String, String> JOB_SPAN = Map.of(
+      "reference-data", "ReferenceDataJob",
+      "client-report", "ClientReportJob",
+      "partner-sync", "PartnerSyncJob",
+      "invoice-export", "InvoiceExportJob",
+      SETTLEMENT, "WalletSettlementJob");
+
+  static String findProfileId(LocalTopology topology, String spanName, String jobId) throws Exception {
     Instant now = Instant.now();
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(topology.jaegerUrl()
-        + "/api/v3/traces?query.service_name=example-jobs&query.start_time_min=" + enc(now.minusSeconds(900).toString())
+        + "/api/v3/traces?query.service_name=example-jobs&query.operation_name=" + enc(spanName) + "&query.start_time_min=" + enc(now.minusSeconds(900).toString())
         + "&query.start_time_max=" + enc(now.plusSeconds(60).toString()) + "&query.num_traces=50")).build(),
         HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
@@ -301,7 +314,7 @@ public final class ExampleJobsBench {
     b.append(String.format("Example jobs at scale %s (partner stalls %d ms), %d timed runs per job and variant after one"
         + " warm-up, medians; bench took %d min%n%n", scale, PARTNER_STALL_MS, runs, took.toMinutes()));
     b.append("| job / variant | no agent | upstream agent | jobtrace | upstream / none | jobtrace / none | spans per run"
-        + " upstream → jobtrace | KiB per run upstream → jobtrace | profile page after job end |\n");
+        + " upstream → jobtrace | span KiB per run upstream → jobtrace | profile page after job end |\n");
     b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String job : JOBS) {
       for (String variant : new String[] {"slow", "fixed"}) {

@@ -5,6 +5,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import com.google.protobuf.ByteString;
+import java.util.HashMap;
+import java.util.Map;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,13 +22,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Sits between the agents and Jaeger's OTLP/HTTP receiver: counts the spans and bytes (protobuf,
- * before transport compression) of every trace export and passes the request on unchanged.
+ * Sits between the agents and Jaeger's OTLP/HTTP receiver: counts the spans of every trace export
+ * and their bytes (each span's protobuf size, before transport compression), and passes the request
+ * on unchanged. Traces of the benchmark's own status requests ({@code /jobs/runs/...}) are left out.
  */
 final class OtlpTee implements AutoCloseable {
 
-  final AtomicLong spans = new AtomicLong();
-  final AtomicLong bytes = new AtomicLong();
+  /** traceId → {spans, bytes}; traces made by the benchmark's own polling are marked {-1, -1}. */
+  private final Map<ByteString, long[]> traces = new HashMap<>();
   final AtomicLong lastRequestNanos = new AtomicLong(System.nanoTime());
   private final HttpServer server;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -45,9 +50,33 @@ final class OtlpTee implements AutoCloseable {
     target = otlpBase;
   }
 
-  void reset() {
-    spans.set(0);
-    bytes.set(0);
+  synchronized void reset() {
+    traces.clear();
+  }
+
+  /** {spans, bytes} received since {@link #reset()}. */
+  synchronized long[] counted() {
+    long[] sum = new long[2];
+    for (long[] t : traces.values()) {
+      if (t[0] >= 0) {
+        sum[0] += t[0];
+        sum[1] += t[1];
+      }
+    }
+    return sum;
+  }
+
+  private synchronized void count(Span span) {
+    long[] t = traces.computeIfAbsent(span.getTraceId(), k -> new long[2]);
+    boolean polling = span.getAttributesList().stream()
+        .anyMatch(kv -> kv.getKey().equals("url.path") && kv.getValue().getStringValue().startsWith("/jobs/runs/"));
+    if (polling) {
+      t[0] = -1;
+      t[1] = -1;
+    } else if (t[0] >= 0) {
+      t[0]++;
+      t[1] += span.getSerializedSize();
+    }
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -59,15 +88,11 @@ final class OtlpTee implements AutoCloseable {
         if ("gzip".equalsIgnoreCase(encoding)) {
           in = new GZIPInputStream(in);
         }
-        byte[] body = in.readAllBytes();
-        bytes.addAndGet(body.length);
-        long n = 0;
-        for (ResourceSpans rs : ExportTraceServiceRequest.parseFrom(body).getResourceSpansList()) {
+        for (ResourceSpans rs : ExportTraceServiceRequest.parseFrom(in.readAllBytes()).getResourceSpansList()) {
           for (ScopeSpans ss : rs.getScopeSpansList()) {
-            n += ss.getSpansCount();
+            ss.getSpansList().forEach(this::count);
           }
         }
-        spans.addAndGet(n);
         lastRequestNanos.set(System.nanoTime());
       }
       HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI().getPath()))
