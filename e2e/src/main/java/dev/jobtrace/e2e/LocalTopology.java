@@ -217,11 +217,6 @@ public final class LocalTopology implements AutoCloseable {
 
   private record Running(String name, Process process, Path log) {}
 
-  /** Process id of a part this topology started (e.g. "example-jobs"). */
-  public long pid(String name) {
-    return running.stream().filter(r -> r.name.equals(name)).findFirst().orElseThrow().process.pid();
-  }
-
   private final List<Running> running = new ArrayList<>();
 
   /** Fails with the part's log when it has exited. */

@@ -19,21 +19,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The example jobs under no agent, the upstream agent alone and jobtrace, in one run on this
  * machine: wall time (JobRunr's own process duration, the same clock for all three), spans and
- * bytes exported per run, time from a slow run's end until its profile page answers, JVM start-up
- * time added, and heap held during the 45,000-call job. Prints one table of medians.
+ * bytes exported per run, time from a slow run's end until its profile page answers, and JVM
+ * start-up time added. Prints one table of medians. (Heap held by jobtrace during the 45,000-call
+ * job is measured by bench/run.sh trace-size, on a job whose own live set is steady.)
  *
  * <p>Arguments: [timed runs per job and variant, default 3] [scale, default 1.0].
  */
 public final class ExampleJobsBench {
 
   static final String[] JOBS = {"reference-data", "client-report", "partner-sync", "invoice-export", "wallet-settlement"};
-  static final String[] ARMS = {"none", "upstream", "jobtrace"};
+  /** "jobtrace-no-profiler" is jobtrace with its profiler switched off: what the rest of jobtrace costs. */
+  static final String[] ARMS = {"none", "upstream", "jobtrace", "jobtrace-no-profiler"};
   static final String SETTLEMENT = "wallet-settlement";
   static final long PARTNER_STALL_MS = 1000;
   static final ObjectMapper JSON = new ObjectMapper();
@@ -44,7 +44,6 @@ public final class ExampleJobsBench {
   static final Map<String, Map<String, List<Long>>> SPANS = new LinkedHashMap<>();
   static final Map<String, Map<String, List<Long>>> BYTES = new LinkedHashMap<>();
   static final Map<String, List<Long>> PROFILE_PAGE_MS = new LinkedHashMap<>();
-  static final Map<String, Long> HEAP_KIB = new LinkedHashMap<>();
   static final Map<String, List<Long>> STARTUP_MS = new LinkedHashMap<>();
 
   public static void main(String[] args) throws Exception {
@@ -55,6 +54,8 @@ public final class ExampleJobsBench {
       WALL.put(arm, new LinkedHashMap<>());
       SPANS.put(arm, new LinkedHashMap<>());
       BYTES.put(arm, new LinkedHashMap<>());
+    }
+    for (String arm : new String[] {"none", "upstream", "jobtrace"}) {
       STARTUP_MS.put(arm, startup(arm, 5));
     }
     for (String arm : ARMS) {
@@ -71,7 +72,10 @@ public final class ExampleJobsBench {
       settings.scale = scale;
       settings.workers = 3;
       settings.partnerStallMillis = PARTNER_STALL_MS;
-      settings.agent = arm;
+      settings.agent = arm.startsWith("jobtrace") ? "jobtrace" : arm;
+      if (arm.equals("jobtrace-no-profiler")) {
+        settings.workerOptions.add("-Dotel.jobtrace.profiler.enabled=false");
+      }
       settings.otlpEndpoint = tee.endpoint();
       settings.logs = LocalTopology.REPO.resolve("e2e/target/bench-logs/" + arm);
       tee.forwardTo("http://127.0.0.1:" + settings.ports.jaegerOtlpHttp);
@@ -85,9 +89,6 @@ public final class ExampleJobsBench {
               measure(topology, tee, arm, job, variant, timed);
             }
           }
-        }
-        if (!arm.equals("none")) {
-          HEAP_KIB.put(arm, heapDuring(topology, "reference-data", "slow"));
         }
         Runtime.getRuntime().removeShutdownHook(stop);
       }
@@ -229,44 +230,6 @@ public final class ExampleJobsBench {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  private static final Pattern USED = Pattern.compile("used (\\d+)K");
-
-  /** Peak heap after a full GC while the job runs, minus the same before it (KiB). */
-  static long heapDuring(LocalTopology topology, String job, String variant) throws Exception {
-    long pid = topology.pid("example-jobs");
-    long before = heapAfterGc(pid);
-    String id = enqueue(topology, job, variant);
-    long peak = before;
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
-    while (Instant.now().isBefore(deadline)) {
-      String state = HTTP.send(HttpRequest.newBuilder(URI.create(topology.workerUrl() + "/jobs/runs/" + id)).build(),
-          HttpResponse.BodyHandlers.ofString()).body().trim();
-      if (state.startsWith("SUCCEEDED") || state.startsWith("FAILED")) {
-        break;
-      }
-      peak = Math.max(peak, heapAfterGc(pid));
-      Thread.sleep(500);
-    }
-    return peak - before;
-  }
-
-  static long heapAfterGc(long pid) throws Exception {
-    jcmd(pid, "GC.run");
-    Matcher m = USED.matcher(jcmd(pid, "GC.heap_info"));
-    if (!m.find()) {
-      throw new IllegalStateException("jcmd GC.heap_info: no heap usage in its output");
-    }
-    return Long.parseLong(m.group(1));
-  }
-
-  static String jcmd(long pid, String command) throws Exception {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid), command)
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor(30, TimeUnit.SECONDS);
-    return out;
-  }
-
   /** JVM launch to exit of a main that returns at once, under the arm's agent. */
   static List<Long> startup(String arm, int times) throws Exception {
     List<Long> out = new ArrayList<>();
@@ -313,19 +276,21 @@ public final class ExampleJobsBench {
     StringBuilder b = new StringBuilder();
     b.append(String.format("Example jobs at scale %s (partner stalls %d ms), %d timed runs per job and variant after one"
         + " warm-up, medians; bench took %d min%n%n", scale, PARTNER_STALL_MS, runs, took.toMinutes()));
-    b.append("| job / variant | no agent | upstream agent | jobtrace | upstream / none | jobtrace / none | spans per run"
-        + " upstream → jobtrace | span KiB per run upstream → jobtrace | profile page after job end |\n");
-    b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    b.append("| job / variant | no agent | upstream agent | jobtrace | jobtrace, profiler off | upstream / none"
+        + " | jobtrace / none | jobtrace / upstream | spans per run upstream → jobtrace | span KiB per run upstream → jobtrace"
+        + " | profile page after job end |\n");
+    b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String job : JOBS) {
       for (String variant : new String[] {"slow", "fixed"}) {
         String key = job + "/" + variant;
         long none = median(WALL.get("none").get(key));
         long up = median(WALL.get("upstream").get(key));
         long jt = median(WALL.get("jobtrace").get(key));
+        long noProfiler = median(WALL.get("jobtrace-no-profiler").get(key));
         String page = variant.equals("slow") && PROFILE_PAGE_MS.containsKey(job) ? seconds(median(PROFILE_PAGE_MS.get(job))) : "";
-        b.append(String.format("| %s | %s | %s | %s | %.2f | %.2f | %,d → %,d | %,d → %,d | %s |%n", key, seconds(none),
-            seconds(up), seconds(jt), (double) up / none, (double) jt / none,
-            median(SPANS.get("upstream").get(key)), median(SPANS.get("jobtrace").get(key)),
+        b.append(String.format("| %s | %s | %s | %s | %s | %.2f | %.2f | %.2f | %,d → %,d | %,d → %,d | %s |%n", key,
+            seconds(none), seconds(up), seconds(jt), seconds(noProfiler), (double) up / none, (double) jt / none,
+            (double) jt / up, median(SPANS.get("upstream").get(key)), median(SPANS.get("jobtrace").get(key)),
             median(BYTES.get("upstream").get(key)) / 1024, median(BYTES.get("jobtrace").get(key)) / 1024, page));
       }
     }
@@ -339,8 +304,7 @@ public final class ExampleJobsBench {
     b.append(String.format("%nJVM start-up to exit of an empty main (median of 5): no agent %d ms, upstream agent %d ms (+%d ms),"
         + " jobtrace %d ms (+%d ms).%n", none, median(STARTUP_MS.get("upstream")), median(STARTUP_MS.get("upstream")) - none,
         median(STARTUP_MS.get("jobtrace")), median(STARTUP_MS.get("jobtrace")) - none));
-    b.append(String.format("Heap held during reference-data/slow (peak after full GC minus before the run): upstream agent"
-        + " %,d KiB, jobtrace %,d KiB.%n", HEAP_KIB.get("upstream"), HEAP_KIB.get("jobtrace")));
+    b.append("Heap held during the 45,000-call job: bench/run.sh trace-size (this job's own live set swings by tens of MiB).\n");
     System.out.print(b);
   }
 }

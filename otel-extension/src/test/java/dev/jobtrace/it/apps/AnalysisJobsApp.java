@@ -61,6 +61,57 @@ public final class AnalysisJobsApp {
     }
   }
 
+  /**
+   * Heap occupancy after collections while the job runs (the collector's own figure, no GC forced),
+   * peak minus the occupancy right before the job.
+   */
+  static final class HeapWatch {
+    private final long before;
+    private volatile long peak;
+    private volatile boolean running = true;
+    private final Thread sampler;
+
+    private HeapWatch() {
+      System.gc();
+      before = occupancy();
+      peak = before;
+      sampler = new Thread(() -> {
+        while (running) {
+          peak = Math.max(peak, occupancy());
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "heap-watch");
+      sampler.setDaemon(true);
+      sampler.start();
+    }
+
+    static HeapWatch start() {
+      return new HeapWatch();
+    }
+
+    /** Bytes in heap pools after their latest collection (or now, before any). */
+    static long occupancy() {
+      long sum = 0;
+      for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+          java.lang.management.MemoryUsage after = pool.getCollectionUsage();
+          sum += after != null ? after.getUsed() : 0;
+        }
+      }
+      return sum;
+    }
+
+    long stop() throws InterruptedException {
+      running = false;
+      sampler.join();
+      return (Math.max(peak, occupancy()) - before) / 1024;
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     Backends.start();
     // Reference data worth caching: currency rates for every pair, about 40 KB.
@@ -71,9 +122,11 @@ public final class AnalysisJobsApp {
     Backends.redis.set("reference-data", rates.toString());
     switch (args[0]) {
       case "reference":
+        HeapWatch heap = HeapWatch.start();
         long t0 = System.nanoTime();
         new ReferenceDataJob().run(Integer.parseInt(args[1]));
         System.out.println("job-ms " + (System.nanoTime() - t0) / 1_000_000);
+        System.out.println("heap-held-kib " + heap.stop());
         break;
       case "parallel-http":
         new ParallelPartnerJob().run();
