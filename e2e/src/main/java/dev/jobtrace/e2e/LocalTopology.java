@@ -1,5 +1,6 @@
 package dev.jobtrace.e2e;
 
+import dev.jobtrace.it.LocalJaeger;
 import dev.jobtrace.it.TestPostgres;
 import java.io.File;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import redis.embedded.RedisServer;
 
 /**
- * The demo of docker-compose.yml as local processes: Jaeger (built by scripts/build-jaeger.sh, with
+ * The demo of docker-compose.yml as local processes: Jaeger ({@link LocalJaeger}, with
  * the repo's config and link pattern), PostgreSQL (the machine's binaries), Redis (the binary
  * embedded-redis carries), the profiler-linker, and partner-api and example-jobs under
  * jobtrace-agent.jar. {@link #close()} stops every process it started, in reverse order.
@@ -129,17 +130,9 @@ public final class LocalTopology implements AutoCloseable {
     Files.createDirectories(settings.logs);
     Ports ports = settings.ports;
 
-    Path jaeger = buildJaeger();
-    started.push(process("jaeger", List.of(jaeger.toString(), "--config",
-        REPO.resolve("profiler-linker/jaeger/jaeger-config.yaml").toString()), Map.of(
-            "JAEGER_LISTEN_HOST", "127.0.0.1",
-            "JAEGER_OTLP_HTTP_PORT", Integer.toString(ports.jaegerOtlpHttp),
-            "JAEGER_OTLP_GRPC_PORT", Integer.toString(freePort()),
-            "JAEGER_QUERY_PORT", Integer.toString(ports.jaegerQuery),
-            "JAEGER_QUERY_GRPC_PORT", Integer.toString(freePort()),
-            "JAEGER_HEALTH_PORT", Integer.toString(freePort()),
-            "JAEGER_UI_CONFIG", REPO.resolve("profiler-linker/jaeger/ui-config.json").toString())));
-    awaitHttp("jaeger", jaegerUrl() + "/api/v3/services", 60);
+    LocalJaeger jaeger = LocalJaeger.start(REPO, ports.jaegerQuery, ports.jaegerOtlpHttp, settings.logs.resolve("jaeger.log"));
+    started.push(jaeger);
+    running.add(new Running("jaeger", jaeger.process(), jaeger.log()));
 
     TestPostgres postgres = TestPostgres.start();
     started.push(postgres);
@@ -264,19 +257,6 @@ public final class LocalTopology implements AutoCloseable {
       }
     }
     throw new IllegalStateException(name + " did not listen on " + port + " within " + seconds + " s; logs in " + settings.logs);
-  }
-
-  /** The Jaeger binary, built from the Go module proxy on first use and cached. */
-  static Path buildJaeger() throws Exception {
-    File out = File.createTempFile("build-jaeger", ".log");
-    Process p = new ProcessBuilder("bash", REPO.resolve("scripts/build-jaeger.sh").toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(out).start();
-    if (!p.waitFor(40, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new IllegalStateException("scripts/build-jaeger.sh failed");
-    }
-    List<String> lines = Files.readAllLines(out.toPath());
-    return Path.of(lines.get(lines.size() - 1).trim());
   }
 
   private static String java() {

@@ -6,10 +6,9 @@ import dev.jobtrace.examples.partner.PartnerApi;
 import dev.jobtrace.it.AgentProcess;
 import dev.jobtrace.it.ExportedSpan;
 import dev.jobtrace.it.OtlpReceiver;
+import dev.jobtrace.it.Ports;
 import dev.jobtrace.it.Servers;
 import io.opentelemetry.proto.trace.v1.Span;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +26,7 @@ class ExampleJobsIT {
   static void runStories() throws Exception {
     servers = Servers.start();
     receiver = new OtlpReceiver();
-    int partnerPort = freePort();
+    int partnerPort = Ports.free();
     try (AgentProcess.Running partner =
         AgentProcess.of(PartnerApi.class, receiver)
             .set("otel.service.name", "partner-api")
@@ -63,7 +62,7 @@ class ExampleJobsIT {
         .env("EXAMPLES_DB_URL", servers.postgres.jdbcUrl())
         .env("EXAMPLES_REDIS_URL", servers.redisUri())
         .env("EXAMPLES_PARTNER_URL", partnerUrl)
-        .env("EXAMPLES_HTTP_PORT", Integer.toString(freePort()))
+        .env("EXAMPLES_HTTP_PORT", Integer.toString(Ports.free()))
         .env("EXAMPLES_DASHBOARD_PORT", "0")
         .env("EXAMPLES_SCALE", scale)
         .env("EXAMPLES_WORKERS", workers);
@@ -76,12 +75,6 @@ class ExampleJobsIT {
     }
     if (servers != null) {
       servers.close();
-    }
-  }
-
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 

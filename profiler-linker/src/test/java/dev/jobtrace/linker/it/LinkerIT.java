@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.jobtrace.linker.LinkerServer;
+import dev.jobtrace.it.LocalJaeger;
+import dev.jobtrace.it.Ports;
 import dev.jobtrace.linker.TestOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -41,7 +43,7 @@ class LinkerIT {
 
   @BeforeAll
   static void start() throws Exception {
-    jaeger = new LocalJaeger();
+    jaeger = LocalJaeger.start(Path.of(System.getProperty("jobtrace.repo.dir", "..")));
     runWorker("linker-test-worker", "true");
     runWorker("linker-test-noprofile", "false");
     craftedTrace = hex(16);
@@ -235,7 +237,7 @@ class LinkerIT {
 
   @Test
   void jaegerDownIs502AndJaegerSlowIs504WithinTheTimeout() throws Exception {
-    try (LinkerServer down = new LinkerServer(TestOptions.of("http://127.0.0.1:" + LocalJaeger.freePort(), Duration.ofSeconds(2)))) {
+    try (LinkerServer down = new LinkerServer(TestOptions.of("http://127.0.0.1:" + Ports.free(), Duration.ofSeconds(2)))) {
       HttpResponse<String> r = get("http://127.0.0.1:" + down.port() + "/profiles/" + profiledJob);
       assertThat(r.statusCode()).isEqualTo(502);
       assertThat(r.body()).contains("cannot be reached");

@@ -1,9 +1,7 @@
-package dev.jobtrace.linker.it;
+package dev.jobtrace.it;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,38 +14,56 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A real Jaeger v2, built from the Go module proxy by scripts/build-jaeger.sh, on free ports. */
-final class LocalJaeger implements AutoCloseable {
+/**
+ * A real Jaeger v2, built from the Go module proxy by scripts/build-jaeger.sh (cached after the
+ * first build), run with the repository's configuration and link pattern on loopback ports.
+ */
+public final class LocalJaeger implements AutoCloseable {
 
-  static final Path REPO = Path.of(System.getProperty("jobtrace.repo.dir", ".."));
-
-  final int otlpHttpPort = freePort();
-  final int queryPort = freePort();
-  final int healthPort = freePort();
+  private final int queryPort;
+  private final int otlpHttpPort;
   private final Process process;
-  final Path log;
+  private final Path log;
 
-  LocalJaeger() throws Exception {
-    Path binary = build();
-    log = Files.createTempFile("jaeger", ".log");
+  private LocalJaeger(Path repo, int queryPort, int otlpHttpPort, Path log) throws Exception {
+    this.queryPort = queryPort;
+    this.otlpHttpPort = otlpHttpPort;
+    this.log = log;
+    Path binary = build(repo);
     ProcessBuilder pb =
-        new ProcessBuilder(binary.toString(), "--config", REPO.resolve("profiler-linker/jaeger/jaeger-config.yaml").toString())
+        new ProcessBuilder(binary.toString(), "--config", repo.resolve("profiler-linker/jaeger/jaeger-config.yaml").toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     pb.environment().put("JAEGER_LISTEN_HOST", "127.0.0.1");
     pb.environment().put("JAEGER_OTLP_HTTP_PORT", Integer.toString(otlpHttpPort));
-    pb.environment().put("JAEGER_OTLP_GRPC_PORT", Integer.toString(freePort()));
+    pb.environment().put("JAEGER_OTLP_GRPC_PORT", Integer.toString(Ports.free()));
     pb.environment().put("JAEGER_QUERY_PORT", Integer.toString(queryPort));
-    pb.environment().put("JAEGER_QUERY_GRPC_PORT", Integer.toString(freePort()));
-    pb.environment().put("JAEGER_HEALTH_PORT", Integer.toString(healthPort));
-    pb.environment().put("JAEGER_UI_CONFIG", REPO.resolve("profiler-linker/jaeger/ui-config.json").toString());
+    pb.environment().put("JAEGER_QUERY_GRPC_PORT", Integer.toString(Ports.free()));
+    pb.environment().put("JAEGER_HEALTH_PORT", Integer.toString(Ports.free()));
+    pb.environment().put("JAEGER_UI_CONFIG", repo.resolve("profiler-linker/jaeger/ui-config.json").toString());
     process = pb.start();
-    awaitHealthy();
+    try {
+      awaitReady();
+    } catch (Exception | Error e) {
+      close();
+      throw e;
+    }
   }
 
-  static Path build() throws Exception {
+  /** On free ports, logging to a temporary file. */
+  public static LocalJaeger start(Path repo) throws Exception {
+    return new LocalJaeger(repo, Ports.free(), Ports.free(), Files.createTempFile("jaeger", ".log"));
+  }
+
+  /** Query API (and UI) on {@code queryPort}, OTLP/HTTP in on {@code otlpHttpPort}. */
+  public static LocalJaeger start(Path repo, int queryPort, int otlpHttpPort, Path log) throws Exception {
+    return new LocalJaeger(repo, queryPort, otlpHttpPort, log);
+  }
+
+  /** The binary, built on first use; scripts/build-jaeger.sh prints its path last. */
+  static Path build(Path repo) throws Exception {
     File out = File.createTempFile("build-jaeger", ".log");
-    Process p = new ProcessBuilder("bash", REPO.resolve("scripts/build-jaeger.sh").toString())
+    Process p = new ProcessBuilder("bash", repo.resolve("scripts/build-jaeger.sh").toString())
         .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(out).start();
     if (!p.waitFor(40, TimeUnit.MINUTES) || p.exitValue() != 0) {
       p.destroyForcibly();
@@ -57,15 +73,23 @@ final class LocalJaeger implements AutoCloseable {
     return Path.of(lines.get(lines.size() - 1).trim());
   }
 
-  String queryUrl() {
+  public String queryUrl() {
     return "http://127.0.0.1:" + queryPort;
   }
 
-  String otlpEndpoint() {
+  public String otlpEndpoint() {
     return "http://127.0.0.1:" + otlpHttpPort;
   }
 
-  private void awaitHealthy() throws Exception {
+  public Process process() {
+    return process;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  private void awaitReady() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     Instant deadline = Instant.now().plusSeconds(60);
     while (Instant.now().isBefore(deadline)) {
@@ -88,7 +112,7 @@ final class LocalJaeger implements AutoCloseable {
   }
 
   /** Sends OTLP/JSON spans straight to Jaeger's receiver. */
-  void sendOtlpJson(String json) throws Exception {
+  public void sendOtlpJson(String json) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create(otlpEndpoint() + "/v1/traces"))
             .header("Content-Type", "application/json")
@@ -99,16 +123,8 @@ final class LocalJaeger implements AutoCloseable {
     }
   }
 
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   @Override
-  public void close() throws Exception {
+  public void close() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       process.destroyForcibly();
