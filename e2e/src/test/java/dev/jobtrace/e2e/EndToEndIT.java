@@ -1,22 +1,17 @@
 package dev.jobtrace.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobtrace.e2e.JaegerQuery.Span;
+import dev.jobtrace.e2e.JaegerQuery.Trace;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,12 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class EndToEndIT {
 
-  static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   static final List<String> SEQUENTIAL = List.of("reference-data", "client-report", "partner-sync", "invoice-export");
   static final String SETTLEMENT = "wallet-settlement";
 
   static LocalTopology topology;
+  static JaegerQuery jaeger;
   /** "job/variant" → the runs' traces. */
   static final Map<String, List<Trace>> RUNS = new LinkedHashMap<>();
   static final List<String> failures = new ArrayList<>();
@@ -47,6 +42,7 @@ class EndToEndIT {
     settings.partnerStallMillis = 1000;
     settings.logs = LocalTopology.REPO.resolve("e2e/target/e2e-logs");
     topology = LocalTopology.start(settings);
+    jaeger = new JaegerQuery(topology.jaegerUrl());
     for (String job : SEQUENTIAL) {
       for (String variant : List.of("slow", "fixed")) {
         RUNS.put(job + "/" + variant, awaitRuns(job, variant, 1));
@@ -81,7 +77,7 @@ class EndToEndIT {
         Instant deadline = Instant.now().plusSeconds(30);
         while (!trace.any(s -> s.service.equals("partner-api")) && Instant.now().isBefore(deadline)) {
           Thread.sleep(500);
-          trace = new Trace(Trace.spans(get(topology.jaegerUrl() + "/api/v3/traces/" + trace.job().traceId)));
+          trace = jaeger.trace(trace.job().traceId);
         }
       }
       traces.add(trace);
@@ -94,13 +90,9 @@ class EndToEndIT {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
     while (Instant.now().isBefore(deadline)) {
       topology.checkAlive();
-      Instant now = Instant.now();
-      JsonNode found = get(topology.jaegerUrl() + "/api/v3/traces?query.service_name=example-jobs"
-          + "&query.start_time_min=" + enc(now.minus(Duration.ofMinutes(30)).toString())
-          + "&query.start_time_max=" + enc(now.plusSeconds(60).toString()) + "&query.num_traces=200");
-      for (Span span : Trace.spans(found)) {
+      for (Span span : jaeger.search("example-jobs", null, Duration.ofMinutes(30), 200)) {
         if (jobId.equals(span.attr("jobtrace.job.id"))) {
-          Trace trace = new Trace(Trace.spans(get(topology.jaegerUrl() + "/api/v3/traces/" + span.traceId)));
+          Trace trace = jaeger.trace(span.traceId);
           Span job = trace.job();
           // A slow span reaches Jaeger once its profile is attached; the job span comes last.
           if (job != null && job.attr("jobtrace.time.other_ms") != null) {
@@ -113,25 +105,9 @@ class EndToEndIT {
     throw new AssertionError("[" + run + "] job " + jobId + ": no job span in Jaeger within 5 minutes; logs in " + topology.logs());
   }
 
-  static JsonNode get(String url) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() == 404) {
-      return JSON.createObjectNode();
-    }
-    if (r.statusCode() != 200) {
-      throw new AssertionError("GET " + url + " answered " + r.statusCode() + ": " + r.body());
-    }
-    return JSON.readTree(r.body());
-  }
-
   static HttpResponse<String> page(String path) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create(topology.linkerUrl() + path)).timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   static void check(boolean ok, String run, String what, Object detail) {
@@ -263,127 +239,6 @@ class EndToEndIT {
       long fixed = RUNS.get(job + "/fixed").stream().mapToLong(t -> t.job().durationMillis()).max().orElseThrow();
       System.out.printf("%-18s slow %6d ms   fixed %6d ms%n", job, slow, fixed);
       check(fixed < slow, job + "/fixed", "is faster than the slow run (" + slow + " ms)", fixed + " ms");
-    }
-  }
-
-  // ---- reading Jaeger's OTLP JSON ----
-
-  static final class Span {
-    final String traceId;
-    final String spanId;
-    final String parentSpanId;
-    final String name;
-    final String kind;
-    final String service;
-    final long startNanos;
-    final long endNanos;
-    final Map<String, String> attrs = new HashMap<>();
-    final List<Map<String, String>> events = new ArrayList<>();
-
-    Span(JsonNode span, String service) {
-      traceId = span.path("traceId").asText();
-      spanId = span.path("spanId").asText();
-      parentSpanId = span.path("parentSpanId").asText("");
-      name = span.path("name").asText();
-      String k = span.path("kind").asText();
-      kind = k.replace("SPAN_KIND_", "").replace("2", "SERVER").replace("3", "CLIENT");
-      this.service = service;
-      startNanos = span.path("startTimeUnixNano").asLong();
-      endNanos = span.path("endTimeUnixNano").asLong();
-      read(span.path("attributes"), attrs);
-      for (JsonNode e : span.path("events")) {
-        Map<String, String> a = new HashMap<>();
-        a.put("", e.path("name").asText());
-        read(e.path("attributes"), a);
-        events.add(a);
-      }
-    }
-
-    static void read(JsonNode attributes, Map<String, String> into) {
-      for (JsonNode kv : attributes) {
-        JsonNode v = kv.path("value");
-        JsonNode text = v.has("stringValue") ? v.get("stringValue") : v.has("intValue") ? v.get("intValue")
-            : v.has("doubleValue") ? v.get("doubleValue") : v.get("boolValue");
-        into.put(kv.path("key").asText(), text == null ? v.toString() : text.asText());
-      }
-    }
-
-    String attr(String key) {
-      return attrs.get(key);
-    }
-
-    long longAttr(String key) {
-      String v = attrs.get(key);
-      return v == null ? -1 : Long.parseLong(v);
-    }
-
-    long durationMillis() {
-      return (endNanos - startNanos) / 1_000_000;
-    }
-
-    boolean isRedis() {
-      return "redis".equals(attrs.get("db.system")) || "redis".equals(attrs.get("db.system.name"));
-    }
-
-    List<String> findingKinds() {
-      List<String> kinds = new ArrayList<>();
-      for (Map<String, String> e : events) {
-        if ("jobtrace.finding".equals(e.get(""))) {
-          kinds.add(e.get("jobtrace.finding.kind"));
-        }
-      }
-      return kinds;
-    }
-
-    @Override
-    public String toString() {
-      return service + ":" + name + "(" + kind + ")";
-    }
-  }
-
-  static final class Trace {
-    final List<Span> spans;
-
-    Trace(List<Span> spans) {
-      this.spans = spans;
-    }
-
-    static List<Span> spans(JsonNode body) {
-      List<Span> out = new ArrayList<>();
-      for (JsonNode rs : body.path("result").path("resourceSpans")) {
-        String service = "";
-        for (JsonNode kv : rs.path("resource").path("attributes")) {
-          if (kv.path("key").asText().equals("service.name")) {
-            service = kv.path("value").path("stringValue").asText();
-          }
-        }
-        for (JsonNode ss : rs.path("scopeSpans")) {
-          for (JsonNode span : ss.path("spans")) {
-            out.add(new Span(span, service));
-          }
-        }
-      }
-      return out;
-    }
-
-    Span job() {
-      return first(s -> s.attr("jobtrace.job.name") != null && s.service.equals("example-jobs"));
-    }
-
-    Span first(Predicate<Span> p) {
-      return spans.stream().filter(p).findFirst().orElse(null);
-    }
-
-    boolean any(Predicate<Span> p) {
-      return spans.stream().anyMatch(p);
-    }
-
-    Span byId(String id) {
-      return first(s -> s.spanId.equals(id));
-    }
-
-    List<String> names() {
-      return spans.stream().map(Span::toString).distinct().limit(20).toList();
     }
   }
 }

@@ -1,15 +1,13 @@
 package dev.jobtrace.e2e.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobtrace.e2e.JaegerQuery;
+import dev.jobtrace.e2e.JaegerQuery.Span;
 import dev.jobtrace.e2e.LocalTopology;
 import java.io.File;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +34,6 @@ public final class ExampleJobsBench {
   static final String[] ARMS = {"none", "upstream", "jobtrace", "jobtrace-no-profiler"};
   static final String SETTLEMENT = "wallet-settlement";
   static final long PARTNER_STALL_MS = 1000;
-  static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** arm → "job/variant" → measurements. */
@@ -196,38 +193,12 @@ public final class ExampleJobsBench {
       SETTLEMENT, "WalletSettlementJob");
 
   static String findProfileId(LocalTopology topology, String spanName, String jobId) throws Exception {
-    Instant now = Instant.now();
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(topology.jaegerUrl()
-        + "/api/v3/traces?query.service_name=example-jobs&query.operation_name=" + enc(spanName) + "&query.start_time_min=" + enc(now.minusSeconds(900).toString())
-        + "&query.start_time_max=" + enc(now.plusSeconds(60).toString()) + "&query.num_traces=50")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      return null;
-    }
-    for (JsonNode rs : JSON.readTree(r.body()).path("result").path("resourceSpans")) {
-      for (JsonNode ss : rs.path("scopeSpans")) {
-        for (JsonNode span : ss.path("spans")) {
-          String id = null;
-          String profile = null;
-          for (JsonNode kv : span.path("attributes")) {
-            String key = kv.path("key").asText();
-            if (key.equals("jobtrace.job.id")) {
-              id = kv.path("value").path("stringValue").asText();
-            } else if (key.equals("jobtrace.profile.id")) {
-              profile = kv.path("value").path("stringValue").asText();
-            }
-          }
-          if (jobId.equals(id) && profile != null) {
-            return profile;
-          }
-        }
+    for (Span span : new JaegerQuery(topology.jaegerUrl()).search("example-jobs", spanName, Duration.ofMinutes(15), 50)) {
+      if (jobId.equals(span.attr("jobtrace.job.id")) && span.attr("jobtrace.profile.id") != null) {
+        return span.attr("jobtrace.profile.id");
       }
     }
     return null;
-  }
-
-  static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   /** JVM launch to exit of a main that returns at once, under the arm's agent. */
