@@ -25,6 +25,7 @@ public final class JobtraceAutoConfiguration implements AutoConfigurationCustomi
 
   private volatile JobtraceConfig config;
   private final JobTraceTracker tracker = new JobTraceTracker();
+  private final ExportGate gate = new ExportGate(tracker);
 
   @Override
   public void customize(AutoConfigurationCustomizer customizer) {
@@ -32,10 +33,13 @@ public final class JobtraceAutoConfiguration implements AutoConfigurationCustomi
       // Sample-to-span attribution follows context activation on every thread.
       ContextStorage.addWrapper(storage -> new ActivationTracking(storage, tracker));
     } catch (Throwable t) {
-      logger.log(Level.WARNING, "jobtrace: cannot follow context activation; slow spans will carry no profile: " + t);
+      String why = "context activation cannot be followed (" + t + ")";
+      tracker.activationUnavailable(why);
+      logger.log(Level.WARNING, "jobtrace: " + why + "; slow spans will carry no profile");
     }
     customizer.addPropertiesCustomizer(this::readConfig);
-    customizer.addSpanProcessorCustomizer((processor, properties) -> new ExportGate(processor, tracker));
+    // Every exporter setup goes behind one gate, so each receives each span once.
+    customizer.addSpanProcessorCustomizer((processor, properties) -> gate.guard(processor));
     customizer.addTracerProviderCustomizer(
         (builder, properties) -> {
           JobtraceConfig cfg = config(properties);

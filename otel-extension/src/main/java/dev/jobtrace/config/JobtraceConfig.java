@@ -26,6 +26,7 @@ public final class JobtraceConfig {
   public static final String PROFILE_MAX_WAIT = "otel.jobtrace.profile.max-wait";
   public static final String PROFILE_MIN_SAMPLES = "otel.jobtrace.profile.min-samples";
   public static final String PROFILE_MAX_BYTES = "otel.jobtrace.profile.max-bytes";
+  public static final String PROFILE_MAX_STACKS = "otel.jobtrace.profile.max-stacks";
 
   public static final String COMPRESSION_ENABLED = "otel.jobtrace.compression.enabled";
   public static final String COMPRESSION_MAX_CALL = "otel.jobtrace.compression.max-call";
@@ -47,6 +48,8 @@ public final class JobtraceConfig {
   static final int DEFAULT_MIN_SAMPLES = 10;
   /** The span contract caps the encoded snippet at 64 KiB. */
   static final int DEFAULT_MAX_BYTES = 64 * 1024;
+  /** A 64 KiB snippet holds a few hundred distinct stacks; more are kept to rank them fairly. */
+  static final int DEFAULT_MAX_STACKS = 2_000;
 
   private static final Logger logger = Logger.getLogger(JobtraceConfig.class.getName());
 
@@ -95,7 +98,8 @@ public final class JobtraceConfig {
             duration(config, PROFILE_MAX_WAIT, DEFAULT_MAX_WAIT, Duration.ZERO),
             integer(config, PROFILE_MIN_SAMPLES, DEFAULT_MIN_SAMPLES, 1, Integer.MAX_VALUE),
             integer(config, PROFILE_MAX_BYTES, DEFAULT_MAX_BYTES, 1024, DEFAULT_MAX_BYTES),
-            string(config, PROFILER_DIR, System.getProperty("java.io.tmpdir")));
+            string(config, PROFILER_DIR, System.getProperty("java.io.tmpdir")),
+            integer(config, PROFILE_MAX_STACKS, DEFAULT_MAX_STACKS, 10, 1_000_000));
     AnalysisSettings d = AnalysisSettings.defaults();
     AnalysisSettings analysis =
         new AnalysisSettings(

@@ -19,6 +19,7 @@ final class AnnotatedSpan extends ExportedCopy {
   static final AttributeKey<Long> PROFILE_SAMPLES = AttributeKey.longKey("jobtrace.profile.samples");
   static final AttributeKey<String> PROFILE_HOT = AttributeKey.stringKey("jobtrace.profile.hot");
   static final AttributeKey<String> PROFILE_ERROR = AttributeKey.stringKey("jobtrace.profile.error");
+  static final AttributeKey<String> PROFILE_INCOMPLETE = AttributeKey.stringKey("jobtrace.profile.incomplete");
   static final AttributeKey<String> PROFILE_FOLDED = AttributeKey.stringKey("jobtrace.profile.folded");
   static final String PROFILE_EVENT = "jobtrace.profile";
 

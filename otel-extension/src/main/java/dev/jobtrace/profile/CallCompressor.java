@@ -1,26 +1,29 @@
 package dev.jobtrace.profile;
 
 import dev.jobtrace.analysis.AnalysisSettings;
+import dev.jobtrace.analysis.CallKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs of identical short calls under one parent leave as one composite span ("redis GET ×4500")
- * instead of thousands; a call that is slow on its own, or a run too short, leaves as it came.
+ * instead of thousands; a call that is slow on its own, or a run too short, leaves as it came. A
+ * failed call always leaves on its own (the composite counts it), and a call that ends after its
+ * parent leaves at once: no run is left open under a span that has ended.
  */
 final class CallCompressor {
 
-  private final JobTraceTracker tracker;
   private final AnalysisSettings settings;
   /** The open run under each parent span. */
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
 
-  CallCompressor(JobTraceTracker tracker, AnalysisSettings settings) {
-    this.tracker = tracker;
+  CallCompressor(AnalysisSettings settings) {
     this.settings = settings;
   }
 
@@ -29,15 +32,26 @@ final class CallCompressor {
     // HTTP calls carry the trace into the service they call: folding them into a composite would
     // leave that service's spans without their parent.
     if (node.callKind == null
-        || node.callKind == dev.jobtrace.analysis.CallKind.HTTP
+        || node.callKind == CallKind.HTTP
         || node.parent == null
         || span.getLatencyNanos() >= settings.compressionMaxCall.toNanos()) {
       return false;
     }
+    boolean failed = span.toSpanData().getStatus().getStatusCode() == StatusCode.ERROR;
     String parentId = node.parent.spanId;
     Run finished = null;
     synchronized (this) {
+      if (node.parent.endNanos != 0) {
+        // The parent has left already (fire-and-forget work): nothing would close a run here.
+        return false;
+      }
       Run run = runs.get(parentId);
+      if (failed) {
+        if (run != null && run.matches(node, span.getName())) {
+          run.failed++;
+        }
+        return false;
+      }
       if (run != null && !run.matches(node, span.getName())) {
         finished = runs.remove(parentId);
         run = null;
@@ -55,7 +69,7 @@ final class CallCompressor {
   }
 
   /** A span ended: the run of calls under it is over. */
-  void parentEnded(String spanId, SpanProcessor exporter) {
+  void parentEnded(String spanId) {
     Run run;
     synchronized (this) {
       run = runs.remove(spanId);
@@ -78,7 +92,7 @@ final class CallCompressor {
 
   /** Consecutive identical calls under one parent. */
   private static final class Run {
-    final dev.jobtrace.analysis.CallKind kind;
+    final CallKind kind;
     final String name;
     final String statement;
     final SpanProcessor exporter;
@@ -86,6 +100,8 @@ final class CallCompressor {
     final List<ReadableSpan> held = new ArrayList<>();
     ReadableSpan first;
     long count;
+    /** Calls of the run that failed; they left as their own spans. */
+    long failed;
     long sumNanos;
     /** The run's extent on the monotonic clock; turned into epoch time from the first call. */
     long startNanos = Long.MAX_VALUE;
@@ -99,7 +115,7 @@ final class CallCompressor {
     }
 
     boolean matches(SpanNode node, String spanName) {
-      return node.callKind == kind && name.equals(spanName) && java.util.Objects.equals(statement, node.statement);
+      return node.callKind == kind && name.equals(spanName) && Objects.equals(statement, node.statement);
     }
 
     long firstStartNanos;
@@ -129,7 +145,7 @@ final class CallCompressor {
         long firstEpoch = first.toSpanData().getStartEpochNanos();
         exporter.onEnd(
             CompositeSpan.of(
-                first, kind.label, count, sumNanos,
+                first, kind.label, count, failed, sumNanos,
                 firstEpoch + (startNanos - firstStartNanos),
                 firstEpoch + (endNanos - firstStartNanos)));
       }

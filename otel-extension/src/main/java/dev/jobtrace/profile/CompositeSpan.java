@@ -2,6 +2,7 @@ package dev.jobtrace.profile;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.sdk.trace.IdGenerator;
 import io.opentelemetry.sdk.trace.ReadableSpan;
@@ -13,6 +14,8 @@ final class CompositeSpan extends ExportedCopy {
 
   static final AttributeKey<Long> COUNT = AttributeKey.longKey("jobtrace.composite.count");
   static final AttributeKey<Long> SUM_MS = AttributeKey.longKey("jobtrace.composite.sum_ms");
+  /** Calls of the same run that failed; each left as its own span, with its error. */
+  static final AttributeKey<Long> FAILED = AttributeKey.longKey("jobtrace.composite.failed");
 
   private final SpanContext context;
   private final String name;
@@ -30,13 +33,18 @@ final class CompositeSpan extends ExportedCopy {
     this.endEpochNanos = end;
   }
 
-  static CompositeSpan of(ReadableSpan first, String kind, long count, long sumNanos, long start, long end) {
+  static CompositeSpan of(
+      ReadableSpan first, String kind, long count, long failed, long sumNanos, long start, long end) {
     SpanContext ctx = first.getSpanContext();
     SpanContext composite =
         SpanContext.create(ctx.getTraceId(), IdGenerator.random().generateSpanId(), ctx.getTraceFlags(), ctx.getTraceState());
     String name = kind + " " + first.getName() + " ×" + count;
-    Attributes attributes =
-        first.toSpanData().getAttributes().toBuilder().put(COUNT, count).put(SUM_MS, sumNanos / 1_000_000).build();
+    AttributesBuilder builder =
+        first.toSpanData().getAttributes().toBuilder().put(COUNT, count).put(SUM_MS, sumNanos / 1_000_000);
+    if (failed > 0) {
+      builder.put(FAILED, failed);
+    }
+    Attributes attributes = builder.build();
     return new CompositeSpan(first, composite, name, attributes, start, end);
   }
 

@@ -1,5 +1,6 @@
 package dev.jobtrace.profile;
 
+import dev.jobtrace.FaultInjection;
 import dev.jobtrace.analysis.AnalysisSettings;
 import dev.jobtrace.analysis.CallKind;
 import dev.jobtrace.analysis.CallStatement;
@@ -59,6 +60,11 @@ public final class JobTraceTracker {
   private volatile WallClockProfiler profiler;
   /** Why there is no profiler, when there is none. */
   private volatile String unavailable = "profiler not started";
+  /** Why samples cannot be put on spans even with a profiler, when they cannot. */
+  private volatile String activationUnavailable;
+  /** Samples up to this monotonic time have been read and attributed. */
+  private volatile long readUpTo = Long.MIN_VALUE;
+  private volatile boolean stackCapLogged;
   private volatile boolean errorLogged;
   /** Set when a thread starts job work; lets an idle collector skip reading the recording. */
   private volatile boolean workSinceFlush;
@@ -70,7 +76,7 @@ public final class JobTraceTracker {
       return;
     }
     this.analysisSettings = analysis;
-    this.compressor = analysis.compressionEnabled ? new CallCompressor(this, analysis) : null;
+    this.compressor = analysis.compressionEnabled ? new CallCompressor(analysis) : null;
     this.settings = settings;
     if (!settings.profilerEnabled) {
       unavailable = "profiler disabled (otel.jobtrace.profiler.enabled=false)";
@@ -88,8 +94,9 @@ public final class JobTraceTracker {
     collector.start();
   }
 
-  boolean started() {
-    return settings != null;
+  /** The context-storage wrapper could not be installed: samples cannot be put on spans. */
+  public void activationUnavailable(String why) {
+    activationUnavailable = why;
   }
 
   // ---- application threads ----
@@ -147,10 +154,6 @@ public final class JobTraceTracker {
     }
   }
 
-  SpanNode node(String spanId) {
-    return nodes.get(spanId);
-  }
-
   /** The context current on this thread changed (attach or scope close). */
   void onCurrentChanged(Context context) {
     if (nodes.isEmpty() && timeline.currentIfAny() == null) {
@@ -198,7 +201,7 @@ public final class JobTraceTracker {
     boolean slow = span.getLatencyNanos() >= s.threshold.toNanos();
     boolean analysed = node.job && node.analysis != null;
     if (compressor != null) {
-      compressor.parentEnded(node.spanId, exporter);
+      compressor.parentEnded(node.spanId);
       if (!slow && !analysed && compressor.offer(span, node, exporter)) {
         return true;
       }
@@ -212,7 +215,7 @@ public final class JobTraceTracker {
     }
     if (pendingCount.incrementAndGet() > MAX_PENDING) {
       pendingCount.decrementAndGet();
-      release(new Pending(span, node, exporter, 0), false, "too many slow spans waiting for their profiles");
+      release(new Pending(span, node, exporter, 0), null, "too many slow spans waiting for their profiles");
       return true;
     }
     pending.add(new Pending(span, node, exporter, System.nanoTime() + s.maxWait.toNanos()));
@@ -235,12 +238,34 @@ public final class JobTraceTracker {
     }
   }
 
-  /** One round: read samples, attribute them, release the slow spans whose samples are all in. */
+  /**
+   * One round: read samples, attribute them, release the slow spans whose samples are all in.
+   * With {@code releaseAll} (a forced flush, shutdown) every held span leaves, even when the
+   * recording could not be read; such a span says its profile is incomplete.
+   */
   synchronized void collectOnce(boolean releaseAll) throws Exception {
+    try {
+      readSamples();
+    } catch (Exception e) {
+      if (!releaseAll) {
+        throw e;
+      }
+      logErrorOnce(e);
+    } finally {
+      releaseCompleted(releaseAll);
+    }
+  }
+
+  private void readSamples() throws Exception {
     long watermark = System.nanoTime();
     WallClockProfiler p = profiler;
-    if (p != null && (workSinceFlush || anyThreadWorking() || !pending.isEmpty())) {
+    if (p == null) {
+      readUpTo = watermark;
+      return;
+    }
+    if (workSinceFlush || anyThreadWorking() || !pending.isEmpty()) {
       workSinceFlush = false;
+      FaultInjection.at("recording");
       List<Sample> samples = p.flush();
       boolean rotated = p.takeRotated();
       for (ActivationTimeline.ThreadLog log : timeline.logs()) {
@@ -255,12 +280,24 @@ public final class JobTraceTracker {
           p.addThread(log.thread);
         }
       }
+      int maxStacks = settings.maxStacksPerSpan;
       for (Sample sample : samples) {
         for (SpanNode n = timeline.spanAt(sample.threadId, sample.nanoTime); n != null; n = n.parent) {
-          n.add(sample.stack);
+          if (!n.add(sample.stack, maxStacks) && !stackCapLogged) {
+            stackCapLogged = true;
+            logger.log(
+                Level.INFO,
+                "jobtrace: a span's profile reached " + maxStacks
+                    + " distinct stacks (otel.jobtrace.profile.max-stacks); further new stacks count as \"other\"");
+          }
         }
       }
     }
+    readUpTo = watermark;
+  }
+
+  private void releaseCompleted(boolean releaseAll) {
+    long watermark = readUpTo;
     for (JobAnalysis job : activeJobs) {
       job.compact(watermark);
     }
@@ -272,7 +309,7 @@ public final class JobTraceTracker {
       if (complete || releaseAll || now - next.deadline >= 0) {
         it.remove();
         pendingCount.decrementAndGet();
-        release(next, complete, null);
+        release(next, complete ? null : (releaseAll ? INCOMPLETE_FLUSH : INCOMPLETE_WAIT), null);
       } else {
         stillPending.add(next.node);
       }
@@ -290,7 +327,12 @@ public final class JobTraceTracker {
     return false;
   }
 
-  private void release(Pending p, boolean complete, String profileError) {
+  static final String INCOMPLETE_FLUSH =
+      "a flush or shutdown sent this span before the samples of its last moments were read";
+  static final String INCOMPLETE_WAIT =
+      "the samples of this span's last moments were not read within otel.jobtrace.profile.max-wait";
+
+  private void release(Pending p, String incomplete, String profileError) {
     try {
       AttributesBuilder attributes = Attributes.builder();
       List<EventData> events = new ArrayList<>();
@@ -303,6 +345,9 @@ public final class JobTraceTracker {
       if (p.span.getLatencyNanos() >= s.threshold.toNanos()) {
         if (profileError == null && unavailable != null) {
           profileError = unavailable;
+        }
+        if (profileError == null && activationUnavailable != null) {
+          profileError = activationUnavailable;
         }
         if (profileError == null && p.node.samples < s.minSamples) {
           profileError =
@@ -317,6 +362,9 @@ public final class JobTraceTracker {
         if (profileError != null) {
           attributes.put(AnnotatedSpan.PROFILE_ERROR, profileError);
         } else {
+          if (incomplete != null) {
+            attributes.put(AnnotatedSpan.PROFILE_INCOMPLETE, incomplete);
+          }
           AnnotatedSpan.addProfile(
               p.span, ProfileSnippet.build(p.node.stacks, s.maxSnippetBytes), attributes, events);
         }
@@ -357,10 +405,6 @@ public final class JobTraceTracker {
       errorLogged = true;
       logger.log(Level.WARNING, "jobtrace: profiling degraded after an internal error: " + t, t);
     }
-  }
-
-  int trackedSpans() {
-    return nodes.size();
   }
 
   private static final class Pending {

@@ -21,6 +21,8 @@ public final class ProfileSettings {
   public final int maxSnippetBytes;
   /** Where async-profiler's recording file lives. */
   public final String recordingDir;
+  /** Distinct stacks kept per span while it runs; further new stacks count as "other". */
+  public final int maxStacksPerSpan;
 
   public ProfileSettings(
       Duration threshold,
@@ -30,7 +32,8 @@ public final class ProfileSettings {
       Duration maxWait,
       int minSamples,
       int maxSnippetBytes,
-      String recordingDir) {
+      String recordingDir,
+      int maxStacksPerSpan) {
     this.threshold = threshold;
     this.profilerEnabled = profilerEnabled;
     this.interval = interval;
@@ -39,5 +42,6 @@ public final class ProfileSettings {
     this.minSamples = minSamples;
     this.maxSnippetBytes = maxSnippetBytes;
     this.recordingDir = recordingDir;
+    this.maxStacksPerSpan = maxStacksPerSpan;
   }
 }

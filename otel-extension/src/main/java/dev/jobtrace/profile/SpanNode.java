@@ -39,17 +39,22 @@ public final class SpanNode {
     this.callKind = callKind;
   }
 
-  void add(String stack) {
+  /**
+   * Counts one sample of {@code stack}. A new stack beyond {@code maxStacks} distinct ones counts
+   * as {@link ProfileSnippet#OTHER}, as the snippet folds them; returns false when that happened.
+   */
+  boolean add(String stack, int maxStacks) {
     samples++;
     long[] count = stacks.get(stack);
-    if (count == null) {
-      stacks.put(stack, new long[] {1});
-    } else {
+    if (count != null) {
       count[0]++;
+      return true;
     }
-  }
-
-  boolean ended() {
-    return endNanos != 0;
+    if (stacks.size() < maxStacks) {
+      stacks.put(stack, new long[] {1});
+      return true;
+    }
+    stacks.computeIfAbsent(ProfileSnippet.OTHER, k -> new long[1])[0]++;
+    return false;
   }
 }

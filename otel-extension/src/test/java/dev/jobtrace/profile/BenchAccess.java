@@ -25,7 +25,7 @@ public final class BenchAccess {
     for (int b = -50; b < builds; b++) {
       SpanNode node = new SpanNode("s", null, 0);
       for (int i = 0; i < samples; i++) {
-        node.add(stacks.get((int) Math.min(distinctStacks - 1, Math.abs(random.nextGaussian()) * distinctStacks / 3)));
+        node.add(stacks.get((int) Math.min(distinctStacks - 1, Math.abs(random.nextGaussian()) * distinctStacks / 3)), Integer.MAX_VALUE);
       }
       long t0 = System.nanoTime();
       ProfileSnippet.build(node.stacks, 65536);

@@ -8,6 +8,7 @@ import dev.jobtrace.job.JobSpanProcessor;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -24,19 +25,30 @@ import org.junit.jupiter.api.Test;
 class JobTraceExportTest {
 
   final InMemorySpanExporter exported = InMemorySpanExporter.create();
+  /** A second exporter, as with {@code otel.traces.exporter=otlp,console}. */
+  final InMemorySpanExporter second = InMemorySpanExporter.create();
   final JobTraceTracker tracker = new JobTraceTracker();
   SdkTracerProvider provider;
 
+  static final AnalysisSettings NO_MINIMUM_TOTAL =
+      new AnalysisSettings(5, Duration.ZERO, Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 5, 1000, 2000, true, Duration.ofMillis(50), 5);
+
   Tracer tracer(AnalysisSettings analysis) {
+    return tracer(analysis, false);
+  }
+
+  /** The SDK as the agent builds it: every exporting processor goes through the one gate. */
+  Tracer tracer(AnalysisSettings analysis, boolean twoExporters) {
     tracker.start(
         new ProfileSettings(Duration.ofMillis(500), false, Duration.ofMillis(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(5), 10, 65536, System.getProperty("java.io.tmpdir")),
+            Duration.ofSeconds(5), 10, 65536, System.getProperty("java.io.tmpdir"), 2000),
         analysis);
-    provider =
-        SdkTracerProvider.builder()
-            .addSpanProcessor(new ExportGate(SimpleSpanProcessor.create(exported), tracker))
-            .addSpanProcessor(new JobSpanProcessor(JobMethods.none(), tracker))
-            .build();
+    ExportGate gate = new ExportGate(tracker);
+    var builder = SdkTracerProvider.builder().addSpanProcessor(gate.guard(SimpleSpanProcessor.create(exported)));
+    if (twoExporters) {
+      builder.addSpanProcessor(gate.guard(SimpleSpanProcessor.create(second)));
+    }
+    provider = builder.addSpanProcessor(new JobSpanProcessor(JobMethods.none(), tracker)).build();
     return provider.get("test");
   }
 
@@ -56,6 +68,11 @@ class JobTraceExportTest {
         .setAttribute("db.system", "redis").setAttribute("db.statement", "GET reference-data").startSpan().end();
   }
 
+  static Span startRedisGet(Tracer tracer, Span parent) {
+    return tracer.spanBuilder("GET").setParent(Context.root().with(parent)).setSpanKind(SpanKind.CLIENT)
+        .setAttribute("db.system", "redis").setAttribute("db.statement", "GET reference-data").startSpan();
+  }
+
   static SpanData named(List<SpanData> spans, String name) {
     return spans.stream().filter(s -> s.getName().equals(name)).findFirst().orElseThrow();
   }
@@ -63,7 +80,7 @@ class JobTraceExportTest {
   @Test
   void identicalShortCallsLeaveAsOneCompositeAndTheJobCountsThemAll() {
     // No minimum total: in-memory calls take microseconds.
-    Tracer tracer = tracer(new AnalysisSettings(5, Duration.ZERO, Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 5, 1000, 2000, true, Duration.ofMillis(50), 5));
+    Tracer tracer = tracer(NO_MINIMUM_TOTAL);
     Span job = job(tracer, "ReferenceJob.run");
     for (int i = 0; i < 1000; i++) {
       redisGet(tracer, job);
@@ -115,5 +132,69 @@ class JobTraceExportTest {
     tracker.drain();
     assertThat(named(exported.getFinishedSpanItems(), "D").getAttributes().get(calls)).isEqualTo(0L);
     assertThat(spans.stream().map(SpanData::getName).collect(Collectors.toList())).containsExactlyInAnyOrder("A", "B", "C");
+  }
+
+  @Test
+  void everyConfiguredExporterGetsEverySpanExactlyOnce() {
+    Tracer tracer = tracer(NO_MINIMUM_TOTAL, true);
+    Span job = job(tracer, "ReferenceJob.run");
+    for (int i = 0; i < 20; i++) {
+      redisGet(tracer, job);
+    }
+    for (int i = 0; i < 3; i++) {
+      tracer.spanBuilder("SELECT").setParent(Context.root().with(job)).setSpanKind(SpanKind.CLIENT)
+          .setAttribute("db.system", "postgresql").setAttribute("db.statement", "SELECT " + i).startSpan().end();
+    }
+    job.end();
+    tracker.drain();
+    for (InMemorySpanExporter exporter : List.of(exported, second)) {
+      List<SpanData> spans = exporter.getFinishedSpanItems();
+      assertThat(spans).extracting(SpanData::getName)
+          .containsExactlyInAnyOrder("redis GET ×20", "SELECT", "SELECT", "SELECT", "ReferenceJob.run");
+      assertThat(named(spans, "redis GET ×20").getAttributes().get(AttributeKey.longKey("jobtrace.composite.count"))).isEqualTo(20L);
+      assertThat(named(spans, "ReferenceJob.run").getAttributes().get(AttributeKey.longKey("jobtrace.calls.redis"))).isEqualTo(20L);
+    }
+    assertThat(second.getFinishedSpanItems()).extracting(SpanData::getSpanId)
+        .containsExactlyInAnyOrderElementsOf(exported.getFinishedSpanItems().stream().map(SpanData::getSpanId).collect(Collectors.toList()));
+  }
+
+  @Test
+  void aFailedCallInARunLeavesOnItsOwnAndTheCompositeCountsIt() {
+    Tracer tracer = tracer(NO_MINIMUM_TOTAL);
+    Span job = job(tracer, "ReferenceJob.run");
+    for (int i = 0; i < 10; i++) {
+      Span get = startRedisGet(tracer, job);
+      if (i == 4 || i == 7) {
+        get.setStatus(StatusCode.ERROR, "READONLY You can't write against a read only replica");
+      }
+      get.end();
+    }
+    job.end();
+    tracker.drain();
+    List<SpanData> spans = exported.getFinishedSpanItems();
+    assertThat(spans).extracting(SpanData::getName).containsExactlyInAnyOrder("redis GET ×8", "GET", "GET", "ReferenceJob.run");
+    assertThat(spans.stream().filter(s -> s.getName().equals("GET")))
+        .allMatch(s -> s.getStatus().getStatusCode() == StatusCode.ERROR)
+        .allMatch(s -> s.getParentSpanId().equals(job.getSpanContext().getSpanId()));
+    SpanData composite = named(spans, "redis GET ×8");
+    assertThat(composite.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+    assertThat(composite.getAttributes().get(AttributeKey.longKey("jobtrace.composite.failed"))).isEqualTo(2L);
+    assertThat(named(spans, "ReferenceJob.run").getAttributes().get(AttributeKey.longKey("jobtrace.calls.redis"))).isEqualTo(10L);
+  }
+
+  @Test
+  void callsThatEndAfterTheirJobLeaveWithoutWaitingForAFlush() {
+    Tracer tracer = tracer(NO_MINIMUM_TOTAL);
+    Span job = job(tracer, "FireAndForgetJob.run");
+    List<Span> late = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      late.add(startRedisGet(tracer, job));
+    }
+    job.end();
+    late.forEach(Span::end);
+    // No drain: nothing may wait for a shutdown that a killed JVM never has.
+    assertThat(exported.getFinishedSpanItems()).extracting(SpanData::getName).containsOnly("GET").hasSize(8);
+    tracker.drain();
+    assertThat(exported.getFinishedSpanItems()).extracting(SpanData::getName).contains("FireAndForgetJob.run").hasSize(9);
   }
 }
