@@ -6,6 +6,7 @@ import dev.jobtrace.job.jobrunr.JobRunrSettings;
 import dev.jobtrace.profile.ActivationTracking;
 import dev.jobtrace.profile.ExportGate;
 import dev.jobtrace.profile.JobTraceTracker;
+import dev.jobtrace.vthreads.MountBridge;
 import io.opentelemetry.context.ContextStorage;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
@@ -43,6 +44,10 @@ public final class JobtraceAutoConfiguration implements AutoConfigurationCustomi
     customizer.addTracerProviderCustomizer(
         (builder, properties) -> {
           JobtraceConfig cfg = config(properties);
+          if (cfg.profile().profilerEnabled) {
+            // Before any instrumentation is installed: the virtual-thread advice resolves this bridge.
+            MountBridge.install(cfg.profile().recordingDir);
+          }
           tracker.start(cfg.profile(), cfg.analysis());
           return builder.addSpanProcessor(new JobSpanProcessor(cfg.jobs(), tracker));
         });

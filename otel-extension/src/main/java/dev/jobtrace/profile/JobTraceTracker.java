@@ -69,6 +69,9 @@ public final class JobTraceTracker {
   /** Set when a thread starts job work; lets an idle collector skip reading the recording. */
   private volatile boolean workSinceFlush;
   private Thread collector;
+  private VirtualThreadSampling virtualThreads;
+  /** Why work on virtual threads cannot be sampled, when it cannot. */
+  private volatile String virtualUnavailable;
 
   /** Starts profiling with these settings; without a loadable profiler, traces go on unprofiled. */
   public synchronized void start(ProfileSettings settings, AnalysisSettings analysis) {
@@ -84,6 +87,11 @@ public final class JobTraceTracker {
       try {
         profiler = WallClockProfiler.start(settings.interval.toNanos(), settings.recordingDir);
         unavailable = null;
+        virtualThreads = new VirtualThreadSampling(timeline, settings.interval.toNanos());
+        virtualUnavailable = virtualThreads.start(profiler);
+        if (virtualUnavailable != null) {
+          logger.log(Level.WARNING, "jobtrace: " + virtualUnavailable + "; work on virtual threads gets no profile");
+        }
       } catch (Throwable t) {
         unavailable = "profiler unavailable: " + WallClockProfiler.describe(t);
         logger.log(Level.WARNING, "jobtrace: " + unavailable + "; traces continue without profiles");
@@ -167,10 +175,24 @@ public final class JobTraceTracker {
       }
     }
     ActivationTimeline.ThreadLog log = node != null ? timeline.current() : timeline.currentIfAny();
-    if (log == null || log.active() == node) {
+    if (log == null || log.carrier || log.active() == node) {
+      // On a carrier, a context is the scheduler's: what runs there is the mounted virtual thread's.
       return;
     }
-    log.switchTo(node, System.nanoTime());
+    long now = System.nanoTime();
+    log.switchTo(node, now);
+    if (log.virtual) {
+      VirtualThreadSampling v = virtualThreads;
+      if (v != null) {
+        if (node != null) {
+          workSinceFlush = true;
+        }
+        v.switched(log, node, now);
+      } else if (node != null) {
+        node.onVirtualThread = true;
+      }
+      return;
+    }
     WallClockProfiler p = profiler;
     if (p != null) {
       if (node != null && !log.sampled) {
@@ -272,13 +294,21 @@ public final class JobTraceTracker {
         SpanNode active = log.active();
         if (active != null && active.endNanos != 0 && watermark - active.endNanos > LEAKED_CONTEXT_NANOS) {
           // A span that ended long ago is still current there: a context leak. Stop sampling it.
-          if (log.sampled) {
+          if (log.virtual && virtualThreads != null) {
+            virtualThreads.forget(log);
+          } else if (log.sampled) {
             log.sampled = false;
             p.removeThread(log.thread);
           }
-        } else if (rotated && log.sampled) {
+        } else if (rotated && log.sampled && !log.virtual) {
           p.addThread(log.thread);
         }
+      }
+      if (virtualThreads != null) {
+        if (rotated) {
+          virtualThreads.recordingRotated(p);
+        }
+        samples.addAll(virtualThreads.drainParked());
       }
       int maxStacks = settings.maxStacksPerSpan;
       for (Sample sample : samples) {
@@ -349,6 +379,9 @@ public final class JobTraceTracker {
         if (profileError == null && activationUnavailable != null) {
           profileError = activationUnavailable;
         }
+        if (profileError == null && p.node.samples < s.minSamples && p.node.onVirtualThread) {
+          profileError = virtualUnavailable;
+        }
         if (profileError == null && p.node.samples < s.minSamples) {
           profileError =
               "too few samples: "
@@ -359,12 +392,12 @@ public final class JobTraceTracker {
                   + s.interval.toMillis()
                   + " ms on threads where this span was current)";
         }
+        if (incomplete != null && unavailable == null) {
+          attributes.put(AnnotatedSpan.PROFILE_INCOMPLETE, incomplete);
+        }
         if (profileError != null) {
           attributes.put(AnnotatedSpan.PROFILE_ERROR, profileError);
         } else {
-          if (incomplete != null) {
-            attributes.put(AnnotatedSpan.PROFILE_INCOMPLETE, incomplete);
-          }
           AnnotatedSpan.addProfile(
               p.span, ProfileSnippet.build(p.node.stacks, s.maxSnippetBytes), attributes, events);
         }
@@ -395,6 +428,9 @@ public final class JobTraceTracker {
     }
     WallClockProfiler p = profiler;
     profiler = null;
+    if (virtualThreads != null) {
+      virtualThreads.stop();
+    }
     if (p != null) {
       p.stop();
     }

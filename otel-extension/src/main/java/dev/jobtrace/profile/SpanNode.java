@@ -23,6 +23,8 @@ public final class SpanNode {
   volatile long endNanos;
   /** The call's normalized statement, once it has ended. */
   volatile String statement;
+  /** Some of its work ran on a virtual thread. */
+  volatile boolean onVirtualThread;
   final Map<String, long[]> stacks = new HashMap<>();
   long samples;
 

@@ -72,7 +72,7 @@ public final class WallClockProfiler {
     profiler.execute(
         "start,event=wall,interval="
             + intervalNanos
-            + "ns,filter,nobatch,cstack=no,clock=monotonic,jfr,file="
+            + "ns,filter,nobatch,cstack=vm,clock=monotonic,jfr,file="
             + file.getAbsolutePath());
   }
 
@@ -181,13 +181,24 @@ public final class WallClockProfiler {
     }
   }
 
-  /** Root first, {@code pkg.Class.method} frames separated by {@code ;}. */
+  /**
+   * Root first, {@code pkg.Class.method} frames separated by {@code ;}. Java frames only: the
+   * VM-structs walker (the one that can walk a virtual thread resumed on a carrier) also reports
+   * native and JVM frames, which would make stacks differ between JDKs and walkers.
+   */
   static String fold(JfrReader jfr, StackTrace trace) {
     if (trace == null) {
       return "[unknown]";
     }
+    boolean anyJava = false;
+    for (int i = 0; i < trace.methods.length; i++) {
+      anyJava |= !isNative(trace, i);
+    }
     StringBuilder sb = new StringBuilder();
     for (int i = trace.methods.length - 1; i >= 0; i--) {
+      if (anyJava && isNative(trace, i)) {
+        continue;
+      }
       if (sb.length() > 0) {
         sb.append(';');
       }
@@ -195,6 +206,12 @@ public final class WallClockProfiler {
       sb.append(typeSuffix(trace.types == null || i >= trace.types.length ? -1 : trace.types[i]));
     }
     return sb.toString();
+  }
+
+  /** Native, JVM-internal and kernel frames, in async-profiler's frame types. */
+  private static boolean isNative(StackTrace trace, int i) {
+    int type = trace.types == null || i >= trace.types.length ? -1 : trace.types[i];
+    return type == 3 || type == 4 || type == 5;
   }
 
   /** async-profiler's annotation of how a frame ran, which its flame graphs colour by. */

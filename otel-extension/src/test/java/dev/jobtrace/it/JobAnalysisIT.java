@@ -52,6 +52,24 @@ class JobAnalysisIT extends WithServers {
   }
 
   @Test
+  void withTwoExportersEachGetsTheCompositeAndTheJobSpanOnce() throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      AgentProcess.Result result =
+          servers.configure(AgentProcess.of(AnalysisJobsApp.class, receiver)).set("otel.jobtrace.jobs", JOBS)
+              .set("otel.traces.exporter", "otlp,console").arg("reference").arg("20").run(300);
+      assertThat(result.output).contains("done ");
+      List<ExportedSpan> spans = receiver.spans();
+      ExportedSpan job = job(spans);
+      List<ExportedSpan> trace = spans.stream().filter(s -> s.traceId().equals(job.traceId())).collect(Collectors.toList());
+      assertThat(trace).extracting(ExportedSpan::name).containsExactlyInAnyOrder(job.name(), "redis GET ×20");
+      // The console exporter prints one line per span, starting with its name in quotes.
+      assertThat(result.linesContaining("'redis GET ×20' : " + job.traceId())).isEqualTo(1);
+      assertThat(result.linesContaining("'" + job.name() + "' : " + job.traceId())).isEqualTo(1);
+      assertThat(result.output).doesNotContain("'GET' : " + job.traceId());
+    }
+  }
+
+  @Test
   void fortyFiveThousandLookupsAreNamedOnTheJobAndTheTraceStaysSmall() throws Exception {
     List<ExportedSpan> spans = run("reference", "45000");
     ExportedSpan job = job(spans);

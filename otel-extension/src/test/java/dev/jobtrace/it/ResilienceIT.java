@@ -3,6 +3,7 @@ package dev.jobtrace.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobtrace.it.apps.JobRunrWorkerApp;
+import dev.jobtrace.it.apps.ProfiledJobsApp;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,25 @@ class ResilienceIT extends WithServers {
       List<ExportedSpan> spans = receiver.spans();
       assertThat(spans).noneMatch(s -> s.attr("jobtrace.job.system") != null);
       assertThat(spans).anyMatch(s -> s.name().startsWith("INSERT"));
+    }
+  }
+
+  @Test
+  void aRecordingThatCannotBeReadStillLetsSlowSpansLeaveSayingTheirProfileIsIncomplete() throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      AgentProcess.Result result =
+          servers
+              .configure(AgentProcess.of(ProfiledJobsApp.class, receiver))
+              .set("otel.jobtrace.jobs", ProfileSnippetsIT.JOBS)
+              .set("jobtrace.internal.fault", "recording")
+              .arg("mixed")
+              .run(180);
+      assertThat(result.output).contains("done mixed");
+      assertThat(result.linesContaining("jobtrace: profiling degraded after an internal error")).isEqualTo(1);
+      // The app exits right after the job: the shutdown flush sends it, unread samples and all.
+      ExportedSpan job = ProfileSnippetsIT.job(receiver.spans(), "MixedWorkJob.run");
+      assertThat(job.attr("jobtrace.profile.incomplete")).contains("samples");
+      assertThat(job.longAttr("jobtrace.time.other_ms")).isGreaterThan(1000L);
     }
   }
 }

@@ -34,13 +34,21 @@ class SchedulerJobSpansIT extends WithServers {
         system + " job spans");
   }
 
+  static ExportedSpan jobSpan(String system, String name) {
+    return JobRunrJobSpansIT.only(
+        receiver.spans().stream()
+            .filter(s -> system.equals(s.attr("jobtrace.job.system")) && name.equals(s.attr("jobtrace.job.name")))
+            .collect(Collectors.toList()),
+        system + " job spans named " + name);
+  }
+
   static List<ExportedSpan> childrenOf(ExportedSpan parent) {
     return receiver.spans().stream().filter(s -> s.parentSpanId().equals(parent.spanId())).collect(Collectors.toList());
   }
 
   @Test
   void quartzJobSpanCarriesTheJobAttributesAndItsCalls() {
-    ExportedSpan job = jobSpan("quartz");
+    ExportedSpan job = jobSpan("quartz", "maintenance.nightly-cleanup");
     assertThat(job.name()).isEqualTo("maintenance.nightly-cleanup");
     assertThat(job.attr("jobtrace.job.name")).isEqualTo("maintenance.nightly-cleanup");
     assertThat(job.attr("jobtrace.job.id")).isNotBlank();
@@ -49,6 +57,15 @@ class SchedulerJobSpansIT extends WithServers {
     assertThat(childrenOf(job)).extracting(ExportedSpan::name)
         .anyMatch(n -> n.equals("GET"))
         .anyMatch(n -> n.startsWith("SELECT"));
+  }
+
+  @Test
+  void quartzJobBeanSubclassGetsTheSameRunAttributes() {
+    ExportedSpan job = jobSpan("quartz", "finance.ledger-export");
+    assertThat(job.attr("jobtrace.job.id")).isNotBlank();
+    assertThat(job.longAttr("jobtrace.job.attempt")).isEqualTo(1L);
+    assertThat(job.longAttr("jobtrace.job.queue_latency_ms")).isNotNull().isGreaterThanOrEqualTo(0L);
+    assertThat(childrenOf(job)).extracting(ExportedSpan::name).contains("GET");
   }
 
   @Test

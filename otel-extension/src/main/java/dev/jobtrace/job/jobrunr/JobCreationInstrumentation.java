@@ -1,8 +1,8 @@
 package dev.jobtrace.job.jobrunr;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isProtected;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
@@ -12,7 +12,12 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 import org.jobrunr.jobs.Job;
 
-/** Every new JobRunr job passes through one constructor: there it records who enqueued it. */
+/**
+ * Every new JobRunr job passes through the constructor that takes all of a job's parts (id,
+ * version, details, states, metadata): there it records who enqueued it. JobRunr 8.0 to 8.6 make
+ * it public with a {@code List} of states; 8.7 adds a protected one with a
+ * {@code CopyOnWriteArrayList}, which the public one calls (recording twice is harmless).
+ */
 public final class JobCreationInstrumentation implements TypeInstrumentation {
 
   @Override
@@ -23,7 +28,10 @@ public final class JobCreationInstrumentation implements TypeInstrumentation {
   @Override
   public void transform(TypeTransformer transformer) {
     transformer.applyAdviceToMethod(
-        isConstructor().and(isProtected()).and(takesArguments(5)),
+        isConstructor()
+            .and(takesArguments(5))
+            .and(takesArgument(0, named("java.util.UUID")))
+            .and(takesArgument(4, named("java.util.concurrent.ConcurrentMap"))),
         JobCreationInstrumentation.class.getName() + "$CreateAdvice");
   }
 

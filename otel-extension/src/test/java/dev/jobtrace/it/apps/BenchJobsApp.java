@@ -3,6 +3,9 @@ package dev.jobtrace.it.apps;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** Fixed amounts of work, timed inside the application, for the overhead benchmark. */
 public final class BenchJobsApp {
@@ -40,17 +43,34 @@ public final class BenchJobsApp {
     }
   }
 
-  /** args: cpu|io, repetitions. Prints one "job-ms" line per repetition after two warm-up runs. */
+  /**
+   * args: cpu|io|cpu-vt|io-vt, repetitions. The -vt jobs run each repetition on a new virtual
+   * thread (JDK 21+), as JobRunr's default worker does. Prints one "job-ms" line per repetition
+   * after two warm-up runs.
+   */
   public static void main(String[] args) throws Exception {
     Backends.start();
-    boolean cpu = args[0].equals("cpu");
+    boolean cpu = args[0].startsWith("cpu");
+    boolean virtual = args[0].endsWith("-vt");
+    ExecutorService threads =
+        virtual
+            ? (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null)
+            : null;
     int reps = Integer.parseInt(args[1]);
     for (int i = -2; i < reps; i++) {
       long t0 = System.nanoTime();
-      if (cpu) {
-        new CpuJob().run();
+      Callable<Void> job = () -> {
+        if (cpu) {
+          new CpuJob().run();
+        } else {
+          new IoJob().run();
+        }
+        return null;
+      };
+      if (virtual) {
+        threads.submit(job).get();
       } else {
-        new IoJob().run();
+        job.call();
       }
       long ms = (System.nanoTime() - t0) / 1_000_000;
       if (i >= 0) {

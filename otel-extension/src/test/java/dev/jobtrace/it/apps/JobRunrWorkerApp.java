@@ -17,6 +17,7 @@ public final class JobRunrWorkerApp {
 
   public static void main(String[] args) throws Exception {
     String scenario = args[0];
+    System.out.println("jobrunr from " + org.jobrunr.jobs.Job.class.getProtectionDomain().getCodeSource().getLocation().getPath());
     Backends.start();
 
     if (Boolean.getBoolean("app.reportTask")) {

@@ -28,10 +28,12 @@ public final class ProfilingOverhead {
     String upstream = System.getProperty("jobtrace.upstream.agent.jar");
     String[] intervals = {"5ms", "10ms", "20ms"};
 
+    // The same jobs on virtual threads where the JVM has them (JDK 21+).
+    List<String> jobs = Runtime.version().feature() >= 21 ? List.of("cpu", "io", "cpu-vt", "io-vt") : List.of("cpu", "io");
     Map<String, List<Long>> times = new LinkedHashMap<>();
     try (Servers servers = Servers.start()) {
-      for (String job : List.of("cpu", "io")) {
-        String method = job.equals("cpu") ? CPU : IO;
+      for (String job : jobs) {
+        String method = job.startsWith("cpu") ? CPU : IO;
         for (int launch = 0; launch < launches; launch++) {
           run(servers, upstream, job, reps, "otel.instrumentation.methods.include", method, null, times, job + " upstream");
           for (String interval : intervals) {
@@ -44,7 +46,8 @@ public final class ProfilingOverhead {
     System.out.println();
     System.out.println("| job | agent | sampling interval | median job wall time (ms) | vs upstream agent |");
     System.out.println("|---|---|---|---|---|");
-    for (String job : List.of("cpu", "io")) {
+    System.out.println("JVM: " + System.getProperty("java.vm.vendor") + " " + Runtime.version());
+    for (String job : jobs) {
       double base = median(times.get(job + " upstream"));
       System.out.printf("| %s | upstream 2.33.1 | - | %.0f | 1.000 |%n", job, base);
       for (String interval : intervals) {
