@@ -3,6 +3,8 @@ package dev.jobtrace.e2e;
 import dev.jobtrace.e2e.JaegerQuery.Span;
 import dev.jobtrace.e2e.JaegerQuery.Trace;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,7 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -192,10 +197,15 @@ class EndToEndIT {
     }
   }
 
+  /** Where each JVM's run leaves its cause shares, for the run on the other JVM to compare. */
+  static final Path SHARES = Path.of("target", "e2e-cause-shares");
+
   @Test
   void slowRunsProfilePagesShowAFlameGraphNamingTheCause() throws Exception {
+    Properties shares = new Properties();
     for (String job : CAUSE.keySet()) {
       String run = job + "/slow";
+      double lowest = 1;
       for (Trace trace : RUNS.get(run)) {
         Span span = trace.job();
         String id = span.attr("jobtrace.profile.id");
@@ -210,6 +220,37 @@ class EndToEndIT {
         double share = share(page("/profiles/" + id + "/folded").body(), CAUSE.get(job));
         check(share >= 0.3, run, "at least 30% of the profile's samples pass through " + CAUSE.get(job),
             String.format("%.0f%%; hot frames: %s", share * 100, span.attr("jobtrace.profile.hot")));
+        lowest = Math.min(lowest, share);
+      }
+      shares.setProperty(job, String.format(Locale.ROOT, "%.3f", lowest));
+    }
+    // The same story's profile must say the same on every JVM: JobRunr runs jobs on platform
+    // threads on JDK 17 and on virtual threads on JDK 21+.
+    String jvm = "jdk-" + Runtime.version().feature();
+    Files.createDirectories(SHARES);
+    try (var out = Files.newBufferedWriter(SHARES.resolve(jvm + ".properties"))) {
+      shares.store(out, "lowest share of each slow story's profile passing through its cause frame");
+    }
+    System.out.println("cause shares on " + jvm + ": " + new TreeMap<>(shares));
+    try (var others = Files.list(SHARES)) {
+      for (Path other : (Iterable<Path>) others::iterator) {
+        if (other.getFileName().toString().equals(jvm + ".properties")) {
+          continue;
+        }
+        Properties theirs = new Properties();
+        try (var in = Files.newBufferedReader(other)) {
+          theirs.load(in);
+        }
+        for (String job : CAUSE.keySet()) {
+          if (theirs.getProperty(job) == null) {
+            continue;
+          }
+          double mine = Double.parseDouble(shares.getProperty(job));
+          double their = Double.parseDouble(theirs.getProperty(job));
+          check(Math.abs(mine - their) <= 0.10, job + "/slow",
+              "passes through " + CAUSE.get(job) + " within 10 points of the run in " + other.getFileName(),
+              String.format("%.0f%% here on %s, %.0f%% there", mine * 100, jvm, their * 100));
+        }
       }
     }
   }
