@@ -197,4 +197,24 @@ class JobTraceExportTest {
     tracker.drain();
     assertThat(exported.getFinishedSpanItems()).extracting(SpanData::getName).contains("FireAndForgetJob.run").hasSize(9);
   }
+
+  @Test
+  void withoutTheContextHookSlowSpansSayWhyInsteadOfTooFewSamples() {
+    // The profiler really runs here; only the hook that follows context activation is missing.
+    tracker.activationUnavailable("context activation cannot be followed (the storage was already in use)");
+    tracker.start(
+        new ProfileSettings(Duration.ZERO, true, Duration.ofMillis(10), Duration.ofSeconds(60),
+            Duration.ofSeconds(5), 10, 65536, System.getProperty("java.io.tmpdir"), 2000),
+        AnalysisSettings.defaults());
+    provider = SdkTracerProvider.builder()
+        .addSpanProcessor(new ExportGate(tracker).guard(SimpleSpanProcessor.create(exported)))
+        .addSpanProcessor(new JobSpanProcessor(JobMethods.none(), tracker))
+        .build();
+    Span job = job(provider.get("test"), "NightlyJob.run");
+    job.end();
+    tracker.drain();
+    SpanData exportedJob = named(exported.getFinishedSpanItems(), "NightlyJob.run");
+    assertThat(exportedJob.getAttributes().get(AttributeKey.stringKey("jobtrace.profile.error")))
+        .isEqualTo("context activation cannot be followed (the storage was already in use)");
+  }
 }

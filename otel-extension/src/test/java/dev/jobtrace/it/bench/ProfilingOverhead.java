@@ -28,8 +28,11 @@ public final class ProfilingOverhead {
     String upstream = System.getProperty("jobtrace.upstream.agent.jar");
     String[] intervals = {"5ms", "10ms", "20ms"};
 
-    // The same jobs on virtual threads where the JVM has them (JDK 21+).
+    // The same jobs on virtual threads where the JVM has them (JDK 21+); a third argument picks some.
     List<String> jobs = Runtime.version().feature() >= 21 ? List.of("cpu", "io", "cpu-vt", "io-vt") : List.of("cpu", "io");
+    if (args.length > 2) {
+      jobs = List.of(args[2].split(","));
+    }
     Map<String, List<Long>> times = new LinkedHashMap<>();
     try (Servers servers = Servers.start()) {
       for (String job : jobs) {
