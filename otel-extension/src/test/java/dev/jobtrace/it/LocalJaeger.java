@@ -1,6 +1,5 @@
 package dev.jobtrace.it;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,15 +60,7 @@ public final class LocalJaeger implements AutoCloseable {
 
   /** The binary, built on first use; scripts/build-jaeger.sh prints its path last. */
   static Path build(Path repo) throws Exception {
-    File out = File.createTempFile("build-jaeger", ".log");
-    Process p = new ProcessBuilder("bash", repo.resolve("scripts/build-jaeger.sh").toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(out).start();
-    if (!p.waitFor(40, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new IllegalStateException("scripts/build-jaeger.sh failed");
-    }
-    List<String> lines = Files.readAllLines(out.toPath());
-    return Path.of(lines.get(lines.size() - 1).trim());
+    return RepoScripts.pathFrom(repo, "build-jaeger.sh", 40);
   }
 
   public String queryUrl() {

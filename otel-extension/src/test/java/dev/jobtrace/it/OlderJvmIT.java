@@ -2,11 +2,8 @@ package dev.jobtrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 
@@ -19,15 +16,7 @@ class OlderJvmIT {
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
   static String java11() throws Exception {
-    File out = File.createTempFile("java11-runtime", ".log");
-    Process p = new ProcessBuilder("bash", REPO.resolve("scripts/java11-runtime.sh").toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(out).start();
-    if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new IllegalStateException("scripts/java11-runtime.sh failed");
-    }
-    List<String> lines = Files.readAllLines(out.toPath());
-    return lines.get(lines.size() - 1).trim();
+    return RepoScripts.pathFrom(REPO, "java11-runtime.sh", 10).toString();
   }
 
   @Test
