@@ -20,6 +20,7 @@ public final class AgentProcess {
   private final String mainClass;
   private final Map<String, String> properties = new LinkedHashMap<>();
   private final List<String> args = new ArrayList<>();
+  private final List<String> jvmArgs = new ArrayList<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
   private String agentJar = System.getProperty("jobtrace.agent.jar");
   private String javaExecutable = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -51,6 +52,11 @@ public final class AgentProcess {
 
   public AgentProcess env(String key, String value) {
     environment.put(key, value);
+    return this;
+  }
+
+  public AgentProcess jvmArg(String value) {
+    jvmArgs.add(value);
     return this;
   }
 
@@ -114,6 +120,7 @@ public final class AgentProcess {
     if (agentJar != null) {
       cmd.add("-javaagent:" + agentJar);
     }
+    cmd.addAll(jvmArgs);
     properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add("-cp");
     cmd.add(classPath != null ? classPath : applicationClassPath());

@@ -2,10 +2,14 @@ package dev.jobtrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jobtrace.it.apps.VirtualThreadJobsApp;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
@@ -76,5 +80,38 @@ class VirtualThreadProfilesIT {
     assertThat(Snippets.containing(consumer, "HandshakeJob.consumerHot")).isGreaterThanOrEqualTo(45L);
     // The consumer waited 1.2 s for the producer, parked: that wait is in its profile.
     assertThat(Snippets.containing(consumer, "HandshakeJob.awaitProducer")).isGreaterThanOrEqualTo(90L);
+  }
+
+  @Test
+  void structuredTaskWorkLandsOnTheJobThatForkedIt() throws Exception {
+    // StructuredTaskScope is a preview API whose shape changes between JDKs: this is JDK 25's.
+    assumeTrue(Runtime.version().feature() == 25, "StructuredTaskScope.open() is JDK 25's preview API");
+    Path app = Files.createTempDirectory("structured-app");
+    Path source = app.resolve("StructuredJob.java");
+    Files.writeString(source,
+        "import java.util.concurrent.StructuredTaskScope;\n"
+            + "public class StructuredJob {\n"
+            + "  static volatile double sink;\n"
+            + "  static void forkedHot() { long end = System.nanoTime() + 1_200_000_000L; double x = sink;\n"
+            + "    while (System.nanoTime() < end) { x += Math.sqrt(x + 1); } sink = x; }\n"
+            + "  public void run() throws Exception {\n"
+            + "    try (var scope = StructuredTaskScope.open()) { scope.fork(() -> { forkedHot(); return null; }); scope.join(); }\n"
+            + "  }\n"
+            + "  public static void main(String[] args) throws Exception { new StructuredJob().run(); System.out.println(\"done structured\"); }\n"
+            + "}\n");
+    int compiled = ToolProvider.getSystemJavaCompiler().run(
+        null, null, null, "--release", "25", "--enable-preview", "-d", app.toString(), source.toString());
+    assertThat(compiled).isZero();
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      AgentProcess.Result result =
+          AgentProcess.of("StructuredJob", receiver).classPath(app.toString()).set("otel.jobtrace.jobs", "StructuredJob[run]")
+              .jvmArg("--enable-preview").run(180);
+      assertThat(result.output).contains("done structured");
+      ExportedSpan job = ProfileSnippetsIT.job(receiver.spans(), "StructuredJob.run");
+      Map<String, Long> stacks = Snippets.folded(job);
+      System.out.println("structured: samples=" + Snippets.total(stacks) + " forkedHot=" + Snippets.containing(stacks, "forkedHot"));
+      // 1.2 s of work in the forked subtask's virtual thread, at one sample per 10 ms.
+      assertThat(Snippets.containing(stacks, "StructuredJob.forkedHot")).isGreaterThanOrEqualTo(80L);
+    }
   }
 }
