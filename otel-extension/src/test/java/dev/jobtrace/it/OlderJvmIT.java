@@ -2,9 +2,7 @@ package dev.jobtrace.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,19 +20,15 @@ class OlderJvmIT {
   @Test
   void onJava11TheAgentTracesWithoutJobtraceAndSaysSoOnce() throws Exception {
     // An application built for Java 8, compiled here: the tests' own classes are Java 17.
-    Path app = Files.createTempDirectory("java11-app");
-    Path source = app.resolve("NightlyExport.java");
-    Files.writeString(source,
+    String app = OneFileApp.compile("NightlyExport",
         "public class NightlyExport {\n"
             + "  public static void main(String[] args) throws Exception { run(); System.out.println(\"export done\"); }\n"
             + "  static void run() throws Exception { Thread.sleep(50); }\n"
-            + "}\n");
-    int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "8", "-d", app.toString(), source.toString());
-    assertThat(compiled).isZero();
+            + "}\n", "--release", "8");
 
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       AgentProcess.Result result =
-          AgentProcess.of("NightlyExport", receiver).java(java11()).classPath(app.toString())
+          AgentProcess.of("NightlyExport", receiver).java(java11()).classPath(app)
               .set("otel.instrumentation.methods.include", "NightlyExport[run]")
               .run(120);
       assertThat(result.output).contains("export done").doesNotContain("failed to start");

@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jobtrace.it.apps.VirtualThreadJobsApp;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
@@ -86,9 +83,7 @@ class VirtualThreadProfilesIT {
   void structuredTaskWorkLandsOnTheJobThatForkedIt() throws Exception {
     // StructuredTaskScope is a preview API whose shape changes between JDKs: this is JDK 25's.
     assumeTrue(Runtime.version().feature() == 25, "StructuredTaskScope.open() is JDK 25's preview API");
-    Path app = Files.createTempDirectory("structured-app");
-    Path source = app.resolve("StructuredJob.java");
-    Files.writeString(source,
+    String app = OneFileApp.compile("StructuredJob",
         "import java.util.concurrent.StructuredTaskScope;\n"
             + "public class StructuredJob {\n"
             + "  static volatile double sink;\n"
@@ -98,13 +93,10 @@ class VirtualThreadProfilesIT {
             + "    try (var scope = StructuredTaskScope.open()) { scope.fork(() -> { forkedHot(); return null; }); scope.join(); }\n"
             + "  }\n"
             + "  public static void main(String[] args) throws Exception { new StructuredJob().run(); System.out.println(\"done structured\"); }\n"
-            + "}\n");
-    int compiled = ToolProvider.getSystemJavaCompiler().run(
-        null, null, null, "--release", "25", "--enable-preview", "-d", app.toString(), source.toString());
-    assertThat(compiled).isZero();
+            + "}\n", "--release", "25", "--enable-preview");
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       AgentProcess.Result result =
-          AgentProcess.of("StructuredJob", receiver).classPath(app.toString()).set("otel.jobtrace.jobs", "StructuredJob[run]")
+          AgentProcess.of("StructuredJob", receiver).classPath(app).set("otel.jobtrace.jobs", "StructuredJob[run]")
               .jvmArg("--enable-preview").run(180);
       assertThat(result.output).contains("done structured");
       ExportedSpan job = ProfileSnippetsIT.job(receiver.spans(), "StructuredJob.run");
