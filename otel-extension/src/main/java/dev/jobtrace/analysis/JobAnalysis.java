@@ -81,9 +81,8 @@ public final class JobAnalysis {
       for (int k = 0; k < waited.length; k++) {
         waited[k] = waited[k] * duration / waitedTotal;
       }
-      waitedTotal = duration;
     }
-    return new Result(waited, calls.clone(), duration - waitedTotal, findings(duration));
+    return new Result(waited, calls.clone(), findings(duration));
   }
 
   List<Finding> findings(long jobNanos) {
@@ -182,13 +181,11 @@ public final class JobAnalysis {
     /** Nanos waited per {@link CallKind}, overlaps counted once. */
     public final long[] waitedNanos;
     public final long[] calls;
-    public final long otherNanos;
     public final List<Finding> findings;
 
-    Result(long[] waitedNanos, long[] calls, long otherNanos, List<Finding> findings) {
+    Result(long[] waitedNanos, long[] calls, List<Finding> findings) {
       this.waitedNanos = waitedNanos;
       this.calls = calls;
-      this.otherNanos = otherNanos;
       this.findings = findings;
     }
   }

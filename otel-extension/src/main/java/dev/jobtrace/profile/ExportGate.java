@@ -32,13 +32,6 @@ public final class ExportGate implements SpanProcessor {
     this.tracker = tracker;
   }
 
-  /** A gate in front of one processor only (tests, and the SDK without autoconfiguration). */
-  public ExportGate(SpanProcessor exporter, JobTraceTracker tracker) {
-    this(tracker);
-    exporters.add(exporter);
-    startRequired = exporter.isStartRequired();
-  }
-
   /**
    * Puts an exporting processor behind this gate. The first call returns the gate itself, to take
    * that processor's place; later ones return a placeholder, since the gate already feeds them.
