@@ -182,14 +182,13 @@ public final class JobTraceTracker {
     long now = System.nanoTime();
     log.switchTo(node, now);
     if (log.virtual) {
+      if (node != null) {
+        node.onVirtualThread = true;
+        workSinceFlush = true;
+      }
       VirtualThreadSampling v = virtualThreads;
       if (v != null) {
-        if (node != null) {
-          workSinceFlush = true;
-        }
         v.switched(log, node, now);
-      } else if (node != null) {
-        node.onVirtualThread = true;
       }
       return;
     }

@@ -80,9 +80,6 @@ final class VirtualThreadSampling {
   /** The span current on a virtual thread changed; called on that virtual thread. */
   void switched(ActivationTimeline.ThreadLog log, SpanNode node, long nanoTime) {
     if (!followed) {
-      if (node != null) {
-        node.onVirtualThread = true;
-      }
       return;
     }
     ActivationTimeline.CarrierLog carrier = log.mountedOn;
@@ -95,7 +92,6 @@ final class VirtualThreadSampling {
       }
     }
     if (node != null) {
-      node.onVirtualThread = true;
       if (!log.sampled) {
         log.sampled = true;
         working.add(log);
@@ -255,14 +251,18 @@ final class VirtualThreadSampling {
     }
   }
 
-  /** Root first, in async-profiler's folded form (Java frames marked {@code _[j]}). */
+  /** async-profiler's frame type for compiled Java: a walked stack does not say how a frame ran. */
+  private static final int JIT_COMPILED = 1;
+
+  /** Root first, in async-profiler's folded form, every frame marked as compiled Java. */
   static String fold(StackTraceElement[] frames) {
     StringBuilder sb = new StringBuilder();
     for (int i = frames.length - 1; i >= 0; i--) {
       if (sb.length() > 0) {
         sb.append(';');
       }
-      sb.append(frames[i].getClassName()).append('.').append(frames[i].getMethodName()).append("_[j]");
+      sb.append(frames[i].getClassName()).append('.').append(frames[i].getMethodName())
+          .append(WallClockProfiler.typeSuffix(JIT_COMPILED));
     }
     return sb.toString();
   }
