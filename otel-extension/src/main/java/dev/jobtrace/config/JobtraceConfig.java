@@ -4,8 +4,12 @@ import dev.jobtrace.analysis.AnalysisSettings;
 import dev.jobtrace.profile.ProfileSettings;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * jobtrace's settings, read through the agent's configuration so that each works as a system
@@ -27,6 +31,7 @@ public final class JobtraceConfig {
   public static final String PROFILE_MIN_SAMPLES = "otel.jobtrace.profile.min-samples";
   public static final String PROFILE_MAX_BYTES = "otel.jobtrace.profile.max-bytes";
   public static final String PROFILE_MAX_STACKS = "otel.jobtrace.profile.max-stacks";
+  public static final String PROFILE_APP_PACKAGES = "otel.jobtrace.profile.app-packages";
 
   public static final String COMPRESSION_ENABLED = "otel.jobtrace.compression.enabled";
   public static final String COMPRESSION_MAX_CALL = "otel.jobtrace.compression.max-call";
@@ -99,7 +104,8 @@ public final class JobtraceConfig {
             integer(config, PROFILE_MIN_SAMPLES, DEFAULT_MIN_SAMPLES, 1, Integer.MAX_VALUE),
             integer(config, PROFILE_MAX_BYTES, DEFAULT_MAX_BYTES, 1024, DEFAULT_MAX_BYTES),
             string(config, PROFILER_DIR, System.getProperty("java.io.tmpdir")),
-            integer(config, PROFILE_MAX_STACKS, DEFAULT_MAX_STACKS, 10, 1_000_000));
+            integer(config, PROFILE_MAX_STACKS, DEFAULT_MAX_STACKS, 10, 1_000_000),
+            packages(config, PROFILE_APP_PACKAGES));
     AnalysisSettings d = AnalysisSettings.defaults();
     AnalysisSettings analysis =
         new AnalysisSettings(
@@ -146,7 +152,7 @@ public final class JobtraceConfig {
     if (raw == null) {
       return fallback;
     }
-    String v = raw.trim().toLowerCase(java.util.Locale.ROOT);
+    String v = raw.trim().toLowerCase(Locale.ROOT);
     if (v.equals("true") || v.equals("false")) {
       return v.equals("true");
     }
@@ -171,12 +177,42 @@ public final class JobtraceConfig {
     return fallback;
   }
 
+  private static final Pattern PACKAGE =
+      Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*\\.?");
+
+  /** Comma-separated package names, each kept as a prefix ending in a dot; malformed ones dropped. */
+  static List<String> packages(ConfigProperties config, String key) {
+    String raw = config.getString(key);
+    List<String> kept = new ArrayList<>();
+    List<String> rejected = new ArrayList<>();
+    if (raw != null) {
+      for (String part : raw.split(",")) {
+        String p = part.trim();
+        if (p.isEmpty()) {
+          continue;
+        }
+        if (PACKAGE.matcher(p).matches()) {
+          kept.add(p.endsWith(".") ? p : p + ".");
+        } else {
+          rejected.add(p);
+        }
+      }
+    }
+    if (!rejected.isEmpty()) {
+      logger.log(
+          Level.WARNING,
+          "jobtrace: ignoring malformed entries {0} in {1}; expected package names like com.acme,org.example.billing",
+          new Object[] {quoted(rejected), key});
+    }
+    return List.copyOf(kept);
+  }
+
   static String string(ConfigProperties config, String key, String fallback) {
     String raw = config.getString(key);
     return raw == null || raw.isBlank() ? fallback : raw.trim();
   }
 
-  private static String quoted(java.util.List<String> values) {
+  private static String quoted(List<String> values) {
     StringBuilder out = new StringBuilder();
     for (String v : values) {
       if (out.length() > 0) {

@@ -38,9 +38,20 @@ final class AnnotatedSpan extends ExportedCopy {
         .put(PROFILE_ID, ctx.getTraceId() + "-" + ctx.getSpanId())
         .put(PROFILE_SAMPLES, snippet.samples)
         .put(PROFILE_HOT, snippet.hot);
-    events.add(
-        EventData.create(
-            span.toSpanData().getEndEpochNanos(), PROFILE_EVENT, Attributes.of(PROFILE_FOLDED, snippet.encoded)));
+    events.add(EventData.create(eventNanos(span), PROFILE_EVENT, Attributes.of(PROFILE_FOLDED, snippet.encoded)));
+  }
+
+  /**
+   * When jobtrace's events on a span happen: at its end, as a viewer that keeps microseconds shows
+   * it. Jaeger truncates the start and the duration to microseconds separately, so an event stamped
+   * at the span's end in nanoseconds can fall a microsecond after the end it draws, and its UI
+   * then hides the event as outside the span.
+   */
+  static long eventNanos(ReadableSpan span) {
+    SpanData data = span.toSpanData();
+    long start = data.getStartEpochNanos();
+    long shownDuration = Math.max(0, data.getEndEpochNanos() - start) / 1_000 * 1_000;
+    return Math.floorDiv(start, 1_000) * 1_000 + shownDuration;
   }
 
   static AnnotatedSpan withError(ReadableSpan span, String error) {

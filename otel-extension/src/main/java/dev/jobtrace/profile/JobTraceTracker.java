@@ -368,7 +368,7 @@ public final class JobTraceTracker {
       if (p.node.job && p.node.analysis != null) {
         activeJobs.remove(p.node.analysis);
         JobAnalysis.Result result = p.node.analysis.result(p.node.startNanos, p.node.endNanos);
-        AnalysisAttributes.add(result, p.span.getLatencyNanos(), p.span.toSpanData().getEndEpochNanos(), attributes, events);
+        AnalysisAttributes.add(result, p.span.getLatencyNanos(), AnnotatedSpan.eventNanos(p.span), attributes, events);
       }
       ProfileSettings s = settings;
       if (p.span.getLatencyNanos() >= s.threshold.toNanos()) {
@@ -398,7 +398,7 @@ public final class JobTraceTracker {
           attributes.put(AnnotatedSpan.PROFILE_ERROR, profileError);
         } else {
           AnnotatedSpan.addProfile(
-              p.span, ProfileSnippet.build(p.node.stacks, s.maxSnippetBytes), attributes, events);
+              p.span, ProfileSnippet.build(p.node.stacks, s.maxSnippetBytes, new HotFrames(s.appPackages)), attributes, events);
         }
       }
       p.exporter.onEnd(new AnnotatedSpan(p.span, attributes.build(), events));

@@ -1,6 +1,7 @@
 package dev.jobtrace.profile;
 
 import java.time.Duration;
+import java.util.List;
 
 /** The profiling settings, validated by {@link dev.jobtrace.config.JobtraceConfig}. */
 public final class ProfileSettings {
@@ -23,6 +24,11 @@ public final class ProfileSettings {
   public final String recordingDir;
   /** Distinct stacks kept per span while it runs; further new stacks count as "other". */
   public final int maxStacksPerSpan;
+  /**
+   * The application's own packages (prefixes ending in a dot), which the hot-frames line names; when
+   * empty, every frame that is not the JDK's, a known library's or a framework's.
+   */
+  public final List<String> appPackages;
 
   public ProfileSettings(
       Duration threshold,
@@ -33,7 +39,8 @@ public final class ProfileSettings {
       int minSamples,
       int maxSnippetBytes,
       String recordingDir,
-      int maxStacksPerSpan) {
+      int maxStacksPerSpan,
+      List<String> appPackages) {
     this.threshold = threshold;
     this.profilerEnabled = profilerEnabled;
     this.interval = interval;
@@ -43,5 +50,6 @@ public final class ProfileSettings {
     this.maxSnippetBytes = maxSnippetBytes;
     this.recordingDir = recordingDir;
     this.maxStacksPerSpan = maxStacksPerSpan;
+    this.appPackages = List.copyOf(appPackages);
   }
 }

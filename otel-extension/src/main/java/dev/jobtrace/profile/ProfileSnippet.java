@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
@@ -14,12 +13,10 @@ import java.util.zip.GZIPOutputStream;
 /**
  * A span's profile as it travels in the span: folded stacks ({@code frame;frame count} lines),
  * gzipped and base64-encoded, at most {@code maxBytes} long: the rarest stacks fold into one
- * {@code other} line. Plus the one-line summary of the hottest self frames.
+ * {@code other} line. Plus the one-line summary of where the time went ({@link HotFrames}).
  */
 public final class ProfileSnippet {
 
-  /** Self frames named in the hot line. */
-  static final int HOT_FRAMES = 5;
   static final String OTHER = "other";
 
   public final String encoded;
@@ -36,14 +33,14 @@ public final class ProfileSnippet {
     this.stacksTotal = stacksTotal;
   }
 
-  public static ProfileSnippet build(Map<String, long[]> stacks, int maxBytes) {
+  public static ProfileSnippet build(Map<String, long[]> stacks, int maxBytes, HotFrames hotFrames) {
     List<Map.Entry<String, long[]>> sorted = new ArrayList<>(stacks.entrySet());
     sorted.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
     long total = 0;
     for (Map.Entry<String, long[]> e : sorted) {
       total += e.getValue()[0];
     }
-    String hot = hotLine(sorted, total);
+    String hot = hotFrames.line(sorted, total);
 
     // Keep as many of the most frequent stacks as fit; everything else becomes "other".
     int keep = sorted.size();
@@ -91,27 +88,6 @@ public final class ProfileSnippet {
       throw new UncheckedIOException(e);
     }
     return Base64.getEncoder().encodeToString(bytes.toByteArray());
-  }
-
-  /** "Class.method 62%, Other.method 21%": the frames the samples were in, by share. */
-  static String hotLine(List<Map.Entry<String, long[]>> stacks, long total) {
-    Map<String, Long> self = new HashMap<>();
-    for (Map.Entry<String, long[]> e : stacks) {
-      String stack = e.getKey();
-      String leaf = stack.substring(stack.lastIndexOf(';') + 1);
-      self.merge(shortName(leaf), e.getValue()[0], Long::sum);
-    }
-    List<Map.Entry<String, Long>> top = new ArrayList<>(self.entrySet());
-    top.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
-    StringBuilder line = new StringBuilder();
-    for (int i = 0; i < Math.min(HOT_FRAMES, top.size()); i++) {
-      if (i > 0) {
-        line.append(", ");
-      }
-      long pct = Math.round(100.0 * top.get(i).getValue() / Math.max(1, total));
-      line.append(top.get(i).getKey()).append(' ').append(pct).append('%');
-    }
-    return line.toString();
   }
 
   /** {@code pkg.Class.method_[j]} to {@code Class.method}. */

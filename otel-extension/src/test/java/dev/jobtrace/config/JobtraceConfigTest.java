@@ -43,6 +43,14 @@ class JobtraceConfigTest {
   }
 
   @Test
+  void applicationPackagesAreReadAsPrefixesAndMalformedOnesDropped() {
+    assertThat(read(Collections.emptyMap()).profile().appPackages).isEmpty();
+    assertThat(read(Map.of("otel.jobtrace.profile.app-packages", " com.acme , org.example.billing.,9bad,a..b,"))
+            .profile().appPackages)
+        .containsExactly("com.acme.", "org.example.billing.");
+  }
+
+  @Test
   void badProfileValuesFallBackToDefaults() {
     ProfileSettings p =
         read(Map.of(

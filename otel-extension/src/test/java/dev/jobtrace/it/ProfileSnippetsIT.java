@@ -50,7 +50,7 @@ class ProfileSnippetsIT extends WithServers {
     assertThat(job.longAttr("jobtrace.profile.samples")).isEqualTo(Snippets.total(stacks));
     assertThat(Snippets.percent(stacks, "MixedWorkJob.computeHot")).isCloseTo(70.0, within(10.0));
     assertThat(Snippets.percent(stacks, "MixedWorkJob.waitBlocked")).isCloseTo(30.0, within(10.0));
-    assertThat(job.attr("jobtrace.profile.hot")).matches("[^,]+ \\d+%(, [^,]+ \\d+%)*");
+    assertThat(job.attr("jobtrace.profile.hot")).matches("[^,]+ \\d+%( \\((waiting in|in) [^)]+\\))?(, [^,]+ \\d+%( \\((waiting in|in) [^)]+\\))?)*");
   }
 
   @Test

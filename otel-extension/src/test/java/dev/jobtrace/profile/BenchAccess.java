@@ -28,7 +28,7 @@ public final class BenchAccess {
         node.add(stacks.get((int) Math.min(distinctStacks - 1, Math.abs(random.nextGaussian()) * distinctStacks / 3)), Integer.MAX_VALUE);
       }
       long t0 = System.nanoTime();
-      ProfileSnippet.build(node.stacks, 65536);
+      ProfileSnippet.build(node.stacks, 65536, new HotFrames(List.of()));
       long t = System.nanoTime() - t0;
       if (b >= 0) {
         nanos.add(t);

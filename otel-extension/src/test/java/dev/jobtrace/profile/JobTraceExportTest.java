@@ -41,7 +41,7 @@ class JobTraceExportTest {
   Tracer tracer(AnalysisSettings analysis, boolean twoExporters) {
     tracker.start(
         new ProfileSettings(Duration.ofMillis(500), false, Duration.ofMillis(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(5), 10, 65536, System.getProperty("java.io.tmpdir"), 2000),
+            Duration.ofSeconds(5), 10, 65536, System.getProperty("java.io.tmpdir"), 2000, List.of()),
         analysis);
     ExportGate gate = new ExportGate(tracker);
     var builder = SdkTracerProvider.builder().addSpanProcessor(gate.guard(SimpleSpanProcessor.create(exported)));
@@ -204,7 +204,7 @@ class JobTraceExportTest {
     tracker.activationUnavailable("context activation cannot be followed (the storage was already in use)");
     tracker.start(
         new ProfileSettings(Duration.ZERO, true, Duration.ofMillis(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(5), 10, 65536, System.getProperty("java.io.tmpdir"), 2000),
+            Duration.ofSeconds(5), 10, 65536, System.getProperty("java.io.tmpdir"), 2000, List.of()),
         AnalysisSettings.defaults());
     provider = SdkTracerProvider.builder()
         .addSpanProcessor(new ExportGate(tracker).guard(SimpleSpanProcessor.create(exported)))

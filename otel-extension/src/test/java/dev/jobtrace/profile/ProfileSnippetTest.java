@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
@@ -30,12 +31,12 @@ class ProfileSnippetTest {
     Map<String, long[]> stacks = new HashMap<>();
     stacks.put("Main.main;Job.run;Job.compute", new long[] {70});
     stacks.put("Main.main;Job.run;java.lang.Thread.sleep", new long[] {30});
-    ProfileSnippet snippet = ProfileSnippet.build(stacks, 65536);
+    ProfileSnippet snippet = ProfileSnippet.build(stacks, 65536, new HotFrames(List.of()));
     Map<String, Long> decoded = decode(snippet.encoded);
     assertThat(decoded).containsExactly(
         Map.entry("Main.main;Job.run;Job.compute", 70L), Map.entry("Main.main;Job.run;java.lang.Thread.sleep", 30L));
     assertThat(snippet.samples).isEqualTo(100);
-    assertThat(snippet.hot).isEqualTo("Job.compute 70%, Thread.sleep 30%");
+    assertThat(snippet.hot).isEqualTo("Job.compute 70%, Job.run 30% (waiting in Thread.sleep)");
   }
 
   @Test
@@ -52,7 +53,7 @@ class ProfileSnippetTest {
       total += count;
       stacks.put(stack.toString(), new long[] {count});
     }
-    ProfileSnippet snippet = ProfileSnippet.build(stacks, 65536);
+    ProfileSnippet snippet = ProfileSnippet.build(stacks, 65536, new HotFrames(List.of()));
     assertThat(snippet.encoded.length()).isLessThanOrEqualTo(65536);
     assertThat(snippet.stacksKept).isLessThan(snippet.stacksTotal).isGreaterThanOrEqualTo(10);
     Map<String, Long> decoded = decode(snippet.encoded);

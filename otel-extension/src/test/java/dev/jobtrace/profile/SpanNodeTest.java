@@ -2,6 +2,7 @@ package dev.jobtrace.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A span's profile holds bounded memory however long it runs and however varied its stacks. */
@@ -20,7 +21,7 @@ class SpanNodeTest {
     assertThat(node.samples).isEqualTo(200_001);
     assertThat(node.stacks.get(ProfileSnippet.OTHER)[0]).isEqualTo(198_000);
     assertThat(node.stacks.get("Job.run_[j];Step7.apply_[j]")[0]).isEqualTo(2);
-    ProfileSnippet snippet = ProfileSnippet.build(node.stacks, 65536);
+    ProfileSnippet snippet = ProfileSnippet.build(node.stacks, 65536, new HotFrames(List.of()));
     assertThat(snippet.samples).isEqualTo(200_001);
   }
 }

@@ -1,0 +1,207 @@
+package dev.jobtrace.profile;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The hot-frames line of a span's profile: the application frames the samples were under, by share,
+ * each with the library it was waiting or running in, e.g. {@code ReferenceData.fetch 75% (waiting
+ * in Lettuce), StatementLineBuilder.build 12%}. A stack's application frame is its frame nearest
+ * the leaf that is not the JDK's, a known library's or a framework's (or, when application
+ * packages are configured, the nearest frame in one of them); what it waits in is the innermost
+ * known library below it, else the JDK method it called. Where the JDK parks, polls or sleeps
+ * says nothing a reader can act on; the frame above it that asked for the wait does.
+ */
+final class HotFrames {
+
+  /** Entries in the line. */
+  static final int MAX_ENTRIES = 5;
+
+  /** Package prefix to the name a reader knows the library by; the longest prefix wins. */
+  private static final String[][] LIBRARIES = {
+    {"io.lettuce.", "Lettuce"},
+    {"io.netty.", "Netty"},
+    {"redis.clients.", "Jedis"},
+    {"org.redisson.", "Redisson"},
+    {"org.postgresql.", "PostgreSQL JDBC"},
+    {"com.mysql.", "MySQL JDBC"},
+    {"org.mariadb.", "MariaDB JDBC"},
+    {"oracle.jdbc.", "Oracle JDBC"},
+    {"com.microsoft.sqlserver.", "SQL Server JDBC"},
+    {"org.h2.", "H2"},
+    {"com.zaxxer.hikari.", "HikariCP"},
+    {"org.hibernate.", "Hibernate"},
+    {"org.jooq.", "jOOQ"},
+    {"org.jdbi.", "Jdbi"},
+    {"org.mybatis.", "MyBatis"},
+    {"org.apache.ibatis.", "MyBatis"},
+    {"com.mongodb.", "MongoDB driver"},
+    {"java.net.http.", "HttpClient"},
+    {"jdk.internal.net.http.", "HttpClient"},
+    {"sun.net.www.", "HttpURLConnection"},
+    {"okhttp3.", "OkHttp"},
+    {"org.apache.http.", "Apache HttpClient"},
+    {"org.apache.hc.", "Apache HttpClient"},
+    {"org.springframework.web.client.", "RestTemplate"},
+    {"org.springframework.web.reactive.", "WebClient"},
+    {"io.grpc.", "gRPC"},
+    {"software.amazon.awssdk.", "AWS SDK"},
+    {"com.amazonaws.", "AWS SDK"},
+    {"com.fasterxml.jackson.", "Jackson"},
+    {"com.google.gson.", "Gson"},
+    {"com.google.protobuf.", "Protobuf"},
+    {"org.yaml.snakeyaml.", "SnakeYAML"},
+    {"java.util.regex.", "regex"},
+    {"java.util.zip.", "zip"},
+    {"javax.crypto.", "crypto"},
+    {"sun.security.", "TLS"},
+    {"org.slf4j.", "logging"},
+    {"ch.qos.logback.", "logging"},
+    {"org.apache.logging.log4j.", "logging"},
+    {"java.util.logging.", "logging"},
+    {"org.jobrunr.", "JobRunr"},
+    {"org.quartz.", "Quartz"},
+    {"org.springframework.", "Spring"},
+    {"com.github.benmanes.caffeine.", "Caffeine"},
+  };
+
+  /** Code that is neither the application nor a library a reader would name. */
+  private static final String[] PLATFORM = {
+    "java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "kotlinx.", "scala.", "groovy.",
+    "org.codehaus.groovy.", "io.opentelemetry.", "dev.jobtrace.", "net.bytebuddy.", "org.aspectj.",
+    "reactor.", "io.reactivex.", "io.micrometer.", "org.apache.", "com.google.", "jakarta.",
+    "org.eclipse.", "io.undertow.", "org.glassfish.", "io.vertx.", "com.squareup.", "org.junit.",
+  };
+
+  /** Leaf frames that wait (for a lock, a queue, a socket, a timer) rather than compute. */
+  private static final String[] WAITING_LEAVES = {
+    "jdk.internal.misc.Unsafe.park", "sun.misc.Unsafe.park", "java.lang.Object.wait",
+    "java.lang.Thread.sleep", "java.lang.Thread.yield", "java.lang.VirtualThread.park",
+    "java.lang.VirtualThread.parkNanos", "jdk.internal.vm.Continuation.yield", "sun.nio.ch.Net.poll",
+    "sun.nio.ch.Net.accept", "sun.nio.ch.Net.connect", "sun.nio.ch.EPoll.wait",
+    "sun.nio.ch.SocketDispatcher.read", "sun.nio.ch.NioSocketImpl.park",
+    "sun.nio.ch.NioSocketImpl.timedRead", "java.net.SocketInputStream.socketRead",
+    "sun.nio.ch.FileDispatcherImpl.read", "sun.nio.ch.IOUtil.read",
+  };
+
+  private final List<String> appPackages;
+
+  /** {@code appPackages}: prefixes of the application's own packages; empty to tell by exclusion. */
+  HotFrames(List<String> appPackages) {
+    this.appPackages = appPackages;
+  }
+
+  String line(List<Map.Entry<String, long[]>> stacks, long total) {
+    Map<String, long[]> byEntry = new HashMap<>(); // entry -> {samples, waiting samples}
+    for (Map.Entry<String, long[]> e : stacks) {
+      long n = e.getValue()[0];
+      long[] counts = byEntry.computeIfAbsent(entry(e.getKey()), k -> new long[2]);
+      counts[0] += n;
+      if (waiting(e.getKey())) {
+        counts[1] += n;
+      }
+    }
+    List<Map.Entry<String, long[]>> top = new ArrayList<>(byEntry.entrySet());
+    top.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < Math.min(MAX_ENTRIES, top.size()); i++) {
+      long[] counts = top.get(i).getValue();
+      long pct = Math.round(100.0 * counts[0] / Math.max(1, total));
+      if (i > 0 && pct == 0) {
+        break;
+      }
+      if (i > 0) {
+        line.append(", ");
+      }
+      String[] parts = top.get(i).getKey().split("\n", -1);
+      line.append(parts[0]).append(' ').append(pct).append('%');
+      if (!parts[1].isEmpty()) {
+        line.append(counts[1] * 2 > counts[0] ? " (waiting in " : " (in ").append(parts[1]).append(')');
+      }
+    }
+    return line.toString();
+  }
+
+  /** "frame\nwhere": the stack's application frame and what it was in below it (may be empty). */
+  private String entry(String stack) {
+    String[] frames = stack.split(";");
+    int app = -1;
+    for (int i = frames.length - 1; i >= 0; i--) {
+      if (isApplication(name(frames[i]))) {
+        app = i;
+        break;
+      }
+    }
+    if (app < 0) {
+      // Nothing of the application's on the stack (a framework's own work): name the leaf as is.
+      return ProfileSnippet.shortName(frames[frames.length - 1]) + "\n";
+    }
+    String below = "";
+    for (int i = frames.length - 1; i > app; i--) {
+      String library = library(name(frames[i]));
+      if (library != null) {
+        below = library;
+        break;
+      }
+    }
+    for (int i = app + 1; below.isEmpty() && i < frames.length; i++) {
+      String callee = name(frames[i]);
+      if (!callee.startsWith("io.opentelemetry.") && !callee.startsWith("dev.jobtrace.")) {
+        below = ProfileSnippet.shortName(frames[i]);
+      }
+    }
+    return ProfileSnippet.shortName(frames[app]) + "\n" + below;
+  }
+
+  boolean isApplication(String frame) {
+    if (!appPackages.isEmpty()) {
+      for (String p : appPackages) {
+        if (frame.startsWith(p)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (frame.indexOf('.') < 0 || library(frame) != null) {
+      return false; // unknown_Java, [unknown], native or VM frames without a package
+    }
+    for (String p : PLATFORM) {
+      if (frame.startsWith(p)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static String library(String frame) {
+    String best = null;
+    int bestLength = 0;
+    for (String[] l : LIBRARIES) {
+      if (frame.startsWith(l[0]) && l[0].length() > bestLength) {
+        best = l[1];
+        bestLength = l[0].length();
+      }
+    }
+    return best;
+  }
+
+  private static boolean waiting(String stack) {
+    String leaf = name(stack.substring(stack.lastIndexOf(';') + 1));
+    for (String w : WAITING_LEAVES) {
+      if (leaf.startsWith(w)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The frame without its frame-type suffix ({@code _[j]}). */
+  private static String name(String frame) {
+    if (frame.endsWith("]") && frame.length() > 4 && frame.startsWith("_[", frame.length() - 4)) {
+      return frame.substring(0, frame.length() - 4);
+    }
+    return frame;
+  }
+}
