@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import one.convert.Arguments;
@@ -21,21 +22,44 @@ final class FlameGraphs {
     args.title = Html.text(title);
     FlameGraph graph = new FlameGraph(args);
     try {
-      graph.parseCollapsed(new StringReader(scriptSafe(snippet.folded())));
+      graph.parseCollapsed(new StringReader(snippet.folded()));
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       graph.dump(out);
-      return out.toByteArray();
+      String page = scriptSafe(out.toString(StandardCharsets.UTF_8));
+      if (page == null) {
+        // A converter whose page this does not know: frame names with look-alike brackets, which
+        // cannot close the script element.
+        graph = new FlameGraph(args);
+        graph.parseCollapsed(new StringReader(snippet.folded().replace('<', '\uFF1C').replace('>', '\uFF1E')));
+        out.reset();
+        graph.dump(out);
+        return out.toByteArray();
+      }
+      return page.getBytes(StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  private static final String FRAMES_START = "const cpool = [\n";
+  private static final String FRAMES_END = "\n];";
+
   /**
-   * The converter puts frame names in JavaScript strings inside a script element; angle brackets
-   * become look-alikes so that no frame name can close the element.
+   * The converter writes frame names as single-quoted JavaScript strings (escaping quotes and
+   * backslashes) inside a script element, where a name such as {@code </script>} would end the
+   * element. Every {@code <} in those strings becomes the escape {@code \x3C}: the same string to
+   * the script, so {@code <init>} shows and is found as itself, but never markup. Null when the page
+   * has no frame list where this converter puts it.
    */
-  static String scriptSafe(String folded) {
-    return folded.replace('<', '\uFF1C').replace('>', '\uFF1E');
+  static String scriptSafe(String page) {
+    int start = page.indexOf(FRAMES_START);
+    int end = start < 0 ? -1 : page.indexOf(FRAMES_END, start);
+    if (end < 0) {
+      return null;
+    }
+    return page.substring(0, start)
+        + page.substring(start, end).replace("<", "\\x3C")
+        + page.substring(end);
   }
 
   /** Drops async-profiler's frame-type annotation ({@code _[j]}, {@code _[i]}, ...). */

@@ -140,7 +140,8 @@ public final class LinkerServer implements AutoCloseable {
       if (profileId != null) {
         b.append("<a href='/profiles/").append(Html.text(profileId)).append("'>profile</a>");
       }
-      b.append(" <a href='").append(Html.text(jaegerUi + "/trace/" + job.traceId)).append("'>trace</a></td></tr>");
+      b.append(" <a href='").append(Html.text(ProfilePage.spanInJaeger(jaegerUi, job.traceId, job.spanId)))
+          .append("'>trace</a></td></tr>");
     }
     b.append("</table>");
     return Html.page("jobtrace: slow jobs", b.toString());

@@ -26,8 +26,9 @@ final class ProfilePage {
 
   static String render(ProfileId id, TraceSpan span, List<TraceSpan> trace, Snippet snippet, String problem, String jaegerUi) {
     TraceSpan job = jobOf(span, trace);
+    String call = call(span);
     StringBuilder b = new StringBuilder();
-    b.append("<h1>Profile of ").append(Html.text(span.name)).append("</h1>");
+    b.append("<h1>Profile of ").append(Html.text(title(span, call))).append("</h1>");
     b.append("<table>");
     row(b, "service", span.service);
     if (job != null) {
@@ -35,17 +36,16 @@ final class ProfilePage {
     }
     row(b, "span", span.name + (job == span ? " (the job span)" : ""));
     row(b, "duration", span.durationMillis() + " ms");
-    if (span.attr("db.query.text") != null || span.attr("db.statement") != null) {
-      b.append("<tr><th>statement</th><td><code>")
-          .append(Html.text(span.attr("db.query.text") != null ? span.attr("db.query.text") : span.attr("db.statement")))
-          .append("</code></td></tr>");
+    if (call != null) {
+      b.append("<tr><th>").append(statement(span) != null ? "statement" : "call").append("</th><td><code id='call'>")
+          .append(Html.text(call)).append("</code></td></tr>");
     }
     if (snippet != null) {
       row(b, "samples", snippet.samples + "");
       row(b, "hot frames", span.attr("jobtrace.profile.hot"));
     }
-    b.append("<tr><th>trace</th><td><a id='jaeger-link' href='").append(Html.text(jaegerUi + "/trace/" + id.traceId))
-        .append("'>open the trace in Jaeger</a></td></tr>");
+    b.append("<tr><th>trace</th><td><a id='jaeger-link' href='").append(Html.text(spanInJaeger(jaegerUi, id.traceId, id.spanId)))
+        .append("'>open this span in its trace in Jaeger</a></td></tr>");
     b.append("</table>");
 
     if (job != null && job.attr("jobtrace.time.other_ms") != null) {
@@ -75,7 +75,39 @@ final class ProfilePage {
           .append("<a href='/profiles/").append(id).append("/speedscope.json'>speedscope JSON</a> (opens in speedscope.app)</p>")
           .append("<iframe id='flamegraph' src='/profiles/").append(id).append("/flamegraph'></iframe>");
     }
-    return Html.page("Profile of " + span.name, b.toString());
+    return Html.page("Profile of " + title(span, call), b.toString());
+  }
+
+  /** Jaeger's trace view, scrolled to the span and the span highlighted. */
+  static String spanInJaeger(String jaegerUi, String traceId, String spanId) {
+    return jaegerUi + "/trace/" + traceId + "?uiFind=" + spanId;
+  }
+
+  /** What the span called, as the instrumentation recorded it: method and URL, or the statement. */
+  static String call(TraceSpan span) {
+    String statement = statement(span);
+    if (statement != null) {
+      return statement;
+    }
+    String url = span.attr("url.full") != null ? span.attr("url.full") : span.attr("http.url");
+    if (url != null) {
+      String method = span.attr("http.request.method") != null ? span.attr("http.request.method") : span.attr("http.method");
+      return method != null ? method + " " + url : url;
+    }
+    return null;
+  }
+
+  private static String statement(TraceSpan span) {
+    return span.attr("db.query.text") != null ? span.attr("db.query.text") : span.attr("db.statement");
+  }
+
+  /** The span's name, or for a call the call itself (shortened to a title's length). */
+  private static String title(TraceSpan span, String call) {
+    if (call == null || span.attr("jobtrace.job.name") != null) {
+      return span.name;
+    }
+    String oneLine = call.replaceAll("\\s+", " ");
+    return oneLine.length() <= 120 ? oneLine : oneLine.substring(0, 119) + "…";
   }
 
   private static void row(StringBuilder b, String label, String value) {

@@ -20,6 +20,14 @@ class FlameGraphsTest {
   }
 
   @Test
+  void constructorsKeepTheirNameForTheScript() throws Exception {
+    Snippet s = Snippet.decode(SnippetTest.encode("main;com.acme.Invoice.<init> 4\n".getBytes(StandardCharsets.UTF_8)));
+    String html = new String(FlameGraphs.html(s, "t"), StandardCharsets.UTF_8);
+    // The string the script sees is "com.acme.Invoice.<init>": \x3C is "<" in a JavaScript string.
+    assertThat(html).contains("Invoice.\\x3Cinit>").doesNotContain("\uFF1C").doesNotContain("Invoice.<init>");
+  }
+
+  @Test
   void speedscopeHoldsEveryStackWithItsWeight() throws Exception {
     Snippet s = Snippet.decode(SnippetTest.encode("a;b 7\na;c 3\n".getBytes(StandardCharsets.UTF_8)));
     JsonNode json = new ObjectMapper().readTree(FlameGraphs.speedscope(s, "job"));

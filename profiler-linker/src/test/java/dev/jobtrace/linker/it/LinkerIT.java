@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -154,6 +155,10 @@ class LinkerIT {
         "!!! not base64 !!!"));
     spans.add(span(traceId, "a000000000000002", "a000000000000001", "bomb", now, "", bomb));
     spans.add(span(traceId, "a000000000000003", "a000000000000001", "plain", now, "", null));
+    spans.add(span(traceId, "a000000000000004", "a000000000000001", "GET", now,
+        "{\"key\":\"http.request.method\",\"value\":{\"stringValue\":\"GET\"}},"
+            + "{\"key\":\"url.full\",\"value\":{\"stringValue\":\"http://partner:8080/orders/17?page=<2>\"}}",
+        gzipBase64("main;com.acme.PartnerClient.fetch;com.acme.Order.<init> 5\n".getBytes(StandardCharsets.UTF_8), 1)));
     return "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"linker-test-crafted\"}}]},"
         + "\"scopeSpans\":[{\"scope\":{\"name\":\"test\"},\"spans\":[" + String.join(",", spans) + "]}]}]}";
   }
@@ -175,7 +180,8 @@ class LinkerIT {
     assertThat(page.body())
         .contains("linker-test-worker")
         .contains("SlowWorker$InvoiceExportJob.run")
-        .contains("id='jaeger-link' href='" + jaeger.queryUrl() + "/trace/" + profiledJob.substring(0, 32) + "'")
+        .contains("id='jaeger-link' href='" + jaeger.queryUrl() + "/trace/" + profiledJob.substring(0, 32)
+            + "?uiFind=" + profiledJob.substring(33) + "'")
         .contains("id='breakdown'")
         .contains("<iframe id='flamegraph' src='/profiles/" + profiledJob + "/flamegraph'>");
     HttpResponse<String> graph = page("/profiles/" + profiledJob + "/flamegraph");
@@ -217,6 +223,16 @@ class LinkerIT {
     assertThat(disabled.body()).contains("profiler disabled (otel.jobtrace.profiler.enabled=false)");
     HttpResponse<String> plain = page("/profiles/" + craftedTrace + "-a000000000000003");
     assertThat(plain.body()).contains("carries no profile snippet");
+  }
+
+  @Test
+  void aCallsPageNamesTheCallAndLinksBackToTheSpan() throws Exception {
+    HttpResponse<String> r = page("/profiles/" + craftedTrace + "-a000000000000004");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body())
+        .contains("<title>Profile of GET http://partner:8080/orders/17?page=&lt;2&gt;")
+        .contains("<code id='call'>GET http://partner:8080/orders/17?page=&lt;2&gt;</code>")
+        .contains("/trace/" + craftedTrace + "?uiFind=a000000000000004'");
   }
 
   @Test
