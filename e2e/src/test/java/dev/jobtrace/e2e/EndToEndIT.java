@@ -1,5 +1,6 @@
 package dev.jobtrace.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.jobtrace.e2e.JaegerQuery.Span;
 import dev.jobtrace.e2e.JaegerQuery.Trace;
 import java.net.URI;
@@ -17,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -195,6 +198,67 @@ class EndToEndIT {
       check(job.longAttr("jobtrace.time.db_ms") > job.durationMillis() * 7 / 10, SETTLEMENT + "/slow",
           "spends most of its time waiting on the database", job.attrs);
     }
+  }
+
+  /**
+   * Application frame and library per story that the slow run's hot-frames line must name, with at
+   * least 30% of its samples: the line says what to read in the code, not where the JDK waits.
+   */
+  static final Map<String, String> HOT = Map.of(
+      "reference-data", "ReferenceData.fetch \\d+% \\(waiting in Lettuce\\)",
+      "client-report", "ClientReportJob.report \\d+% \\(waiting in PostgreSQL JDBC\\)",
+      "partner-sync", "PartnerSyncJob.slow \\d+% \\(waiting in HttpClient\\)",
+      "invoice-export", "InvoiceExportJob.slow \\d+% \\(in Jackson\\)",
+      SETTLEMENT, "WalletSettlementJob.settle \\d+% \\(waiting in PostgreSQL JDBC\\)");
+
+  @Test
+  void slowRunsHotFramesNameTheApplicationFrameAndWhatItWaitsIn() {
+    HOT.forEach((job, entry) -> {
+      for (Trace trace : RUNS.get(job + "/slow")) {
+        String hot = trace.job().attr("jobtrace.profile.hot");
+        Matcher m = Pattern.compile(entry.replace("\\d+", "(\\d+)")).matcher(hot == null ? "" : hot);
+        check(m.find() && Integer.parseInt(m.group(1)) >= 30, job + "/slow",
+            "hot frames name " + entry.replace("\\", "") + " with at least 30%", hot);
+      }
+    });
+  }
+
+  @Test
+  void jobSpansNameTheirFindingsInSearchableTags() throws Exception {
+    for (Map.Entry<String, String> e : FINDING.entrySet()) {
+      String run = e.getKey() + "/slow";
+      Span job = only(run).job();
+      check("true".equals(job.attr("jobtrace.finding." + e.getValue())), run,
+          "job span carries the tag jobtrace.finding." + e.getValue() + "=true", job.attrs);
+      check(job.attr("jobtrace.findings") != null && List.of(job.attr("jobtrace.findings").split(",")).contains(e.getValue()),
+          run, "jobtrace.findings lists " + e.getValue(), job.attr("jobtrace.findings"));
+      check(job.attr("jobtrace.finding.top") != null && job.attr("jobtrace.finding.top").contains(": "), run,
+          "jobtrace.finding.top says the most costly finding", job.attr("jobtrace.finding.top"));
+      List<String> found = jaeger.uiTagSearch("example-jobs", "jobtrace.finding." + e.getValue(), "true", Duration.ofMinutes(60));
+      check(found.contains(job.traceId), run, "the UI's tag search jobtrace.finding." + e.getValue() + "=true finds the run", found);
+      String fixed = only(e.getKey() + "/fixed").job().traceId;
+      check(!found.contains(fixed), e.getKey() + "/fixed", "the tag search does not find the fixed run", found);
+    }
+  }
+
+  @Test
+  void everyEventLiesWithinItsSpanAsTheUiShowsIt() throws Exception {
+    int events = 0;
+    for (Map.Entry<String, List<Trace>> e : RUNS.entrySet()) {
+      for (Trace trace : e.getValue()) {
+        for (JsonNode span : jaeger.uiTrace(trace.job().traceId).path("spans")) {
+          long start = span.path("startTime").asLong();
+          long end = start + span.path("duration").asLong();
+          for (JsonNode log : span.path("logs")) {
+            long at = log.path("timestamp").asLong();
+            events++;
+            check(at >= start && at <= end, e.getKey(), "event of span " + span.path("operationName").asText()
+                + " within its bounds [" + start + ", " + end + "] µs", at);
+          }
+        }
+      }
+    }
+    check(events > 0, "all runs", "the runs' spans carry events (findings, profiles)", events);
   }
 
   /** Where each JVM's run leaves its cause shares, for the run on the other JVM to compare. */

@@ -41,6 +41,26 @@ public final class JaegerQuery {
     return new Trace(Trace.spans(get(baseUrl + "/api/v3/traces/" + traceId)));
   }
 
+  /**
+   * The trace as Jaeger's UI reads it ({@code /api/traces/<id>}): times in microseconds, events
+   * as logs. The UI hides a log whose timestamp is outside its span's start and start + duration.
+   */
+  public JsonNode uiTrace(String traceId) throws Exception {
+    return get(baseUrl + "/api/traces/" + traceId).path("data").path(0);
+  }
+
+  /** Trace ids the UI's search finds for the service and one tag ({@code key=value}). */
+  public List<String> uiTagSearch(String service, String key, String value, Duration lookBack) throws Exception {
+    long nowMicros = Instant.now().plusSeconds(60).toEpochMilli() * 1000;
+    JsonNode r = get(baseUrl + "/api/traces?service=" + enc(service) + "&tags=" + enc(JSON.writeValueAsString(Map.of(key, value)))
+        + "&start=" + (nowMicros - lookBack.toMillis() * 1000) + "&end=" + nowMicros + "&limit=1000");
+    List<String> ids = new ArrayList<>();
+    for (JsonNode t : r.path("data")) {
+      ids.add(t.path("traceID").asText());
+    }
+    return ids;
+  }
+
   private JsonNode get(String url) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofString());
