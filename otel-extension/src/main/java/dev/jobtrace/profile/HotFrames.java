@@ -70,7 +70,10 @@ final class HotFrames {
   /** Code that is neither the application nor a library a reader would name. */
   private static final String[] PLATFORM = {
     "java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "kotlinx.", "scala.", "groovy.",
-    "org.codehaus.groovy.", "io.opentelemetry.", "dev.jobtrace.", "net.bytebuddy.", "org.aspectj.",
+    "org.codehaus.groovy.", "io.opentelemetry.", "net.bytebuddy.", "org.aspectj.",
+    // jobtrace's own classes (its context-storage wrapper shows on application stacks)
+    "dev.jobtrace.profile.", "dev.jobtrace.job.", "dev.jobtrace.analysis.", "dev.jobtrace.config.",
+    "dev.jobtrace.vthreads.", "dev.jobtrace.bootstrap.", "dev.jobtrace.JobtraceSetup.",
     "reactor.", "io.reactivex.", "io.micrometer.", "org.apache.", "com.google.", "jakarta.",
     "org.eclipse.", "io.undertow.", "org.glassfish.", "io.vertx.", "com.squareup.", "org.junit.",
   };
@@ -148,7 +151,7 @@ final class HotFrames {
     }
     for (int i = app + 1; below.isEmpty() && i < frames.length; i++) {
       String callee = name(frames[i]);
-      if (!callee.startsWith("io.opentelemetry.") && !callee.startsWith("dev.jobtrace.")) {
+      if (!callee.startsWith("io.opentelemetry.") && !callee.startsWith("dev.jobtrace.profile.")) {
         below = ProfileSnippet.shortName(frames[i]);
       }
     }

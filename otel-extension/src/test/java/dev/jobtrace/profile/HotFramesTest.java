@@ -74,6 +74,13 @@ class HotFramesTest {
   }
 
   @Test
+  void jobtracesOwnFramesAreNotTheApplication() {
+    String stack = WORKER + ";dev.jobtrace.examples.report.ClientReportJob.report_[j];"
+        + "io.opentelemetry.javaagent.shaded.Context.makeCurrent_[j];dev.jobtrace.profile.ActivationTracking.attach_[j]";
+    assertThat(line(BY_EXCLUSION, stack, 1)).isEqualTo("ClientReportJob.report 100%");
+  }
+
+  @Test
   void aStackWithoutApplicationCodeNamesItsLeaf() {
     assertThat(line(BY_EXCLUSION, "java.lang.Thread.run_[j];jdk.internal.misc.Unsafe.park_[j]", 3))
         .isEqualTo("Unsafe.park 100%");
