@@ -216,6 +216,7 @@ class EndToEndIT {
     HOT.forEach((job, entry) -> {
       for (Trace trace : RUNS.get(job + "/slow")) {
         String hot = trace.job().attr("jobtrace.profile.hot");
+        System.out.println("hot frames of " + job + "/slow: " + hot);
         Matcher m = Pattern.compile(entry.replace("\\d+", "(\\d+)")).matcher(hot == null ? "" : hot);
         check(m.find() && Integer.parseInt(m.group(1)) >= 30, job + "/slow",
             "hot frames name " + entry.replace("\\", "") + " with at least 30%", hot);
