@@ -97,34 +97,55 @@ final class HotFrames {
   }
 
   String line(List<Map.Entry<String, long[]>> stacks, long total) {
-    Map<String, long[]> byEntry = new HashMap<>(); // entry -> {samples, waiting samples}
+    // application frame -> its samples, how many of them wait, and what they were in below it
+    Map<String, Entry> byFrame = new HashMap<>();
     for (Map.Entry<String, long[]> e : stacks) {
       long n = e.getValue()[0];
-      long[] counts = byEntry.computeIfAbsent(entry(e.getKey()), k -> new long[2]);
-      counts[0] += n;
-      if (waiting(e.getKey())) {
-        counts[1] += n;
-      }
+      String[] frameAndBelow = entry(e.getKey()).split("\n", -1);
+      Entry entry = byFrame.computeIfAbsent(frameAndBelow[0], k -> new Entry());
+      entry.samples += n;
+      entry.waiting += waiting(e.getKey()) ? n : 0;
+      entry.below.merge(frameAndBelow[1], n, Long::sum);
     }
-    List<Map.Entry<String, long[]>> top = new ArrayList<>(byEntry.entrySet());
-    top.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
+    List<Map.Entry<String, Entry>> top = new ArrayList<>(byFrame.entrySet());
+    top.sort((a, b) -> Long.compare(b.getValue().samples, a.getValue().samples));
     StringBuilder line = new StringBuilder();
     for (int i = 0; i < Math.min(MAX_ENTRIES, top.size()); i++) {
-      long[] counts = top.get(i).getValue();
-      long pct = Math.round(100.0 * counts[0] / Math.max(1, total));
+      Entry entry = top.get(i).getValue();
+      long pct = Math.round(100.0 * entry.samples / Math.max(1, total));
       if (i > 0 && pct == 0) {
         break;
       }
       if (i > 0) {
         line.append(", ");
       }
-      String[] parts = top.get(i).getKey().split("\n", -1);
-      line.append(parts[0]).append(' ').append(pct).append('%');
-      if (!parts[1].isEmpty()) {
-        line.append(counts[1] * 2 > counts[0] ? " (waiting in " : " (in ").append(parts[1]).append(')');
+      line.append(top.get(i).getKey()).append(' ').append(pct).append('%');
+      String below = entry.mostOfBelow();
+      if (!below.isEmpty()) {
+        line.append(entry.waiting * 2 > entry.samples ? " (waiting in " : " (in ").append(below).append(')');
       }
     }
     return line.toString();
+  }
+
+  /** One application frame's share of the line. */
+  private static final class Entry {
+    long samples;
+    long waiting;
+    /** What the samples were in below the frame ("" for the frame itself) -> samples. */
+    final Map<String, Long> below = new HashMap<>();
+
+    String mostOfBelow() {
+      String most = "";
+      long mostSamples = -1;
+      for (Map.Entry<String, Long> e : below.entrySet()) {
+        if (e.getValue() > mostSamples || (e.getValue() == mostSamples && e.getKey().compareTo(most) < 0)) {
+          most = e.getKey();
+          mostSamples = e.getValue();
+        }
+      }
+      return most;
+    }
   }
 
   /** "frame\nwhere": the stack's application frame and what it was in below it (may be empty). */

@@ -60,6 +60,15 @@ class HotFramesTest {
   }
 
   @Test
+  void aFrameIsNamedOnceWithWhatMostOfItsSamplesWereIn() {
+    String tls = WORKER + ";com.acme.PartnerSync.call_[j];sun.security.ssl.SSLContextImpl.engineInit_[j]";
+    String http = WORKER + ";com.acme.PartnerSync.call_[j];jdk.internal.net.http.HttpClientImpl.send_[j];"
+        + "java.util.concurrent.CompletableFuture.get_[j];jdk.internal.misc.Unsafe.park_[j]";
+    assertThat(line(BY_EXCLUSION, http, 54, tls, 9, WORKER, 37))
+        .isEqualTo("PartnerSync.call 63% (waiting in HttpClient), StatementJob.run 37%");
+  }
+
+  @Test
   void aJdkCallWithoutALibraryIsNamedByItsMethod() {
     String sleep = WORKER + ";com.acme.Retry.backOff_[j];java.lang.Thread.sleep_[j];java.lang.Thread.sleep0_[j]";
     assertThat(line(BY_EXCLUSION, sleep, 1)).isEqualTo("Retry.backOff 100% (waiting in Thread.sleep)");
