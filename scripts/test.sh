@@ -5,7 +5,8 @@
 #   scripts/test.sh
 # PostgreSQL and Redis come from Maven artifacts, Maven itself from the wrapper, Jaeger is built
 # from the Go module proxy (scripts/build-jaeger.sh), a Java 11 runtime comes from PyPI
-# (scripts/java11-runtime.sh). JOBTRACE_JDK25 names the JDK 25 when it is not under /usr/lib/jvm.
+# (scripts/java11-runtime.sh). JOBTRACE_JDK25 names the JDK 25 when it is not under /usr/lib/jvm;
+# JAEGER_UI_SRC a jaeger-ui checkout to build the real Jaeger UI from (scripts/build-jaeger-ui.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +44,14 @@ java_major=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -XshowSettings:properties -vers
 jdk25="${JOBTRACE_JDK25:-$(ls -d /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/*-25-* 2>/dev/null | head -1 || true)}"
 [ -n "$jdk25" ] && [ -x "$jdk25/bin/java" ] ||
   missing "a JDK 25 is needed (every feature is tested on JDK 17 and 25): install one (e.g. Temurin 25 from adoptium.net) under /usr/lib/jvm or name it in JOBTRACE_JDK25"
+
+# The real Jaeger UI (jaeger-ui, built with npm from its source): the browser test that clicks from
+# Jaeger's search to the linker runs whenever it is built. Built here when a source is given.
+if [ -n "${JAEGER_UI_SRC:-}" ]; then
+  scripts/build-jaeger-ui.sh "$JAEGER_UI_SRC" >/dev/null
+elif ! scripts/build-jaeger-ui.sh --check >/dev/null 2>&1; then
+  echo "scripts/test.sh: the real Jaeger UI is not built, so its browser test is skipped (JAEGER_UI_SRC=<jaeger-ui checkout> builds it)" >&2
+fi
 
 # Every feature on the oldest and the newest JVM supported; on JDK 25, JobRunr runs jobs on
 # virtual threads.

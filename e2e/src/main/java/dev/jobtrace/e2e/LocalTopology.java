@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import redis.embedded.RedisServer;
 
@@ -82,6 +83,8 @@ public final class LocalTopology implements AutoCloseable {
   private final Path upstreamAgentJar = REPO.resolve("otel-extension/target/upstream/opentelemetry-javaagent.jar");
   private final Path examplesJar = REPO.resolve("example-jobs/target/example-jobs.jar");
   private final Path linkerJar = REPO.resolve("profiler-linker/target/profiler-linker.jar");
+  /** Whether Jaeger serves the real UI (built by scripts/build-jaeger-ui.sh) or its placeholder. */
+  private boolean realUi;
 
   private LocalTopology(Settings settings) {
     this.settings = settings;
@@ -130,7 +133,12 @@ public final class LocalTopology implements AutoCloseable {
     Files.createDirectories(settings.logs);
     Ports ports = settings.ports;
 
-    LocalJaeger jaeger = LocalJaeger.start(REPO, ports.jaegerQuery, ports.jaegerOtlpHttp, settings.logs.resolve("jaeger.log"));
+    // The real Jaeger UI when scripts/build-jaeger-ui.sh has built it, with the profile link
+    // pointing at this topology's linker; otherwise the placeholder UI of the Go build.
+    Optional<Path> ui = LocalJaeger.builtUi(REPO);
+    LocalJaeger jaeger = LocalJaeger.start(REPO, ports.jaegerQuery, ports.jaegerOtlpHttp, settings.logs.resolve("jaeger.log"),
+        ui.orElse(null), ports.linker == 8090 ? null : LocalJaeger.uiConfigLinkingTo(REPO, ports.linker));
+    realUi = ui.isPresent();
     started.push(jaeger);
     running.add(new Running("jaeger", jaeger.process(), jaeger.log()));
 
@@ -289,7 +297,10 @@ public final class LocalTopology implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(topology::close));
     Ports p = settings.ports;
     System.out.println("jobtrace demo is up (logs in " + settings.logs + "):\n"
-        + "  Jaeger (query API; this build's UI is a placeholder)  http://localhost:" + p.jaegerQuery + "\n"
+        + (topology.realUi
+            ? "  Jaeger UI                                              http://localhost:" + p.jaegerQuery + "\n"
+            : "  Jaeger (query API; the UI is a placeholder: scripts/build-jaeger-ui.sh builds the real one)\n"
+              + "                                                         http://localhost:" + p.jaegerQuery + "\n")
         + "  profiler-linker (slow job runs, flame graphs)          http://localhost:" + p.linker + "\n"
         + "  JobRunr dashboard                                      http://localhost:" + p.dashboard + "\n"
         + "  enqueue a job:  curl -X POST http://localhost:" + p.worker + "/jobs/reference-data/slow\n"

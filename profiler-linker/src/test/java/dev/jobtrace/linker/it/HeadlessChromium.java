@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,7 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Debian's Chromium, headless, driven over the DevTools protocol: open, evaluate, screenshot. */
+/**
+ * Debian's Chromium, headless, driven over the DevTools protocol: open, evaluate, wait for, click
+ * and type as a user would (real mouse events, typed text), screenshot.
+ */
 final class HeadlessChromium implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,11 +42,17 @@ final class HeadlessChromium implements AutoCloseable {
 
   HeadlessChromium() throws Exception {
     profileDir = Files.createTempDirectory("chromium-profile");
-    process = new ProcessBuilder("chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    ProcessBuilder browser = new ProcessBuilder("chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--disable-quic", "--window-size=1400,1000", "--remote-debugging-port=0",
             "--user-data-dir=" + profileDir, "about:blank")
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    try {
+      process = browser.start();
+    } catch (IOException e) {
+      throw new IllegalStateException("Chromium is needed for the browser tests and `chromium` is not on the PATH:"
+          + " install Debian's chromium package, or run scripts/test.sh, which does", e);
+    }
     String browserWs = null;
     BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
     Instant deadline = Instant.now().plusSeconds(60);
@@ -128,6 +139,56 @@ final class HeadlessChromium implements AutoCloseable {
       throw new IllegalStateException("script failed: " + r.get("exceptionDetails"));
     }
     return r.path("result").path("value");
+  }
+
+  /**
+   * Polls {@code expression} until it is truthy and returns its value (true for an element); script
+   * errors while polling (the page navigating, elements not rendered yet) count as not yet.
+   */
+  JsonNode waitFor(String expression, Duration timeout) throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    String last = "";
+    while (Instant.now().isBefore(deadline)) {
+      try {
+        JsonNode value = evaluate("(() => { const v = (" + expression + "); return v instanceof Node ? true : v; })()");
+        if (!value.isMissingNode() && !value.isNull() && !(value.isBoolean() && !value.asBoolean())
+            && !(value.isTextual() && value.asText().isEmpty()) && !(value.isNumber() && value.asDouble() == 0)) {
+          return value;
+        }
+      } catch (IllegalStateException e) {
+        last = " (last: " + e.getMessage() + ")";
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("not true within " + timeout.toSeconds() + " s: " + expression + last);
+  }
+
+  /**
+   * Clicks the middle of the element that {@code element} (a script expression) evaluates to, once
+   * it exists, with the mouse: pressed and released, as a user's click.
+   */
+  void click(String element) throws Exception {
+    JsonNode at = waitFor("(() => { const e = " + element + "; if (!e) return null; e.scrollIntoView({block: 'center'});"
+        + " const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0"
+        + " ? {x: r.left + r.width / 2, y: r.top + r.height / 2} : null; })()", Duration.ofSeconds(30));
+    double x = at.path("x").asDouble();
+    double y = at.path("y").asDouble();
+    call("Input.dispatchMouseEvent", JSON.createObjectNode().put("type", "mouseMoved").put("x", x).put("y", y));
+    for (String type : new String[] {"mousePressed", "mouseReleased"}) {
+      call("Input.dispatchMouseEvent", JSON.createObjectNode().put("type", type).put("x", x).put("y", y)
+          .put("button", "left").put("buttons", type.equals("mousePressed") ? 1 : 0).put("clickCount", 1));
+    }
+  }
+
+  /** Types {@code text} into the focused element. */
+  void type(String text) throws Exception {
+    call("Input.insertText", JSON.createObjectNode().put("text", text));
+  }
+
+  /** Resizes the page's viewport (what screenshots capture). */
+  void viewport(int width, int height) throws Exception {
+    call("Emulation.setDeviceMetricsOverride", JSON.createObjectNode()
+        .put("width", width).put("height", height).put("deviceScaleFactor", 1).put("mobile", false));
   }
 
   void screenshot(Path file) throws Exception {

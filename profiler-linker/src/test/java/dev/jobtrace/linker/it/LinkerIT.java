@@ -50,9 +50,9 @@ class LinkerIT {
     craftedTrace = hex(16);
     jaeger.sendOtlpJson(craftedSpans(craftedTrace));
 
-    JsonNode job = awaitJobSpan("linker-test-worker");
+    JsonNode job = awaitJobSpan(jaeger, "linker-test-worker");
     profiledJob = attr(job, "jobtrace.profile.id");
-    JsonNode plain = awaitJobSpan("linker-test-noprofile");
+    JsonNode plain = awaitJobSpan(jaeger, "linker-test-noprofile");
     disabledJob = plain.path("traceId").asText() + "-" + plain.path("spanId").asText();
     linker = new LinkerServer(TestOptions.of(jaeger.queryUrl(), Duration.ofSeconds(5)));
   }
@@ -86,7 +86,7 @@ class LinkerIT {
   }
 
   /** Waits until Jaeger has stored the service's job span (ingestion is asynchronous). */
-  static JsonNode awaitJobSpan(String service) throws Exception {
+  static JsonNode awaitJobSpan(LocalJaeger jaeger, String service) throws Exception {
     Instant deadline = Instant.now().plusSeconds(60);
     while (Instant.now().isBefore(deadline)) {
       Instant now = Instant.now();
