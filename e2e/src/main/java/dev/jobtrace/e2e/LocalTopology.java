@@ -219,9 +219,13 @@ public final class LocalTopology implements AutoCloseable {
   private record Running(String name, Process process, Path log) {}
 
   private final List<Running> running = new ArrayList<>();
+  private volatile boolean closing;
 
   /** Fails with the part's log when it has exited. */
   public void checkAlive() throws IOException {
+    if (closing) {
+      return; // parts exiting because everything is being stopped (Ctrl-C) are not failures
+    }
     for (Running r : running) {
       if (!r.process.isAlive()) {
         throw new IllegalStateException(r.name + " exited with " + r.process.exitValue() + "; its log ("
@@ -277,6 +281,7 @@ public final class LocalTopology implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     while (!started.isEmpty()) {
       try {
         started.pop().close();
