@@ -312,7 +312,17 @@ public final class LocalTopology implements AutoCloseable {
         + "Ctrl-C stops everything.");
     while (true) {
       Thread.sleep(2000);
-      topology.checkAlive();
+      try {
+        topology.checkAlive();
+      } catch (IllegalStateException exited) {
+        // Ctrl-C reaches every part at once; the parts can exit before the JVM starts its
+        // shutdown hook. A part that died on its own is reported; one stopped with the rest is not.
+        Thread.sleep(1000);
+        if (!topology.closing) {
+          throw exited;
+        }
+        return;
+      }
     }
   }
 }
