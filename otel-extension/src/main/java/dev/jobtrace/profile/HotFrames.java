@@ -70,7 +70,8 @@ final class HotFrames {
   /** Code that is neither the application nor a library a reader would name. */
   private static final String[] PLATFORM = {
     "java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "kotlinx.", "scala.", "groovy.",
-    "org.codehaus.groovy.", "io.opentelemetry.", "net.bytebuddy.", "org.aspectj.",
+    "org.codehaus.groovy.", "io.opentelemetry.", "net.bytebuddy.", "org.objectweb.asm.", "codes.rafael.",
+    "org.aspectj.",
     // jobtrace's own classes (its context-storage wrapper shows on application stacks)
     "dev.jobtrace.profile.", "dev.jobtrace.job.", "dev.jobtrace.analysis.", "dev.jobtrace.config.",
     "dev.jobtrace.vthreads.", "dev.jobtrace.bootstrap.", "dev.jobtrace.JobtraceSetup.",
