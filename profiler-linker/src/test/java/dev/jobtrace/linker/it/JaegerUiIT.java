@@ -193,7 +193,8 @@ class JaegerUiIT {
     String logsHeader = chromium.evaluate(logs + "?.querySelector('.AccordianLogs--header strong').textContent ?? 'no logs'")
         .asText();
     note("3 logs header", logsHeader);
-    note("3 logs listed", chromium.evaluate(logs + "?.querySelector('.AccordianLogs--content')?.innerText ?? ''").asText());
+    String listed = chromium.evaluate(logs + "?.querySelector('.AccordianLogs--content')?.innerText ?? ''").asText();
+    note("3 logs listed", listed);
     chromium.viewport(1400, 1100);
     chromium.screenshot(SHOTS.resolve("3-job-span.png"));
     assertThat(href).isEqualTo("http://localhost:" + linker.port() + "/profiles/" + profileId);
