@@ -173,7 +173,9 @@ final class HotFrames {
     }
     for (int i = app + 1; below.isEmpty() && i < frames.length; i++) {
       String callee = name(frames[i]);
-      if (!callee.startsWith("io.opentelemetry.") && !callee.startsWith("dev.jobtrace.profile.")) {
+      if (!callee.startsWith("io.opentelemetry.") && !callee.startsWith("dev.jobtrace.profile.")
+          && !callee.startsWith("java.lang.invoke.") && !callee.startsWith("jdk.internal.reflect.")
+          && !callee.startsWith("jdk.proxy")) {
         below = ProfileSnippet.shortName(frames[i]);
       }
     }

@@ -70,6 +70,9 @@ class HotFramesTest {
 
   @Test
   void aJdkCallWithoutALibraryIsNamedByItsMethod() {
+    String lambda = WORKER + ";com.acme.Invoice.build_[j];java.lang.invoke.Invokers$Holder.linkToTargetMethod_[j];"
+        + "java.util.ArrayList.add_[j]";
+    assertThat(line(BY_EXCLUSION, lambda, 1)).isEqualTo("Invoice.build 100% (in ArrayList.add)");
     String sleep = WORKER + ";com.acme.Retry.backOff_[j];java.lang.Thread.sleep_[j];java.lang.Thread.sleep0_[j]";
     assertThat(line(BY_EXCLUSION, sleep, 1)).isEqualTo("Retry.backOff 100% (waiting in Thread.sleep)");
   }
