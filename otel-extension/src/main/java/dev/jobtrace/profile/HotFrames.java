@@ -160,8 +160,14 @@ final class HotFrames {
       }
     }
     if (app < 0) {
-      // Nothing of the application's on the stack (a framework's own work): name the leaf as is.
-      return ProfileSnippet.shortName(frames[frames.length - 1]) + "\n";
+      // Nothing of the application's on the stack (a library's thread working for the span, such
+      // as the event loop writing a Lettuce command): the leaf, and the innermost library named.
+      String library = "";
+      for (int i = frames.length - 1; i >= 0 && library.isEmpty(); i--) {
+        String l = library(name(frames[i]));
+        library = l != null ? l : "";
+      }
+      return ProfileSnippet.shortName(frames[frames.length - 1]) + "\n" + library;
     }
     String below = "";
     for (int i = frames.length - 1; i > app; i--) {

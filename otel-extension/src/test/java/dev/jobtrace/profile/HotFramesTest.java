@@ -93,6 +93,14 @@ class HotFramesTest {
   }
 
   @Test
+  void aLibrarysOwnThreadIsNamedByItsLeafAndTheLibrary() {
+    String eventLoop = "java.lang.Thread.run_[j];io.netty.util.concurrent.SingleThreadEventExecutor$4.run_[j];"
+        + "io.netty.channel.nio.NioEventLoop.run_[j];io.netty.channel.socket.nio.NioSocketChannel.doWrite_[j];"
+        + "sun.nio.ch.SocketDispatcher.write0_[j]";
+    assertThat(line(BY_EXCLUSION, eventLoop, 2)).isEqualTo("SocketDispatcher.write0 100% (in Netty)");
+  }
+
+  @Test
   void aStackWithoutApplicationCodeNamesItsLeaf() {
     assertThat(line(BY_EXCLUSION, "java.lang.Thread.run_[j];jdk.internal.misc.Unsafe.park_[j]", 3))
         .isEqualTo("Unsafe.park 100%");
