@@ -2,13 +2,16 @@ package dev.jobtrace.profile;
 
 import dev.jobtrace.analysis.AnalysisSettings;
 import dev.jobtrace.analysis.CallKind;
+import dev.jobtrace.analysis.CallStatement;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -90,7 +93,12 @@ final class CallCompressor {
     }
   }
 
-  /** Consecutive identical calls under one parent. */
+  /** Raw statements a composite span shows as examples of its shape. */
+  static final int EXAMPLES = 3;
+  /** Distinct statements counted per run; a composite at the cap says "at least". */
+  static final int MAX_DISTINCT = 1000;
+
+  /** Consecutive calls of the same shape under one parent. */
   private static final class Run {
     final CallKind kind;
     final String name;
@@ -103,6 +111,9 @@ final class CallCompressor {
     /** Calls of the run that failed; they left as their own spans. */
     long failed;
     long sumNanos;
+    /** Up to {@link #EXAMPLES} distinct statements of the run as recorded, and how many distinct ones (capped). */
+    final List<String> examples = new ArrayList<>(EXAMPLES);
+    final Set<Integer> distinct = new HashSet<>();
     /** The run's extent on the monotonic clock; turned into epoch time from the first call. */
     long startNanos = Long.MAX_VALUE;
     long endNanos = Long.MIN_VALUE;
@@ -127,6 +138,12 @@ final class CallCompressor {
       }
       count++;
       sumNanos += span.getLatencyNanos();
+      if (distinct.size() < MAX_DISTINCT) {
+        String raw = CallStatement.raw(span);
+        if (distinct.add(raw.hashCode()) && examples.size() < EXAMPLES) {
+          examples.add(raw);
+        }
+      }
       startNanos = Math.min(startNanos, node.startNanos);
       endNanos = Math.max(endNanos, node.endNanos);
       if (count < minRun) {
@@ -145,7 +162,7 @@ final class CallCompressor {
         long firstEpoch = first.toSpanData().getStartEpochNanos();
         exporter.onEnd(
             CompositeSpan.of(
-                first, kind.label, count, failed, sumNanos,
+                first, kind.label, statement, examples, distinct.size(), count, failed, sumNanos,
                 firstEpoch + (startNanos - firstStartNanos),
                 firstEpoch + (endNanos - firstStartNanos)));
       }

@@ -5,6 +5,7 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** One span as it arrived over OTLP, with accessors for what the tests check. */
 public final class ExportedSpan {
@@ -60,6 +61,15 @@ public final class ExportedSpan {
   public Long longAttr(String key) {
     AnyValue v = value(span.getAttributesList(), key);
     return v == null || !v.hasIntValue() ? null : v.getIntValue();
+  }
+
+  /** The strings of an array attribute; empty when there is none. */
+  public List<String> attrList(String key) {
+    AnyValue v = value(span.getAttributesList(), key);
+    if (v == null || !v.hasArrayValue()) {
+      return List.of();
+    }
+    return v.getArrayValue().getValuesList().stream().map(AnyValue::getStringValue).collect(Collectors.toList());
   }
 
   public boolean isError() {

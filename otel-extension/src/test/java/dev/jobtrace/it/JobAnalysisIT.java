@@ -13,7 +13,8 @@ class JobAnalysisIT extends WithServers {
 
   static final String JOBS =
       "dev.jobtrace.it.apps.AnalysisJobsApp$ReferenceDataJob[run];"
-          + "dev.jobtrace.it.apps.AnalysisJobsApp$ParallelPartnerJob[run]";
+          + "dev.jobtrace.it.apps.AnalysisJobsApp$ParallelPartnerJob[run];"
+          + "dev.jobtrace.it.apps.AnalysisJobsApp$PerRecordJob[run]";
 
   static List<ExportedSpan> run(String... argsThenSettings) throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
@@ -104,6 +105,39 @@ class JobAnalysisIT extends WithServers {
       assertThat(c.parentSpanId()).isEqualTo(job.spanId());
       assertThat(c.longAttr("jobtrace.composite.sum_ms")).isLessThanOrEqualTo(c.durationMillis());
     });
+  }
+
+  @Test
+  void perRecordLookupsOfTheirOwnKeysAreOneFindingAndFoldByShapeKeepingEveryFailure() throws Exception {
+    List<ExportedSpan> spans = run("per-record", "2000");
+    ExportedSpan job = job(spans);
+    List<ExportedSpan> trace = spans.stream().filter(s -> s.traceId().equals(job.traceId())).collect(Collectors.toList());
+    List<Span.Event> findings = findings(job);
+    System.out.println("per-record: spans=" + trace.size() + " job=" + job.durationMillis() + "ms findings="
+        + findings.stream().map(e -> eventAttr(e, "jobtrace.finding.summary")).collect(Collectors.toList()));
+
+    assertThat(findings).isNotEmpty();
+    Span.Event top = findings.get(0);
+    assertThat(eventAttr(top, "jobtrace.finding.kind")).isEqualTo("repeated_call");
+    assertThat(eventAttr(top, "jobtrace.finding.count")).isEqualTo("2000");
+    assertThat(eventAttr(top, "jobtrace.finding.statement")).isEqualTo("GET user:{id}");
+
+    // Each failed GET (every 50th) is its own span with its error; the rest fold by shape.
+    List<ExportedSpan> failed = trace.stream().filter(s -> s.name().equals("GET") && s.isError()).collect(Collectors.toList());
+    assertThat(failed).hasSize(40);
+    List<ExportedSpan> composites = trace.stream().filter(s -> s.longAttr("jobtrace.composite.count") != null).collect(Collectors.toList());
+    long individual = trace.stream().filter(s -> s.name().equals("GET")).count();
+    assertThat(composites.stream().mapToLong(s -> s.longAttr("jobtrace.composite.count")).sum() + individual).isEqualTo(2000L);
+    assertThat(trace.size()).isLessThanOrEqualTo(100);
+    assertThat(composites).isNotEmpty().allSatisfy(c -> {
+      assertThat(c.name()).matches("redis GET ×\\d+");
+      assertThat(c.attr("jobtrace.composite.shape")).isEqualTo("GET user:{id}");
+      // Every call of a run read its own key; distinct statements are counted up to 1,000.
+      assertThat(c.longAttr("jobtrace.composite.distinct")).isEqualTo(Math.min(1000L, c.longAttr("jobtrace.composite.count")));
+      assertThat(c.attrList("jobtrace.composite.examples")).hasSize(3).allMatch(e -> e.matches("GET user:\\d+"));
+    });
+    assertThat(composites.stream().mapToLong(c -> c.longAttr("jobtrace.composite.failed") == null ? 0 : c.longAttr("jobtrace.composite.failed")).sum())
+        .isEqualTo(40L);
   }
 
   @Test

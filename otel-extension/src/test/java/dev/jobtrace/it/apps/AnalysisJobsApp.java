@@ -43,6 +43,38 @@ public final class AnalysisJobsApp {
     }
   }
 
+  /**
+   * The classic N+1: one lookup per record, each for the record's own key ({@code GET user:10000},
+   * {@code GET user:10001}, ...). Every 50th key holds a hash, so its GET fails (WRONGTYPE).
+   */
+  public static final class PerRecordJob {
+    static final int FIRST_ID = 10000;
+
+    static void seed(int records) {
+      for (int i = 0; i < records; i++) {
+        String key = "user:" + (FIRST_ID + i);
+        Backends.redis.del(key);
+        if (i % 50 == 49) {
+          Backends.redis.hset(key, "name", "user " + i);
+        } else {
+          Backends.redis.set(key, "user " + i);
+        }
+      }
+    }
+
+    public int run(int records) {
+      int failed = 0;
+      for (int i = 0; i < records; i++) {
+        try {
+          Backends.redis.get("user:" + (FIRST_ID + i));
+        } catch (RuntimeException wrongType) {
+          failed++;
+        }
+      }
+      return failed;
+    }
+  }
+
   /** Partner calls from a pool, four at a time. */
   public static final class ParallelPartnerJob {
     public void run() throws Exception {
@@ -127,6 +159,10 @@ public final class AnalysisJobsApp {
         new ReferenceDataJob().run(Integer.parseInt(args[1]));
         System.out.println("job-ms " + (System.nanoTime() - t0) / 1_000_000);
         System.out.println("heap-held-kib " + heap.stop());
+        break;
+      case "per-record":
+        PerRecordJob.seed(Integer.parseInt(args[1]));
+        System.out.println("failed-gets " + new PerRecordJob().run(Integer.parseInt(args[1])));
         break;
       case "parallel-http":
         new ParallelPartnerJob().run();
