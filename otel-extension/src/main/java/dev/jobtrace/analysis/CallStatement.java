@@ -16,6 +16,7 @@ public final class CallStatement {
   static final AttributeKey<String> DB_STATEMENT = AttributeKey.stringKey("db.statement");
   static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
   static final AttributeKey<String> HTTP_URL = AttributeKey.stringKey("http.url");
+  static final AttributeKey<String> URL_TEMPLATE = AttributeKey.stringKey("url.template");
   /** Statements are cut to this many characters. */
   static final int MAX_LENGTH = 1000;
 
@@ -32,7 +33,14 @@ public final class CallStatement {
       if (url == null) {
         url = span.getAttribute(HTTP_URL);
       }
-      text = method + " " + (url == null ? span.getName() : httpTemplate(url));
+      String template = span.getAttribute(URL_TEMPLATE);
+      if (url != null && template != null && template.startsWith("/")) {
+        // The instrumentation knows the route the call was made for: scheme, host and port of the
+        // URL with that template as the path.
+        text = method + " " + origin(url) + template;
+      } else {
+        text = method + " " + (url == null ? span.getName() : httpTemplate(url));
+      }
     } else {
       text = raw(span);
       text = kind == CallKind.REDIS ? redisShape(text) : inListsAsOne(text);
@@ -206,6 +214,14 @@ public final class CallStatement {
       i++;
     }
     return out.toString();
+  }
+
+  /** {@code http://host:port} of a URL. */
+  static String origin(String url) {
+    int pathStart = url.indexOf('/', url.indexOf("//") + 2);
+    int query = url.indexOf('?');
+    int end = pathStart >= 0 ? pathStart : query >= 0 ? query : url.length();
+    return url.substring(0, end);
   }
 
   /** Query dropped, numeric and id-like path segments replaced by {id}. */

@@ -2,6 +2,14 @@ package dev.jobtrace.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CallStatementTest {
@@ -43,6 +51,40 @@ class CallStatementTest {
     assertThat(CallStatement.inListsAsOne("insert into t (a, b) values (?, ?)")).isEqualTo("insert into t (a, b) values (?)");
     assertThat(CallStatement.inListsAsOne("select f(?) from t")).isEqualTo("select f(?) from t");
     assertThat(CallStatement.inListsAsOne("select * from t where id = ?")).isEqualTo("select * from t where id = ?");
+  }
+
+  /** A client span as the agent's HTTP instrumentation records it, ended. */
+  static ReadableSpan httpCall(String url, String template) {
+    List<ReadableSpan> ended = new ArrayList<>();
+    SpanProcessor capture = new SpanProcessor() {
+      @Override public void onStart(Context parent, ReadWriteSpan span) {}
+      @Override public boolean isStartRequired() { return false; }
+      @Override public void onEnd(ReadableSpan span) { ended.add(span); }
+      @Override public boolean isEndRequired() { return true; }
+    };
+    try (SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(capture).build()) {
+      var builder = provider.get("test").spanBuilder("GET").setSpanKind(SpanKind.CLIENT)
+          .setAttribute("http.request.method", "GET").setAttribute("url.full", url);
+      if (template != null) {
+        builder.setAttribute("url.template", template);
+      }
+      builder.startSpan().end();
+    }
+    return ended.get(0);
+  }
+
+  @Test
+  void anHttpCallWithARouteTemplateIsShapedByIt() {
+    assertThat(CallStatement.of(httpCall("http://partner:8082/accounts/eu-7f3/orders?x=1", "/accounts/{account}/orders"), CallKind.HTTP))
+        .isEqualTo("GET http://partner:8082/accounts/{account}/orders");
+    assertThat(CallStatement.of(httpCall("http://partner:8082/accounts/17/orders?x=1", null), CallKind.HTTP))
+        .isEqualTo("GET http://partner:8082/accounts/{id}/orders");
+  }
+
+  @Test
+  void aUrlsOriginIsSchemeHostAndPort() {
+    assertThat(CallStatement.origin("http://partner:8082/accounts/17?x=1")).isEqualTo("http://partner:8082");
+    assertThat(CallStatement.origin("https://api.example.com?x=1")).isEqualTo("https://api.example.com");
   }
 
   @Test
