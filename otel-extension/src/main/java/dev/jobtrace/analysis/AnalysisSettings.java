@@ -25,6 +25,8 @@ public final class AnalysisSettings {
   public final Duration compressionMaxCall;
   /** Identical consecutive calls needed for a composite span. */
   public final int compressionMinRun;
+  /** Users' own id patterns for Redis key segments. */
+  public final KeyPatterns keyPatterns;
 
   public AnalysisSettings(
       int repeatedMinCount,
@@ -37,7 +39,9 @@ public final class AnalysisSettings {
       int maxDistinctCalls,
       boolean compressionEnabled,
       Duration compressionMaxCall,
-      int compressionMinRun) {
+      int compressionMinRun,
+      KeyPatterns keyPatterns) {
+    this.keyPatterns = keyPatterns;
     this.repeatedMaxAverage = repeatedMaxAverage;
     this.repeatedMinCount = repeatedMinCount;
     this.repeatedMinTotal = repeatedMinTotal;
@@ -54,6 +58,6 @@ public final class AnalysisSettings {
   public static AnalysisSettings defaults() {
     return new AnalysisSettings(
         5, Duration.ofMillis(50), Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 5, 1000, 2000, true,
-        Duration.ofMillis(50), 5);
+        Duration.ofMillis(50), 5, KeyPatterns.NONE);
   }
 }

@@ -23,6 +23,10 @@ public final class CallStatement {
   private CallStatement() {}
 
   public static String of(ReadableSpan span, CallKind kind) {
+    return of(span, kind, KeyPatterns.NONE);
+  }
+
+  public static String of(ReadableSpan span, CallKind kind, KeyPatterns ids) {
     String text;
     if (kind == CallKind.HTTP) {
       String method = span.getAttribute(CallKind.HTTP_METHOD);
@@ -43,7 +47,7 @@ public final class CallStatement {
       }
     } else {
       text = raw(span);
-      text = kind == CallKind.REDIS ? redisShape(text) : inListsAsOne(text);
+      text = kind == CallKind.REDIS ? redisShape(text, ids) : inListsAsOne(text);
     }
     return text.length() > MAX_LENGTH ? text.substring(0, MAX_LENGTH) : text;
   }
@@ -67,6 +71,10 @@ public final class CallStatement {
    * replaced values by {@code ?}.
    */
   static String redisShape(String statement) {
+    return redisShape(statement, KeyPatterns.NONE);
+  }
+
+  static String redisShape(String statement, KeyPatterns ids) {
     String[] words = statement.trim().split(" +");
     if (words.length < 2) {
       return statement;
@@ -74,12 +82,12 @@ public final class CallStatement {
     String command = words[0];
     for (String multi : MULTI_KEY) {
       if (multi.equalsIgnoreCase(command) && words.length > 2) {
-        return command + " " + keyPattern(words[1]) + " (" + (words.length - 1) + " keys)";
+        return command + " " + keyPattern(words[1], ids) + " (" + (words.length - 1) + " keys)";
       }
     }
     StringBuilder out = new StringBuilder(statement.length()).append(command);
     for (int i = 1; i < words.length; i++) {
-      out.append(' ').append(keyPattern(words[i]));
+      out.append(' ').append(keyPattern(words[i], ids));
     }
     return out.toString();
   }
@@ -89,6 +97,10 @@ public final class CallStatement {
    * joined by {@code - . _} (a UUID, a date) are one {@code {id}}. {@code config:eu} stays itself.
    */
   static String keyPattern(String key) {
+    return keyPattern(key, KeyPatterns.NONE);
+  }
+
+  static String keyPattern(String key, KeyPatterns ids) {
     StringBuilder out = new StringBuilder(key.length());
     int i = 0;
     boolean lastWasId = false;
@@ -104,7 +116,7 @@ public final class CallStatement {
         while (end < key.length() && !isSeparator(key.charAt(end))) {
           end++;
         }
-        id = isKeyId(key, i, end);
+        id = isKeyId(key, i, end) || (end > i && ids.matches(key, i, end));
       }
       boolean sameId = id && lastWasId && separator != ':' && separator != '/';
       if (!sameId) {

@@ -1,6 +1,7 @@
 package dev.jobtrace.config;
 
 import dev.jobtrace.analysis.AnalysisSettings;
+import dev.jobtrace.analysis.KeyPatterns;
 import dev.jobtrace.profile.ProfileSettings;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * jobtrace's settings, read through the agent's configuration so that each works as a system
@@ -44,6 +46,7 @@ public final class JobtraceConfig {
   public static final String MAX_FINDINGS = "otel.jobtrace.finding.max";
   public static final String MAX_JOBS = "otel.jobtrace.analysis.max-jobs";
   public static final String MAX_STATEMENTS = "otel.jobtrace.analysis.max-statements";
+  public static final String REDIS_IDS = "otel.jobtrace.shape.redis-ids";
 
   static final Propagation DEFAULT_PROPAGATION = Propagation.LINK;
   static final Duration DEFAULT_THRESHOLD = Duration.ofMillis(500);
@@ -119,7 +122,8 @@ public final class JobtraceConfig {
             integer(config, MAX_STATEMENTS, d.maxDistinctCalls, 1, 1_000_000),
             bool(config, COMPRESSION_ENABLED, d.compressionEnabled),
             duration(config, COMPRESSION_MAX_CALL, d.compressionMaxCall, Duration.ZERO),
-            integer(config, COMPRESSION_MIN_RUN, d.compressionMinRun, 2, 1_000_000));
+            integer(config, COMPRESSION_MIN_RUN, d.compressionMinRun, 2, 1_000_000),
+            keyPatterns(config, REDIS_IDS));
     return new JobtraceConfig(jobs, propagation, profile, analysis);
   }
 
@@ -179,6 +183,30 @@ public final class JobtraceConfig {
 
   private static final Pattern PACKAGE =
       Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*\\.?");
+
+  /** Regular expressions separated by {@code ;}; one that does not compile is named and dropped. */
+  static KeyPatterns keyPatterns(ConfigProperties config, String key) {
+    String raw = config.getString(key);
+    if (raw == null || raw.isBlank()) {
+      return KeyPatterns.NONE;
+    }
+    List<Pattern> patterns = new ArrayList<>();
+    for (String part : raw.split(";")) {
+      String p = part.trim();
+      if (p.isEmpty()) {
+        continue;
+      }
+      try {
+        patterns.add(Pattern.compile(p));
+      } catch (PatternSyntaxException e) {
+        logger.log(
+            Level.WARNING,
+            "jobtrace: ignoring \"{0}\" in {1}: not a regular expression ({2})",
+            new Object[] {p, key, e.getDescription()});
+      }
+    }
+    return new KeyPatterns(patterns);
+  }
 
   /** Comma-separated package names, each kept as a prefix ending in a dot; malformed ones dropped. */
   static List<String> packages(ConfigProperties config, String key) {

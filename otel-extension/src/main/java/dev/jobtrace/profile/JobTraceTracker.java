@@ -155,7 +155,7 @@ public final class JobTraceTracker {
     }
     node.endNanos = System.nanoTime();
     if (node.callKind != null) {
-      node.statement = CallStatement.of(span, node.callKind);
+      node.statement = CallStatement.of(span, node.callKind, analysisSettings.keyPatterns);
       if (node.analysis != null) {
         node.analysis.callEnded(node.spanId, node.callKind, node.statement, node.startNanos, node.endNanos);
       }

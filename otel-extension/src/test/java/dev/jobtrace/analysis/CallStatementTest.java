@@ -10,6 +10,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class CallStatementTest {
@@ -35,6 +36,15 @@ class CallStatementTest {
     assertThat(CallStatement.redisShape("GET reference-data")).isEqualTo("GET reference-data");
     assertThat(CallStatement.redisShape("GET api:v2:limits")).isEqualTo("GET api:v2:limits");
     assertThat(CallStatement.redisShape("PING")).isEqualTo("PING");
+  }
+
+  @Test
+  void usersOwnIdPatternsMakeIdsOfSegmentsJobtraceWouldKeep() {
+    KeyPatterns skus = new KeyPatterns(List.of(Pattern.compile("[A-Z]{3}[0-9]{2}")));
+    assertThat(CallStatement.redisShape("GET price:ABC12", KeyPatterns.NONE)).isEqualTo("GET price:ABC12");
+    assertThat(CallStatement.redisShape("GET price:ABC12", skus)).isEqualTo("GET price:{id}");
+    // Whole segments only: a pattern that matches part of one does not make it an id.
+    assertThat(CallStatement.redisShape("GET price:XABC12", skus)).isEqualTo("GET price:XABC12");
   }
 
   @Test

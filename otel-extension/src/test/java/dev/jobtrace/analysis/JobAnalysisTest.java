@@ -80,7 +80,7 @@ class JobAnalysisTest {
 
   @Test
   void findingsAreRankedByTimeAndCapped() {
-    AnalysisSettings settings = new AnalysisSettings(5, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 2, 10, 100, true, Duration.ofMillis(50), 5);
+    AnalysisSettings settings = new AnalysisSettings(5, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 2, 10, 100, true, Duration.ofMillis(50), 5, KeyPatterns.NONE);
     JobAnalysis job = new JobAnalysis(settings);
     long t = 0;
     for (int kind = 1; kind <= 4; kind++) {
@@ -95,7 +95,7 @@ class JobAnalysisTest {
 
   @Test
   void distinctStatementsAreCapped() {
-    AnalysisSettings settings = new AnalysisSettings(5, Duration.ofMillis(50), Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 5, 10, 100, true, Duration.ofMillis(50), 5);
+    AnalysisSettings settings = new AnalysisSettings(5, Duration.ofMillis(50), Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 5, 10, 100, true, Duration.ofMillis(50), 5, KeyPatterns.NONE);
     JobAnalysis job = new JobAnalysis(settings);
     for (int i = 0; i < 1_000_000; i++) {
       job.callEnded("x", CallKind.DB, "select " + i, i * 10L, i * 10L + 5);

@@ -51,6 +51,14 @@ class JobtraceConfigTest {
   }
 
   @Test
+  void redisIdPatternsCompileAndBadOnesAreDropped() {
+    assertThat(read(Collections.emptyMap()).analysis().keyPatterns.isEmpty()).isTrue();
+    assertThat(read(Map.of("otel.jobtrace.shape.redis-ids", "[A-Z]{3}[0-9]{2}; (unclosed ;sku-[0-9]+"))
+            .analysis().keyPatterns.toString())
+        .isEqualTo("[[A-Z]{3}[0-9]{2}, sku-[0-9]+]");
+  }
+
+  @Test
   void badProfileValuesFallBackToDefaults() {
     ProfileSettings p =
         read(Map.of(

@@ -3,6 +3,7 @@ package dev.jobtrace.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobtrace.analysis.AnalysisSettings;
+import dev.jobtrace.analysis.KeyPatterns;
 import dev.jobtrace.config.JobMethods;
 import dev.jobtrace.job.JobSpanProcessor;
 import io.opentelemetry.api.common.AttributeKey;
@@ -31,7 +32,7 @@ class JobTraceExportTest {
   SdkTracerProvider provider;
 
   static final AnalysisSettings NO_MINIMUM_TOTAL =
-      new AnalysisSettings(5, Duration.ZERO, Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 5, 1000, 2000, true, Duration.ofMillis(50), 5);
+      new AnalysisSettings(5, Duration.ZERO, Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 5, 1000, 2000, true, Duration.ofMillis(50), 5, KeyPatterns.NONE);
 
   Tracer tracer(AnalysisSettings analysis) {
     return tracer(analysis, false);
@@ -112,7 +113,7 @@ class JobTraceExportTest {
 
   @Test
   void jobsBeyondTheLimitRunWithoutBreakdown() {
-    AnalysisSettings two = new AnalysisSettings(5, Duration.ofMillis(50), Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 5, 2, 2000, true, Duration.ofMillis(50), 5);
+    AnalysisSettings two = new AnalysisSettings(5, Duration.ofMillis(50), Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 5, 2, 2000, true, Duration.ofMillis(50), 5, KeyPatterns.NONE);
     Tracer tracer = tracer(two);
     Span a = job(tracer, "A");
     Span b = job(tracer, "B");
