@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class EndToEndIT {
 
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  static final List<String> SEQUENTIAL = List.of("reference-data", "client-report", "partner-sync", "invoice-export");
+  static final List<String> SEQUENTIAL = List.of("reference-data", "customer-lookup", "client-report", "partner-sync", "invoice-export");
   static final String SETTLEMENT = "wallet-settlement";
 
   static LocalTopology topology;
@@ -174,6 +174,7 @@ class EndToEndIT {
   /** Cause frame per story: what the flame graph of the slow run must be dominated by. */
   static final Map<String, String> CAUSE = Map.of(
       "reference-data", "ReferenceData.fetch",
+      "customer-lookup", "Customers.get",
       "client-report", "PgPreparedStatement.executeQuery",
       "partner-sync", "HttpClientImpl.send",
       "invoice-export", "com.fasterxml.jackson",
@@ -184,6 +185,7 @@ class EndToEndIT {
   /** Finding per story that the slow run must carry and the fixed run must not. */
   static final Map<String, String> FINDING = Map.of(
       "reference-data", "repeated_call",
+      "customer-lookup", "repeated_call",
       "client-report", "slow_query",
       "partner-sync", "slow_http");
 
@@ -208,6 +210,7 @@ class EndToEndIT {
    */
   static final Map<String, String> HOT = Map.of(
       "reference-data", "ReferenceData.fetch \\d+% \\(waiting in Lettuce\\)",
+      "customer-lookup", "CustomerLookupJob\\$Customers.get \\d+% \\(waiting in Lettuce\\)",
       "client-report", "ClientReportJob.report \\d+% \\(waiting in PostgreSQL JDBC\\)",
       "partner-sync", "PartnerSyncJob.slow \\d+% \\(waiting in HttpClient\\)",
       "invoice-export", "InvoiceExportJob.slow \\d+% \\(in Jackson\\)",
@@ -224,6 +227,26 @@ class EndToEndIT {
             "hot frames name " + entry.replace("\\", "") + " with at least 30%", hot);
       }
     });
+  }
+
+  @Test
+  void perRecordLookupsOfEachRecordsOwnKeyAreOneFindingByShape() throws Exception {
+    String run = "customer-lookup/slow";
+    Trace slow = only(run);
+    Map<String, String> top = slow.job().events.stream()
+        .filter(e -> "jobtrace.finding".equals(e.get(""))).findFirst().orElse(Map.of());
+    check("GET customer:{id}".equals(top.get("jobtrace.finding.statement")), run,
+        "its top finding names the shape of the per-record GETs", top);
+    long gets = slow.job().longAttr("jobtrace.calls.redis");
+    check(gets >= 10_000 && String.valueOf(gets).equals(top.get("jobtrace.finding.count")), run,
+        "the finding counts every per-record GET", top + " of " + gets + " calls");
+    List<Span> composites = slow.spans.stream().filter(s -> s.attr("jobtrace.composite.shape") != null).toList();
+    check(!composites.isEmpty() && composites.stream().allMatch(c -> c.attr("jobtrace.composite.shape").equals("GET customer:{id}")),
+        run, "the GETs fold into composites of that shape", slow.names());
+    check(slow.spans.size() < 100, run, "the trace stays small", slow.spans.size());
+    String fixedRun = "customer-lookup/fixed";
+    Trace fixed = only(fixedRun);
+    check(fixed.any(s -> s.name.contains("MGET")), fixedRun, "reads each batch with one MGET", fixed.names());
   }
 
   @Test

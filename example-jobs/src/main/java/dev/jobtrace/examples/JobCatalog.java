@@ -1,6 +1,7 @@
 package dev.jobtrace.examples;
 
 import dev.jobtrace.examples.export.InvoiceExportJob;
+import dev.jobtrace.examples.lookup.CustomerLookupJob;
 import dev.jobtrace.examples.reference.ReferenceDataJob;
 import dev.jobtrace.examples.report.ClientReportJob;
 import dev.jobtrace.examples.settlement.WalletSettlementJob;
@@ -25,6 +26,7 @@ public final class JobCatalog {
 
   static {
     ReferenceDataJob reference = new ReferenceDataJob();
+    CustomerLookupJob customerLookup = new CustomerLookupJob();
     ClientReportJob clientReport = new ClientReportJob();
     PartnerSyncJob partnerSync = new PartnerSyncJob();
     InvoiceExportJob invoiceExport = new InvoiceExportJob();
@@ -32,6 +34,9 @@ public final class JobCatalog {
     JOBS.put("reference-data", v -> v.equals("slow")
         ? BackgroundJob.enqueue(() -> reference.slow()).asUUID()
         : BackgroundJob.enqueue(() -> reference.fixed()).asUUID());
+    JOBS.put("customer-lookup", v -> v.equals("slow")
+        ? BackgroundJob.enqueue(() -> customerLookup.slow()).asUUID()
+        : BackgroundJob.enqueue(() -> customerLookup.fixed()).asUUID());
     JOBS.put("client-report", v -> v.equals("slow")
         ? BackgroundJob.enqueue(() -> clientReport.slow()).asUUID()
         : BackgroundJob.enqueue(() -> clientReport.fixed()).asUUID());

@@ -3,6 +3,7 @@ package dev.jobtrace.examples;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.jobtrace.examples.export.InvoiceExportJob;
+import dev.jobtrace.examples.lookup.CustomerLookupJob;
 import dev.jobtrace.examples.reference.ReferenceData;
 import dev.jobtrace.examples.report.ClientReportJob;
 import dev.jobtrace.examples.settlement.WalletSettlementJob;
@@ -62,6 +63,7 @@ public final class WorkerApp {
     Backends.init(db, env("EXAMPLES_REDIS_URL", "redis://127.0.0.1:6379"), Double.parseDouble(env("EXAMPLES_SCALE", "1.0")),
         env("EXAMPLES_PARTNER_URL", "http://127.0.0.1:8082"));
     ReferenceData.seed();
+    CustomerLookupJob.seed();
     ClientReportJob.seed();
     InvoiceExportJob.seed();
     WalletSettlementJob.seed();
