@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ExampleJobsBench {
 
-  static final String[] JOBS = {"reference-data", "client-report", "partner-sync", "invoice-export", "wallet-settlement"};
+  static final String[] JOBS = {"reference-data", "customer-lookup", "client-report", "partner-sync", "invoice-export", "wallet-settlement"};
   /** "jobtrace-no-profiler" is jobtrace with its profiler switched off: what the rest of jobtrace costs. */
   static final String[] ARMS = {"none", "upstream", "jobtrace", "jobtrace-no-profiler"};
   static final String SETTLEMENT = "wallet-settlement";
@@ -187,6 +187,7 @@ public final class ExampleJobsBench {
   /** Job span names (class and method) by job. */
   static final Map<String, String> JOB_SPAN = Map.of(
       "reference-data", "ReferenceDataJob",
+      "customer-lookup", "CustomerLookupJob",
       "client-report", "ClientReportJob",
       "partner-sync", "PartnerSyncJob",
       "invoice-export", "InvoiceExportJob",

@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Story 1b, the classic N+1: each of 20,000 invoice lines looks up its own customer in Redis
+ * Story 1b, the classic N+1: each of 80,000 invoice lines looks up its own customer in Redis
  * ({@code GET customer:10000}, {@code GET customer:10001}, ...), one round trip per record.
  */
 public class CustomerLookupJob {
 
-  static final int RECORDS = 20_000;
+  static final int RECORDS = 80_000;
   static final int BATCH = 1_000;
 
   public void slow() {
