@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -174,7 +175,9 @@ class EndToEndIT {
   /** Cause frame per story: what the flame graph of the slow run must be dominated by. */
   static final Map<String, String> CAUSE = Map.of(
       "reference-data", "ReferenceData.fetch",
-      "customer-lookup", "Customers.get",
+      // The job thread waiting on its GETs, and Netty's event loop writing them for it (its share
+      // differs between platform and virtual threads; the two together do not).
+      "customer-lookup", "Customers.get|io.netty.",
       "client-report", "PgPreparedStatement.executeQuery",
       "partner-sync", "HttpClientImpl.send",
       "invoice-export", "com.fasterxml.jackson",
@@ -345,8 +348,9 @@ class EndToEndIT {
     }
   }
 
-  /** Share of the folded stacks' samples whose stack contains {@code frame}. */
+  /** Share of the folded stacks' samples whose stack contains {@code frame} (or one of {@code a|b}). */
   static double share(String folded, String frame) {
+    String[] anyOf = frame.split("\\|");
     long all = 0;
     long hit = 0;
     for (String line : folded.split("\n")) {
@@ -356,7 +360,8 @@ class EndToEndIT {
       }
       long n = Long.parseLong(line.substring(space + 1).trim());
       all += n;
-      if (line.substring(0, space).contains(frame)) {
+      String stack = line.substring(0, space);
+      if (Arrays.stream(anyOf).anyMatch(stack::contains)) {
         hit += n;
       }
     }
