@@ -22,10 +22,6 @@ public final class CallStatement {
 
   private CallStatement() {}
 
-  public static String of(ReadableSpan span, CallKind kind) {
-    return of(span, kind, KeyPatterns.NONE);
-  }
-
   public static String of(ReadableSpan span, CallKind kind, KeyPatterns ids) {
     String text;
     if (kind == CallKind.HTTP) {
@@ -70,10 +66,6 @@ public final class CallStatement {
    * argument is shaped as a key: ids become {@code {id}}, words stay, and the agent has already
    * replaced values by {@code ?}.
    */
-  static String redisShape(String statement) {
-    return redisShape(statement, KeyPatterns.NONE);
-  }
-
   static String redisShape(String statement, KeyPatterns ids) {
     String[] words = statement.trim().split(" +");
     if (words.length < 2) {
@@ -96,10 +88,6 @@ public final class CallStatement {
    * A key with its id-like segments (split on {@code : / . - _}) replaced by {@code {id}}; ids
    * joined by {@code - . _} (a UUID, a date) are one {@code {id}}. {@code config:eu} stays itself.
    */
-  static String keyPattern(String key) {
-    return keyPattern(key, KeyPatterns.NONE);
-  }
-
   static String keyPattern(String key, KeyPatterns ids) {
     StringBuilder out = new StringBuilder(key.length());
     int i = 0;

@@ -98,15 +98,14 @@ final class HotFrames {
   }
 
   String line(List<Map.Entry<String, long[]>> stacks, long total) {
-    // application frame -> its samples, how many of them wait, and what they were in below it
     Map<String, Entry> byFrame = new HashMap<>();
     for (Map.Entry<String, long[]> e : stacks) {
       long n = e.getValue()[0];
-      String[] frameAndBelow = entry(e.getKey()).split("\n", -1);
-      Entry entry = byFrame.computeIfAbsent(frameAndBelow[0], k -> new Entry());
+      Place place = place(e.getKey());
+      Entry entry = byFrame.computeIfAbsent(place.frame, k -> new Entry());
       entry.samples += n;
-      entry.waiting += waiting(e.getKey()) ? n : 0;
-      entry.below.merge(frameAndBelow[1], n, Long::sum);
+      entry.waiting += place.waiting ? n : 0;
+      entry.below.merge(place.below, n, Long::sum);
     }
     List<Map.Entry<String, Entry>> top = new ArrayList<>(byFrame.entrySet());
     top.sort((a, b) -> Long.compare(b.getValue().samples, a.getValue().samples));
@@ -149,43 +148,44 @@ final class HotFrames {
     }
   }
 
-  /** "frame\nwhere": the stack's application frame and what it was in below it (may be empty). */
-  private String entry(String stack) {
+  /**
+   * Where one stack's samples go in the line: its application frame (short name), what it was in
+   * below that frame ("" for the frame itself), and whether the leaf waits.
+   */
+  private record Place(String frame, String below, boolean waiting) {}
+
+  private Place place(String stack) {
     String[] frames = stack.split(";");
+    for (int i = 0; i < frames.length; i++) {
+      frames[i] = WallClockProfiler.withoutTypeSuffix(frames[i]);
+    }
+    boolean waiting = waits(frames[frames.length - 1]);
     int app = -1;
     for (int i = frames.length - 1; i >= 0; i--) {
-      if (isApplication(name(frames[i]))) {
+      if (isApplication(frames[i])) {
         app = i;
         break;
       }
     }
-    if (app < 0) {
-      // Nothing of the application's on the stack (a library's thread working for the span, such
-      // as the event loop writing a Lettuce command): the leaf, and the innermost library named.
-      String library = "";
-      for (int i = frames.length - 1; i >= 0 && library.isEmpty(); i--) {
-        String l = library(name(frames[i]));
-        library = l != null ? l : "";
-      }
-      return ProfileSnippet.shortName(frames[frames.length - 1]) + "\n" + library;
-    }
+    // The innermost known library below the application frame (or, without one, on the stack: a
+    // library's thread working for the span, such as the event loop writing a Lettuce command).
     String below = "";
-    for (int i = frames.length - 1; i > app; i--) {
-      String library = library(name(frames[i]));
-      if (library != null) {
-        below = library;
-        break;
-      }
+    for (int i = frames.length - 1; i > app && below.isEmpty(); i--) {
+      String library = library(frames[i]);
+      below = library != null ? library : "";
+    }
+    if (app < 0) {
+      return new Place(ProfileSnippet.shortName(frames[frames.length - 1]), below, waiting);
     }
     for (int i = app + 1; below.isEmpty() && i < frames.length; i++) {
-      String callee = name(frames[i]);
+      String callee = frames[i];
       if (!callee.startsWith("io.opentelemetry.") && !callee.startsWith("dev.jobtrace.profile.")
           && !callee.startsWith("java.lang.invoke.") && !callee.startsWith("jdk.internal.reflect.")
           && !callee.startsWith("jdk.proxy")) {
-        below = ProfileSnippet.shortName(frames[i]);
+        below = ProfileSnippet.shortName(callee);
       }
     }
-    return ProfileSnippet.shortName(frames[app]) + "\n" + below;
+    return new Place(ProfileSnippet.shortName(frames[app]), below, waiting);
   }
 
   boolean isApplication(String frame) {
@@ -220,21 +220,12 @@ final class HotFrames {
     return best;
   }
 
-  private static boolean waiting(String stack) {
-    String leaf = name(stack.substring(stack.lastIndexOf(';') + 1));
+  private static boolean waits(String leaf) {
     for (String w : WAITING_LEAVES) {
       if (leaf.startsWith(w)) {
         return true;
       }
     }
     return false;
-  }
-
-  /** The frame without its frame-type suffix ({@code _[j]}). */
-  private static String name(String frame) {
-    if (frame.endsWith("]") && frame.length() > 4 && frame.startsWith("_[", frame.length() - 4)) {
-      return frame.substring(0, frame.length() - 4);
-    }
-    return frame;
   }
 }

@@ -92,9 +92,7 @@ public final class ProfileSnippet {
 
   /** {@code pkg.Class.method_[j]} to {@code Class.method}. */
   static String shortName(String frame) {
-    if (frame.endsWith("]") && frame.length() > 4 && frame.startsWith("_[", frame.length() - 4)) {
-      frame = frame.substring(0, frame.length() - 4);
-    }
+    frame = WallClockProfiler.withoutTypeSuffix(frame);
     int method = frame.lastIndexOf('.');
     if (method <= 0) {
       return frame;

@@ -214,6 +214,12 @@ public final class WallClockProfiler {
     return type == 3 || type == 4 || type == 5;
   }
 
+  /** A folded frame without its {@link #typeSuffix} ({@code pkg.Class.method_[j]} to {@code pkg.Class.method}). */
+  static String withoutTypeSuffix(String frame) {
+    int n = frame.length();
+    return n > 4 && frame.charAt(n - 1) == ']' && frame.startsWith("_[", n - 4) ? frame.substring(0, n - 4) : frame;
+  }
+
   /** async-profiler's annotation of how a frame ran, which its flame graphs colour by. */
   static String typeSuffix(int type) {
     switch (type) {

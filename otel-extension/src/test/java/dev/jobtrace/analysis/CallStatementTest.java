@@ -17,25 +17,25 @@ class CallStatementTest {
 
   @Test
   void redisKeysWithIdsShareOneShape() {
-    assertThat(CallStatement.redisShape("GET user:10001")).isEqualTo("GET user:{id}");
-    assertThat(CallStatement.redisShape("GET user:10002")).isEqualTo("GET user:{id}");
-    assertThat(CallStatement.redisShape("HGET prefs:10001 lang")).isEqualTo("HGET prefs:{id} lang");
-    assertThat(CallStatement.redisShape("SET session:550e8400-e29b-41d4-a716-446655440000 ?"))
+    assertThat(CallStatement.redisShape("GET user:10001", KeyPatterns.NONE)).isEqualTo("GET user:{id}");
+    assertThat(CallStatement.redisShape("GET user:10002", KeyPatterns.NONE)).isEqualTo("GET user:{id}");
+    assertThat(CallStatement.redisShape("HGET prefs:10001 lang", KeyPatterns.NONE)).isEqualTo("HGET prefs:{id} lang");
+    assertThat(CallStatement.redisShape("SET session:550e8400-e29b-41d4-a716-446655440000 ?", KeyPatterns.NONE))
         .isEqualTo("SET session:{id} ?");
-    assertThat(CallStatement.redisShape("GET order:2024-11-30:17")).isEqualTo("GET order:{id}:{id}");
-    assertThat(CallStatement.redisShape("GET blob/a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"))
+    assertThat(CallStatement.redisShape("GET order:2024-11-30:17", KeyPatterns.NONE)).isEqualTo("GET order:{id}:{id}");
+    assertThat(CallStatement.redisShape("GET blob/a94a8fe5ccb19ba61c4c0873d391e987982fbbd3", KeyPatterns.NONE))
         .isEqualTo("GET blob/{id}");
-    assertThat(CallStatement.redisShape("GET token:aGVsbG8gd29ybGQhIQ2")).isEqualTo("GET token:{id}");
-    assertThat(CallStatement.redisShape("GET cart_u12345_items")).isEqualTo("GET cart_{id}_items");
+    assertThat(CallStatement.redisShape("GET token:aGVsbG8gd29ybGQhIQ2", KeyPatterns.NONE)).isEqualTo("GET token:{id}");
+    assertThat(CallStatement.redisShape("GET cart_u12345_items", KeyPatterns.NONE)).isEqualTo("GET cart_{id}_items");
   }
 
   @Test
   void redisKeysWithoutIdsStayApart() {
-    assertThat(CallStatement.redisShape("GET config:eu")).isEqualTo("GET config:eu");
-    assertThat(CallStatement.redisShape("GET config:us")).isEqualTo("GET config:us");
-    assertThat(CallStatement.redisShape("GET reference-data")).isEqualTo("GET reference-data");
-    assertThat(CallStatement.redisShape("GET api:v2:limits")).isEqualTo("GET api:v2:limits");
-    assertThat(CallStatement.redisShape("PING")).isEqualTo("PING");
+    assertThat(CallStatement.redisShape("GET config:eu", KeyPatterns.NONE)).isEqualTo("GET config:eu");
+    assertThat(CallStatement.redisShape("GET config:us", KeyPatterns.NONE)).isEqualTo("GET config:us");
+    assertThat(CallStatement.redisShape("GET reference-data", KeyPatterns.NONE)).isEqualTo("GET reference-data");
+    assertThat(CallStatement.redisShape("GET api:v2:limits", KeyPatterns.NONE)).isEqualTo("GET api:v2:limits");
+    assertThat(CallStatement.redisShape("PING", KeyPatterns.NONE)).isEqualTo("PING");
   }
 
   @Test
@@ -49,8 +49,8 @@ class CallStatementTest {
 
   @Test
   void multiKeyCommandsKeepTheFirstKeysPatternAndTheCount() {
-    assertThat(CallStatement.redisShape("MGET user:1 user:2 user:3")).isEqualTo("MGET user:{id} (3 keys)");
-    assertThat(CallStatement.redisShape("DEL lock:7")).isEqualTo("DEL lock:{id}");
+    assertThat(CallStatement.redisShape("MGET user:1 user:2 user:3", KeyPatterns.NONE)).isEqualTo("MGET user:{id} (3 keys)");
+    assertThat(CallStatement.redisShape("DEL lock:7", KeyPatterns.NONE)).isEqualTo("DEL lock:{id}");
   }
 
   @Test
@@ -85,9 +85,9 @@ class CallStatementTest {
 
   @Test
   void anHttpCallWithARouteTemplateIsShapedByIt() {
-    assertThat(CallStatement.of(httpCall("http://partner:8082/accounts/eu-7f3/orders?x=1", "/accounts/{account}/orders"), CallKind.HTTP))
+    assertThat(CallStatement.of(httpCall("http://partner:8082/accounts/eu-7f3/orders?x=1", "/accounts/{account}/orders"), CallKind.HTTP, KeyPatterns.NONE))
         .isEqualTo("GET http://partner:8082/accounts/{account}/orders");
-    assertThat(CallStatement.of(httpCall("http://partner:8082/accounts/17/orders?x=1", null), CallKind.HTTP))
+    assertThat(CallStatement.of(httpCall("http://partner:8082/accounts/17/orders?x=1", null), CallKind.HTTP, KeyPatterns.NONE))
         .isEqualTo("GET http://partner:8082/accounts/{id}/orders");
   }
 
