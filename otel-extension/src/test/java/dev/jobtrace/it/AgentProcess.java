@@ -35,8 +35,13 @@ public final class AgentProcess {
   }
 
   public static AgentProcess of(String mainClass, OtlpReceiver receiver) {
+    return of(mainClass, receiver.endpoint());
+  }
+
+  /** Exporting over OTLP/HTTP to {@code otlpEndpoint} (a real Jaeger, say). */
+  public static AgentProcess of(String mainClass, String otlpEndpoint) {
     AgentProcess p = new AgentProcess(mainClass);
-    p.set("otel.exporter.otlp.endpoint", receiver.endpoint());
+    p.set("otel.exporter.otlp.endpoint", otlpEndpoint);
     p.set("otel.exporter.otlp.protocol", "http/protobuf");
     p.set("otel.service.name", "jobtrace-test-app");
     p.set("otel.logs.exporter", "none");

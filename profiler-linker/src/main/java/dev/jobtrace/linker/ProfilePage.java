@@ -27,8 +27,9 @@ final class ProfilePage {
   static String render(ProfileId id, TraceSpan span, List<TraceSpan> trace, Snippet snippet, String problem, String jaegerUi) {
     TraceSpan job = jobOf(span, trace);
     String call = call(span);
+    String title = "Profile of " + title(span, call);
     StringBuilder b = new StringBuilder();
-    b.append("<h1>Profile of ").append(Html.text(title(span, call))).append("</h1>");
+    b.append("<h1>").append(Html.text(title)).append("</h1>");
     b.append("<table>");
     row(b, "service", span.service);
     if (job != null) {
@@ -75,7 +76,7 @@ final class ProfilePage {
           .append("<a href='/profiles/").append(id).append("/speedscope.json'>speedscope JSON</a> (opens in speedscope.app)</p>")
           .append("<iframe id='flamegraph' src='/profiles/").append(id).append("/flamegraph'></iframe>");
     }
-    return Html.page("Profile of " + title(span, call), b.toString());
+    return Html.page(title, b.toString());
   }
 
   /** Jaeger's trace view, scrolled to the span and the span highlighted. */

@@ -10,7 +10,6 @@ import dev.jobtrace.it.LocalJaeger;
 import dev.jobtrace.it.Ports;
 import dev.jobtrace.linker.LinkerServer;
 import dev.jobtrace.linker.TestOptions;
-import java.io.File;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -264,22 +262,9 @@ class JaegerUiIT {
   }
 
   static void runWorker() throws Exception {
-    File out = File.createTempFile("worker", ".log");
-    Process p = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-javaagent:" + System.getProperty("jobtrace.agent.jar"),
-            "-Dotel.service.name=" + SERVICE,
-            "-Dotel.exporter.otlp.endpoint=" + jaeger.otlpEndpoint(),
-            "-Dotel.metrics.exporter=none",
-            "-Dotel.logs.exporter=none",
-            "-Dotel.jobtrace.profiler.enabled=true",
-            "-Dotel.jobtrace.jobs=dev.jobtrace.linker.it.JaegerUiIT$ReportJob[run]",
-            "-cp", System.getProperty("jobtrace.test.classes"),
-            ReportJob.class.getName(), "http://127.0.0.1:" + partner.getAddress().getPort() + "/partner")
-        .redirectErrorStream(true).redirectOutput(out).start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(out.toPath())).isZero();
+    LinkerIT.worker(jaeger, SERVICE, ReportJob.class, "dev.jobtrace.linker.it.JaegerUiIT$ReportJob[run]")
+        .set("otel.jobtrace.profiler.enabled", "true")
+        .arg("http://127.0.0.1:" + partner.getAddress().getPort() + "/partner")
+        .run(120);
   }
-
-  /** Waits until Jaeger has stored the worker's job span (ingestion is asynchronous). */
 }

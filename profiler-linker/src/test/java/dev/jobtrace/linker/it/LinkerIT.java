@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.jobtrace.linker.LinkerServer;
+import dev.jobtrace.it.AgentProcess;
 import dev.jobtrace.it.LocalJaeger;
 import dev.jobtrace.it.Ports;
 import dev.jobtrace.linker.TestOptions;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,21 +67,20 @@ class LinkerIT {
   }
 
   static void runWorker(String service, String profiler) throws Exception {
-    File out = File.createTempFile("worker", ".log");
-    Process p = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-javaagent:" + System.getProperty("jobtrace.agent.jar"),
-            "-Dotel.service.name=" + service,
-            "-Dotel.exporter.otlp.endpoint=" + jaeger.otlpEndpoint(),
-            "-Dotel.metrics.exporter=none",
-            "-Dotel.logs.exporter=none",
-            "-Dotel.jobtrace.profiler.enabled=" + profiler,
-            "-Dotel.jobtrace.jobs=dev.jobtrace.linker.it.SlowWorker$InvoiceExportJob[run]",
-            "-cp", System.getProperty("jobtrace.test.classes"),
-            SlowWorker.class.getName())
-        .redirectErrorStream(true).redirectOutput(out).start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(out.toPath())).isZero();
+    worker(jaeger, service, SlowWorker.class, "dev.jobtrace.linker.it.SlowWorker$InvoiceExportJob[run]")
+        .set("otel.jobtrace.profiler.enabled", profiler).run(120);
+  }
+
+  /**
+   * A worker under the built agent on the linker tests' own class path, exporting to Jaeger, with
+   * {@code jobMethod} as its configured job.
+   */
+  static AgentProcess worker(LocalJaeger jaeger, String service, Class<?> main, String jobMethod) {
+    return AgentProcess.of(main.getName(), jaeger.otlpEndpoint())
+        .classPath(System.getProperty("jobtrace.test.classes"))
+        .set("otel.service.name", service)
+        .set("otel.metrics.exporter", "none")
+        .set("otel.jobtrace.jobs", jobMethod);
   }
 
   /** Waits until Jaeger has stored the service's job span (ingestion is asynchronous). */
