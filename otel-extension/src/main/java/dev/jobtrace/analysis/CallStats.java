@@ -2,6 +2,8 @@ package dev.jobtrace.analysis;
 
 /** The calls of one job that share a kind and a normalized statement. */
 final class CallStats {
+  /** The order in which the job first made a call of this shape. */
+  final int id;
   final CallKind kind;
   final String statement;
   long count;
@@ -11,7 +13,8 @@ final class CallStats {
   private long lastEnd = Long.MIN_VALUE;
   boolean overlapped;
 
-  CallStats(CallKind kind, String statement) {
+  CallStats(int id, CallKind kind, String statement) {
+    this.id = id;
     this.kind = kind;
     this.statement = statement;
   }

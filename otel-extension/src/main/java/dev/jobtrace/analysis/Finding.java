@@ -8,8 +8,15 @@ public final class Finding {
   public final long totalMillis;
   public final long maxMillis;
   public final String statement;
+  /** What usually fixes it, where jobtrace can say; null otherwise. */
+  public final String fix;
 
   Finding(String kind, String summary, long count, long totalMillis, long maxMillis, String statement) {
+    this(kind, summary, count, totalMillis, maxMillis, statement, null);
+  }
+
+  Finding(String kind, String summary, long count, long totalMillis, long maxMillis, String statement, String fix) {
+    this.fix = fix;
     this.kind = kind;
     this.summary = summary;
     this.count = count;

@@ -22,6 +22,8 @@ final class AnalysisAttributes {
   static final AttributeKey<Long> FINDING_TOTAL_MS = AttributeKey.longKey("jobtrace.finding.total_ms");
   static final AttributeKey<Long> FINDING_MAX_MS = AttributeKey.longKey("jobtrace.finding.max_ms");
   static final AttributeKey<String> FINDING_STATEMENT = AttributeKey.stringKey("jobtrace.finding.statement");
+  /** What usually fixes it, on findings where jobtrace can say ({@code repeated_sequence}). */
+  static final AttributeKey<String> FINDING_FIX = AttributeKey.stringKey("jobtrace.finding.fix");
   /** On the job span: the kinds found, most costly first, comma-separated. */
   static final AttributeKey<String> FINDINGS = AttributeKey.stringKey("jobtrace.findings");
   /** On the job span: the most costly finding, {@code kind: summary}. */
@@ -54,18 +56,18 @@ final class AnalysisAttributes {
       if (kinds.add(f.kind)) {
         attributes.put(AttributeKey.booleanKey("jobtrace.finding." + f.kind), true);
       }
-      events.add(
-          EventData.create(
-              eventEpochNanos,
-              FINDING_EVENT,
-              Attributes.builder()
-                  .put(FINDING_KIND, f.kind)
-                  .put(FINDING_SUMMARY, f.summary)
-                  .put(FINDING_COUNT, f.count)
-                  .put(FINDING_TOTAL_MS, f.totalMillis)
-                  .put(FINDING_MAX_MS, f.maxMillis)
-                  .put(FINDING_STATEMENT, f.statement)
-                  .build()));
+      AttributesBuilder event =
+          Attributes.builder()
+              .put(FINDING_KIND, f.kind)
+              .put(FINDING_SUMMARY, f.summary)
+              .put(FINDING_COUNT, f.count)
+              .put(FINDING_TOTAL_MS, f.totalMillis)
+              .put(FINDING_MAX_MS, f.maxMillis)
+              .put(FINDING_STATEMENT, f.statement);
+      if (f.fix != null) {
+        event.put(FINDING_FIX, f.fix);
+      }
+      events.add(EventData.create(eventEpochNanos, FINDING_EVENT, event.build()));
     }
     if (!kinds.isEmpty()) {
       attributes.put(FINDINGS, String.join(",", kinds));

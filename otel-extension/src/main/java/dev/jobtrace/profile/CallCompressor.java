@@ -7,24 +7,30 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Runs of identical short calls under one parent leave as one composite span ("redis GET ×4500")
- * instead of thousands; a call that is slow on its own, or a run too short, leaves as it came. A
- * failed call always leaves on its own (the composite counts it), and a call that ends after its
- * parent leaves at once: no run is left open under a span that has ended.
+ * Runs of short calls of the same shape under one parent leave as one composite span ("redis GET
+ * ×4500") instead of thousands; a call that is slow on its own, or a run too short, leaves as it
+ * came. Up to {@link #OPEN_RUNS} shapes keep their runs open under a parent at once, so a loop that
+ * makes a few calls per record ({@code GET acct:{id}} then {@code HGET prefs:{id} lang}) folds into
+ * one composite per shape, each spanning the loop; a fifth shape closes the run used least
+ * recently. A failed call always leaves on its own (the composite counts it), and a call that ends
+ * after its parent leaves at once: no run is left open under a span that has ended.
  */
 final class CallCompressor {
 
+  /** Shapes with an open run under one parent: the longest per-record sequence jobtrace names. */
+  static final int OPEN_RUNS = 4;
+
   private final AnalysisSettings settings;
-  /** The open run under each parent span. */
-  private final Map<String, Run> runs = new ConcurrentHashMap<>();
+  /** The open runs under each parent span, least recently used first. */
+  private final Map<String, List<Run>> runs = new HashMap<>();
 
   CallCompressor(AnalysisSettings settings) {
     this.settings = settings;
@@ -42,55 +48,60 @@ final class CallCompressor {
     }
     boolean failed = span.toSpanData().getStatus().getStatusCode() == StatusCode.ERROR;
     String parentId = node.parent.spanId;
-    Run finished = null;
+    Run closed = null;
     synchronized (this) {
       if (node.parent.endNanos != 0) {
         // The parent has left already (fire-and-forget work): nothing would close a run here.
         return false;
       }
-      Run run = runs.get(parentId);
+      List<Run> open = runs.computeIfAbsent(parentId, k -> new ArrayList<>(OPEN_RUNS));
+      Run run = null;
+      for (int i = 0; i < open.size(); i++) {
+        if (open.get(i).matches(node, span.getName())) {
+          run = open.remove(i);
+          open.add(run);
+          break;
+        }
+      }
       if (failed) {
-        if (run != null && run.matches(node, span.getName())) {
+        if (run != null) {
           run.failed++;
         }
         return false;
       }
-      if (run != null && !run.matches(node, span.getName())) {
-        finished = runs.remove(parentId);
-        run = null;
-      }
       if (run == null) {
+        if (open.size() >= OPEN_RUNS) {
+          closed = open.remove(0);
+        }
         run = new Run(node, span.getName(), exporter);
-        runs.put(parentId, run);
+        open.add(run);
       }
       run.add(span, node, settings.compressionMinRun);
     }
-    if (finished != null) {
-      finished.flush();
+    if (closed != null) {
+      closed.flush();
     }
     return true;
   }
 
-  /** A span ended: the run of calls under it is over. */
+  /** A span ended: the runs of calls under it are over. */
   void parentEnded(String spanId) {
-    Run run;
+    List<Run> over;
     synchronized (this) {
-      run = runs.remove(spanId);
+      over = runs.remove(spanId);
     }
-    if (run != null) {
-      run.flush();
+    if (over != null) {
+      over.forEach(Run::flush);
     }
   }
 
   void flushAll() {
-    List<Run> all;
+    List<Run> all = new ArrayList<>();
     synchronized (this) {
-      all = new ArrayList<>(runs.values());
+      runs.values().forEach(all::addAll);
       runs.clear();
     }
-    for (Run run : all) {
-      run.flush();
-    }
+    all.forEach(Run::flush);
   }
 
   /** Raw statements a composite span shows as examples of its shape. */
@@ -98,7 +109,7 @@ final class CallCompressor {
   /** Distinct statements counted per run; a composite at the cap says "at least". */
   static final int MAX_DISTINCT = 1000;
 
-  /** Consecutive calls of the same shape under one parent. */
+  /** Calls of the same shape under one parent, with at most a few other shapes between them. */
   private static final class Run {
     final CallKind kind;
     final String name;

@@ -109,6 +109,81 @@ class JobAnalysisTest {
   }
 
   @Test
+  void aLoopOfTwoLookupsPerRecordIsOneSequenceFinding() {
+    JobAnalysis job = new JobAnalysis(AnalysisSettings.defaults());
+    long t = 0;
+    for (int i = 0; i < 1000; i++) {
+      job.callEnded("g" + i, CallKind.REDIS, "GET acct:{id}", t, t + 200_000);
+      job.callEnded("h" + i, CallKind.REDIS, "HGET prefs:{id} lang", t + 250_000, t + 400_000);
+      t += 500_000;
+    }
+    List<Finding> findings = job.result(0, t).findings;
+    assertThat(findings).hasSize(1);
+    Finding loop = findings.get(0);
+    assertThat(loop.kind).isEqualTo("repeated_sequence");
+    assertThat(loop.count).isEqualTo(1000);
+    assertThat(loop.statement).isEqualTo("GET acct:{id} → HGET prefs:{id} lang");
+    assertThat(loop.summary).isEqualTo("per record ×1000: redis GET acct:{id} → redis HGET prefs:{id} lang, 0.4 s (70% of job)");
+    assertThat(loop.fix).isEqualTo("fetch for many records at once: one MGET or a pipeline per batch of records");
+  }
+
+  @Test
+  void aQueryAndAnHttpCallPerRecordAreOneLoopNotTwoFindings() {
+    JobAnalysis job = new JobAnalysis(AnalysisSettings.defaults());
+    long t = 0;
+    for (int i = 0; i < 200; i++) {
+      job.callEnded("q" + i, CallKind.DB, "select id, name from accounts where id = ?", t, t + MS);
+      job.callEnded("h" + i, CallKind.HTTP, "GET http://partner:8082/accounts/{id}", t + MS, t + 21 * MS);
+      t += 22 * MS;
+    }
+    List<Finding> findings = job.result(0, t).findings;
+    assertThat(findings).extracting(f -> f.kind).containsExactly("repeated_sequence");
+    assertThat(findings.get(0).summary)
+        .isEqualTo("per record ×200: db SELECT accounts → http GET partner:8082/accounts/{id}, 4.2 s (95% of job)");
+    assertThat(findings.get(0).fix).contains("WHERE id IN").contains("bulk request");
+  }
+
+  @Test
+  void aCallMadeTwicePerRecordKeepsItsOwnFindingBesideTheLoop() {
+    JobAnalysis job = new JobAnalysis(AnalysisSettings.defaults());
+    long t = 0;
+    for (int i = 0; i < 500; i++) {
+      job.callEnded("a" + i, CallKind.REDIS, "GET user:{id}", t, t + 300_000);
+      job.callEnded("b" + i, CallKind.REDIS, "GET user:{id}", t + 300_000, t + 600_000);
+      job.callEnded("c" + i, CallKind.DB, "select * from orders where user_id = ?", t + 600_000, t + 900_000);
+      t += MS;
+    }
+    List<Finding> findings = job.result(0, t).findings;
+    assertThat(findings).extracting(f -> f.kind).containsExactly("repeated_sequence", "repeated_call");
+    assertThat(findings.get(0).statement).isEqualTo("GET user:{id} ×2 → select * from orders where user_id = ?");
+    assertThat(findings.get(0).count).isEqualTo(500);
+    assertThat(findings.get(1).statement).isEqualTo("GET user:{id}");
+    assertThat(findings.get(1).count).isEqualTo(1000);
+  }
+
+  @Test
+  void loopsOneAfterAnotherOrInterleavedByIndependentWorkersAreNoSequence() {
+    JobAnalysis serial = new JobAnalysis(AnalysisSettings.defaults());
+    long t = 0;
+    for (String key : new String[] {"GET user:{id}", "GET order:{id}"}) {
+      for (int i = 0; i < 1000; i++) {
+        serial.callEnded("s" + i, CallKind.REDIS, key, t, t + 200_000);
+        t += 250_000;
+      }
+    }
+    assertThat(serial.result(0, t).findings).extracting(f -> f.kind).containsExactly("repeated_call", "repeated_call");
+    // Two threads, one reading users and one orders, whose calls end in no particular order.
+    JobAnalysis independent = new JobAnalysis(AnalysisSettings.defaults());
+    java.util.Random order = new java.util.Random(7);
+    t = 0;
+    for (int i = 0; i < 2000; i++) {
+      independent.callEnded("i" + i, CallKind.REDIS, order.nextBoolean() ? "GET user:{id}" : "GET order:{id}", t, t + 200_000);
+      t += 250_000;
+    }
+    assertThat(independent.result(0, t).findings).extracting(f -> f.kind).containsOnly("repeated_call");
+  }
+
+  @Test
   void httpStatementsGroupByPathTemplate() {
     assertThat(CallStatement.httpTemplate("https://partner.example.com/v1/clients/12345/orders?page=2"))
         .isEqualTo("https://partner.example.com/v1/clients/{id}/orders");

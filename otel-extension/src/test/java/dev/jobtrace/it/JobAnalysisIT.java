@@ -14,7 +14,9 @@ class JobAnalysisIT extends WithServers {
   static final String JOBS =
       "dev.jobtrace.it.apps.AnalysisJobsApp$ReferenceDataJob[run];"
           + "dev.jobtrace.it.apps.AnalysisJobsApp$ParallelPartnerJob[run];"
-          + "dev.jobtrace.it.apps.AnalysisJobsApp$PerRecordJob[run]";
+          + "dev.jobtrace.it.apps.AnalysisJobsApp$PerRecordJob[run];"
+          + "dev.jobtrace.it.apps.AnalysisJobsApp$PairsJob[run];"
+          + "dev.jobtrace.it.apps.AnalysisJobsApp$AccountSyncJob[run]";
 
   static List<ExportedSpan> run(String... argsThenSettings) throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
@@ -45,6 +47,24 @@ class JobAnalysisIT extends WithServers {
   static String eventAttr(Span.Event e, String key) {
     var v = ExportedSpan.value(e.getAttributesList(), key);
     return v == null ? null : v.hasIntValue() ? Long.toString(v.getIntValue()) : v.getStringValue();
+  }
+
+  /** A run's job span, its trace and its findings. */
+  record JobRun(ExportedSpan job, List<ExportedSpan> trace, List<Span.Event> findings) {}
+
+  /** Runs a job and prints what its trace came to, for the build log. */
+  static JobRun jobRun(String... argsThenSettings) throws Exception {
+    List<ExportedSpan> spans = run(argsThenSettings);
+    ExportedSpan job = job(spans);
+    List<ExportedSpan> trace = traceOf(spans, job);
+    List<Span.Event> findings = findings(job);
+    System.out.println(argsThenSettings[0] + ": spans=" + trace.size() + " job=" + job.durationMillis() + "ms findings="
+        + findings.stream().map(e -> eventAttr(e, "jobtrace.finding.summary")).collect(Collectors.toList()));
+    return new JobRun(job, trace, findings);
+  }
+
+  static List<ExportedSpan> traceOf(List<ExportedSpan> spans, ExportedSpan job) {
+    return spans.stream().filter(s -> s.traceId().equals(job.traceId())).collect(Collectors.toList());
   }
 
   static long sumOfParts(ExportedSpan job) {
@@ -109,12 +129,10 @@ class JobAnalysisIT extends WithServers {
 
   @Test
   void perRecordLookupsOfTheirOwnKeysAreOneFindingAndFoldByShapeKeepingEveryFailure() throws Exception {
-    List<ExportedSpan> spans = run("per-record", "2000");
-    ExportedSpan job = job(spans);
-    List<ExportedSpan> trace = spans.stream().filter(s -> s.traceId().equals(job.traceId())).collect(Collectors.toList());
-    List<Span.Event> findings = findings(job);
-    System.out.println("per-record: spans=" + trace.size() + " job=" + job.durationMillis() + "ms findings="
-        + findings.stream().map(e -> eventAttr(e, "jobtrace.finding.summary")).collect(Collectors.toList()));
+    JobRun run = jobRun("per-record", "2000");
+    ExportedSpan job = run.job();
+    List<ExportedSpan> trace = run.trace();
+    List<Span.Event> findings = run.findings();
 
     assertThat(findings).isNotEmpty();
     Span.Event top = findings.get(0);
@@ -138,6 +156,60 @@ class JobAnalysisIT extends WithServers {
     });
     assertThat(composites.stream().mapToLong(c -> c.longAttr("jobtrace.composite.failed") == null ? 0 : c.longAttr("jobtrace.composite.failed")).sum())
         .isEqualTo(40L);
+  }
+
+  static long folded(List<ExportedSpan> trace, String command) {
+    return trace.stream().filter(s -> s.name().startsWith("redis " + command + " ×")).mapToLong(s -> s.longAttr("jobtrace.composite.count")).sum()
+        + trace.stream().filter(s -> s.name().equals(command)).count();
+  }
+
+  @Test
+  void aGetAndAnHgetPerRecordAreOneSequenceFindingAndAHandfulOfSpans() throws Exception {
+    JobRun run = jobRun("pairs", "1000");
+    ExportedSpan job = run.job();
+    List<ExportedSpan> trace = run.trace();
+    List<Span.Event> findings = run.findings();
+
+    assertThat(findings).extracting(e -> eventAttr(e, "jobtrace.finding.kind")).containsExactly("repeated_sequence");
+    Span.Event loop = findings.get(0);
+    assertThat(eventAttr(loop, "jobtrace.finding.count")).isEqualTo("1000");
+    assertThat(eventAttr(loop, "jobtrace.finding.statement")).isEqualTo("GET acct:{id} → HGET prefs:{id} lang");
+    assertThat(eventAttr(loop, "jobtrace.finding.summary"))
+        .startsWith("per record ×1000: redis GET acct:{id} → redis HGET prefs:{id} lang, ").endsWith("% of job)");
+    assertThat(eventAttr(loop, "jobtrace.finding.fix")).contains("MGET or a pipeline");
+    assertThat(job.attr("jobtrace.finding.top")).startsWith("repeated_sequence: per record ×1000");
+
+    assertThat(trace.size()).isLessThanOrEqualTo(20);
+    assertThat(folded(trace, "GET")).isEqualTo(1000L);
+    assertThat(folded(trace, "HGET")).isEqualTo(1000L);
+    assertThat(trace.stream().filter(s -> s.name().startsWith("redis HGET ×")))
+        .isNotEmpty().allMatch(c -> "HGET prefs:{id} lang".equals(c.attr("jobtrace.composite.shape")));
+  }
+
+  @Test
+  void aQueryAndAPartnerCallPerRecordAreOneSequenceAndEveryCallIntoThePartnerStays() throws Exception {
+    JobRun run = jobRun("account-sync", "150");
+    ExportedSpan job = run.job();
+    List<ExportedSpan> trace = run.trace();
+    List<Span.Event> findings = run.findings();
+
+    // One finding for the loop: not a repeated SELECT beside slow partner calls.
+    assertThat(findings).extracting(e -> eventAttr(e, "jobtrace.finding.kind")).containsExactly("repeated_sequence");
+    Span.Event loop = findings.get(0);
+    assertThat(eventAttr(loop, "jobtrace.finding.count")).isEqualTo("150");
+    assertThat(eventAttr(loop, "jobtrace.finding.statement"))
+        .matches("select value from records where id = \\? → GET http://127\\.0\\.0\\.1:\\d+/partner/accounts/\\{id}");
+    assertThat(eventAttr(loop, "jobtrace.finding.summary"))
+        .startsWith("per record ×150: db SELECT records → http GET 127.0.0.1:");
+    assertThat(eventAttr(loop, "jobtrace.finding.fix")).contains("WHERE id IN").contains("bulk request");
+
+    // The SELECTs fold; every partner call leaves as its own span, and what the partner traced
+    // under a call keeps that call as its parent.
+    assertThat(trace.stream().filter(s -> s.name().startsWith("db ") && s.name().contains(" ×"))).isNotEmpty();
+    List<ExportedSpan> calls = trace.stream().filter(s -> s.span.getKind() == Span.SpanKind.SPAN_KIND_CLIENT && s.attr("http.request.method") != null).collect(Collectors.toList());
+    assertThat(calls).hasSize(150);
+    java.util.Set<String> ids = trace.stream().map(ExportedSpan::spanId).collect(Collectors.toSet());
+    assertThat(trace).allSatisfy(s -> assertThat(s.parentSpanId().isEmpty() || ids.contains(s.parentSpanId())).as("parent of " + s.name()).isTrue());
   }
 
   @Test

@@ -99,6 +99,53 @@ class JobTraceExportTest {
     assertThat(jobData.getEvents()).extracting(e -> e.getName()).contains("jobtrace.finding");
   }
 
+  static void call(Tracer tracer, Span parent, String system, String name, String statement) {
+    tracer.spanBuilder(name).setParent(Context.root().with(parent)).setSpanKind(SpanKind.CLIENT)
+        .setAttribute("db.system", system).setAttribute("db.statement", statement).startSpan().end();
+  }
+
+  @Test
+  void aLoopOfTwoCallsPerRecordLeavesAsOneCompositePerShapeAndOneSequenceFinding() {
+    Tracer tracer = tracer(NO_MINIMUM_TOTAL);
+    Span job = job(tracer, "AccountsJob.run");
+    for (int i = 0; i < 300; i++) {
+      call(tracer, job, "redis", "GET", "GET acct:" + (10_000 + i));
+      call(tracer, job, "redis", "HGET", "HGET prefs:" + (10_000 + i) + " lang");
+    }
+    job.end();
+    tracker.drain();
+    List<SpanData> spans = exported.getFinishedSpanItems();
+    assertThat(spans).extracting(SpanData::getName).containsExactlyInAnyOrder("redis GET ×300", "redis HGET ×300", "AccountsJob.run");
+    assertThat(named(spans, "redis HGET ×300").getAttributes().get(AttributeKey.stringKey("jobtrace.composite.shape")))
+        .isEqualTo("HGET prefs:{id} lang");
+    SpanData jobData = named(spans, "AccountsJob.run");
+    assertThat(jobData.getAttributes().get(AttributeKey.stringKey("jobtrace.findings"))).isEqualTo("repeated_sequence");
+    var finding = jobData.getEvents().get(0).getAttributes();
+    assertThat(finding.get(AttributeKey.stringKey("jobtrace.finding.statement"))).isEqualTo("GET acct:{id} → HGET prefs:{id} lang");
+    assertThat(finding.get(AttributeKey.longKey("jobtrace.finding.count"))).isEqualTo(300L);
+    assertThat(finding.get(AttributeKey.stringKey("jobtrace.finding.fix"))).contains("MGET");
+  }
+
+  @Test
+  void aFifthShapeUnderOneParentClosesTheRunUsedLeastRecently() {
+    Tracer tracer = tracer(NO_MINIMUM_TOTAL);
+    Span job = job(tracer, "MixedJob.run");
+    for (int i = 0; i < 6; i++) {
+      call(tracer, job, "redis", "GET", "GET a:" + i);
+    }
+    for (String key : new String[] {"b", "c", "d", "e"}) {
+      call(tracer, job, "redis", "GET", "GET " + key + ":1");
+    }
+    for (int i = 0; i < 6; i++) {
+      call(tracer, job, "redis", "GET", "GET a:" + i);
+    }
+    job.end();
+    tracker.drain();
+    // The first six folded before the fifth shape came; the six after them are a new run.
+    assertThat(exported.getFinishedSpanItems()).extracting(SpanData::getName)
+        .containsExactlyInAnyOrder("redis GET ×6", "redis GET ×6", "GET", "GET", "GET", "GET", "MixedJob.run");
+  }
+
   @Test
   void shortRunsLeaveAsTheyCame() {
     Tracer tracer = tracer(AnalysisSettings.defaults());

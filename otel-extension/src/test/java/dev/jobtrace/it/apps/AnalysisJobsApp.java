@@ -75,6 +75,60 @@ public final class AnalysisJobsApp {
     }
   }
 
+  /** Two lookups per record, each for the record's own keys: {@code GET acct:<id>}, then {@code HGET prefs:<id> lang}. */
+  public static final class PairsJob {
+    static final int FIRST_ID = 20000;
+
+    static void seed(int records) {
+      for (int i = 0; i < records; i++) {
+        Backends.redis.set("acct:" + (FIRST_ID + i), "account " + i);
+        Backends.redis.hset("prefs:" + (FIRST_ID + i), "lang", i % 2 == 0 ? "en" : "de");
+      }
+    }
+
+    public int run(int records) {
+      int english = 0;
+      for (int i = 0; i < records; i++) {
+        String account = Backends.redis.get("acct:" + (FIRST_ID + i));
+        String lang = Backends.redis.hget("prefs:" + (FIRST_ID + i), "lang");
+        if (account != null && "en".equals(lang)) {
+          english++;
+        }
+      }
+      return english;
+    }
+  }
+
+  /** A query by id, then a call to the partner service with that id in its path, per record. */
+  public static final class AccountSyncJob {
+    static void seed(int records) throws Exception {
+      try (java.sql.Connection c = Backends.dataSource.getConnection();
+          java.sql.PreparedStatement insert = c.prepareStatement("insert into records (value) values (?)")) {
+        for (int i = 0; i < records; i++) {
+          insert.setString(1, "account " + i);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+    }
+
+    public int run(int records) throws Exception {
+      int synced = 0;
+      try (java.sql.Connection c = Backends.dataSource.getConnection();
+          java.sql.PreparedStatement select = c.prepareStatement("select value from records where id = ?")) {
+        for (int id = 1; id <= records; id++) {
+          select.setInt(1, id);
+          try (java.sql.ResultSet rs = select.executeQuery()) {
+            if (rs.next() && Backends.callPartner("accounts/" + id).contains("ok")) {
+              synced++;
+            }
+          }
+        }
+      }
+      return synced;
+    }
+  }
+
   /** Partner calls from a pool, four at a time. */
   public static final class ParallelPartnerJob {
     public void run() throws Exception {
@@ -163,6 +217,14 @@ public final class AnalysisJobsApp {
       case "per-record":
         PerRecordJob.seed(Integer.parseInt(args[1]));
         System.out.println("failed-gets " + new PerRecordJob().run(Integer.parseInt(args[1])));
+        break;
+      case "pairs":
+        PairsJob.seed(Integer.parseInt(args[1]));
+        System.out.println("english " + new PairsJob().run(Integer.parseInt(args[1])));
+        break;
+      case "account-sync":
+        AccountSyncJob.seed(Integer.parseInt(args[1]));
+        System.out.println("synced " + new AccountSyncJob().run(Integer.parseInt(args[1])));
         break;
       case "parallel-http":
         new ParallelPartnerJob().run();
