@@ -18,9 +18,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -188,7 +190,7 @@ class EndToEndIT {
   /** Finding per story that the slow run must carry and the fixed run must not. */
   static final Map<String, String> FINDING = Map.of(
       "reference-data", "repeated_call",
-      "customer-lookup", "repeated_call",
+      "customer-lookup", "repeated_sequence",
       "client-report", "slow_query",
       "partner-sync", "slow_http");
 
@@ -232,24 +234,31 @@ class EndToEndIT {
     });
   }
 
+  static final List<String> CUSTOMER_SHAPES = List.of("GET customer:{id}", "GET customer-locale:{id}");
+
   @Test
-  void perRecordLookupsOfEachRecordsOwnKeyAreOneFindingByShape() throws Exception {
+  void aPerRecordLoopOverEachRecordsOwnKeysIsOneFindingThatNamesTheLoop() throws Exception {
     String run = "customer-lookup/slow";
     Trace slow = only(run);
     Map<String, String> top = slow.job().events.stream()
         .filter(e -> "jobtrace.finding".equals(e.get(""))).findFirst().orElse(Map.of());
-    check("GET customer:{id}".equals(top.get("jobtrace.finding.statement")), run,
-        "its top finding names the shape of the per-record GETs", top);
+    check("repeated_sequence".equals(top.get("jobtrace.finding.kind"))
+            && String.join(" → ", CUSTOMER_SHAPES).equals(top.get("jobtrace.finding.statement")), run,
+        "its top finding is the loop, named by the shapes of its two GETs per record", top);
     long gets = slow.job().longAttr("jobtrace.calls.redis");
-    check(gets >= 10_000 && String.valueOf(gets).equals(top.get("jobtrace.finding.count")), run,
-        "the finding counts every per-record GET", top + " of " + gets + " calls");
+    check(gets >= 10_000 && String.valueOf(gets / 2).equals(top.get("jobtrace.finding.count")), run,
+        "the finding counts one repetition per record", top + " of " + gets + " calls");
+    check(top.getOrDefault("jobtrace.finding.fix", "").contains("MGET"), run, "the finding says what batches the loop", top);
+    check(slow.job().findingKinds().equals(List.of("repeated_sequence")), run,
+        "the loop's GETs get no findings of their own beside it", slow.job().findingKinds());
     List<Span> composites = slow.spans.stream().filter(s -> s.attr("jobtrace.composite.shape") != null).toList();
-    check(!composites.isEmpty() && composites.stream().allMatch(c -> c.attr("jobtrace.composite.shape").equals("GET customer:{id}")),
-        run, "the GETs fold into composites of that shape", slow.names());
+    check(composites.stream().map(c -> c.attr("jobtrace.composite.shape")).collect(Collectors.toSet())
+            .equals(Set.copyOf(CUSTOMER_SHAPES)), run, "the GETs fold into composites of those two shapes", slow.names());
     check(slow.spans.size() < 100, run, "the trace stays small", slow.spans.size());
     String fixedRun = "customer-lookup/fixed";
     Trace fixed = only(fixedRun);
-    check(fixed.any(s -> s.name.contains("MGET")), fixedRun, "reads each batch with one MGET", fixed.names());
+    check(fixed.any(s -> s.name.contains("MGET")), fixedRun, "reads each batch with MGETs", fixed.names());
+    check(fixed.job().findingKinds().isEmpty(), fixedRun, "carries no finding: its loop is over batches", fixed.job().findingKinds());
   }
 
   @Test

@@ -51,6 +51,23 @@ final class CallSequences {
     count[0]++;
   }
 
+  /**
+   * Calls that already serve many records: multi-key Redis commands ({@code MGET user:{id} (5000
+   * keys)}) and SQL with an {@code IN} list. A loop made of these alone is a loop over batches, the
+   * fix itself, not a loop over records.
+   */
+  static boolean batched(CallStats s) {
+    switch (s.kind) {
+      case REDIS:
+        return s.statement.endsWith(" keys)");
+      case DB:
+        String sql = s.statement.toLowerCase(java.util.Locale.ROOT);
+        return sql.contains(" in (?)") || sql.contains("any (?)") || sql.contains("any(?)");
+      default:
+        return false;
+    }
+  }
+
   /** One loop: its shapes in call order, how many times each is called per repetition, and how many repetitions. */
   record Sequence(List<CallStats> steps, long[] perRecord, long records) {
     long totalNanos() {
@@ -119,7 +136,7 @@ final class CallSequences {
         records = Math.min(records, byId.get(id).count);
         weakestStep = Math.min(weakestStep, nextCount[id]);
       }
-      if (records < minRecords || weakestStep < TOGETHER * records) {
+      if (records < minRecords || weakestStep < TOGETHER * records || path.stream().allMatch(id -> batched(byId.get(id)))) {
         continue;
       }
       List<CallStats> steps = new ArrayList<>(path.size());

@@ -2,6 +2,8 @@ package dev.jobtrace.analysis;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.ReadableSpan;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A call's shape: the normalized text that makes two calls "the same call", for findings and
@@ -67,21 +69,42 @@ public final class CallStatement {
    * replaced values by {@code ?}.
    */
   static String redisShape(String statement, KeyPatterns ids) {
-    String[] words = statement.trim().split(" +");
-    if (words.length < 2) {
+    List<String> words = words(statement);
+    if (words.size() < 2) {
       return statement;
     }
-    String command = words[0];
+    String command = words.get(0);
     for (String multi : MULTI_KEY) {
-      if (multi.equalsIgnoreCase(command) && words.length > 2) {
-        return command + " " + keyPattern(words[1], ids) + " (" + (words.length - 1) + " keys)";
+      if (multi.equalsIgnoreCase(command) && words.size() > 2) {
+        return command + " " + keyPattern(words.get(1), ids) + " (" + (words.size() - 1) + " keys)";
       }
     }
     StringBuilder out = new StringBuilder(statement.length()).append(command);
-    for (int i = 1; i < words.length; i++) {
-      out.append(' ').append(keyPattern(words[i], ids));
+    for (int i = 1; i < words.size(); i++) {
+      out.append(' ').append(keyPattern(words.get(i), ids));
     }
     return out.toString();
+  }
+
+  /** The statement's words, split on runs of spaces (without a regular expression). */
+  static List<String> words(String statement) {
+    List<String> words = new ArrayList<>();
+    int i = 0;
+    int n = statement.length();
+    while (i < n) {
+      while (i < n && statement.charAt(i) == ' ') {
+        i++;
+      }
+      int end = statement.indexOf(' ', i);
+      if (end < 0) {
+        end = n;
+      }
+      if (end > i) {
+        words.add(statement.substring(i, end));
+      }
+      i = end;
+    }
+    return words;
   }
 
   /**

@@ -184,6 +184,19 @@ class JobAnalysisTest {
   }
 
   @Test
+  void aLoopOverBatchesIsTheFixNotAPerRecordLoop() {
+    JobAnalysis job = new JobAnalysis(AnalysisSettings.defaults());
+    long t = 0;
+    for (int i = 0; i < 40; i++) {
+      job.callEnded("n" + i, CallKind.REDIS, "MGET customer:{id} (5000 keys)", t, t + 4 * MS);
+      job.callEnded("l" + i, CallKind.REDIS, "MGET customer-locale:{id} (5000 keys)", t + 4 * MS, t + 8 * MS);
+      job.callEnded("q" + i, CallKind.DB, "select * from orders where customer_id in (?)", t + 8 * MS, t + 12 * MS);
+      t += 13 * MS;
+    }
+    assertThat(job.result(0, t).findings).extracting(f -> f.kind).doesNotContain("repeated_sequence");
+  }
+
+  @Test
   void httpStatementsGroupByPathTemplate() {
     assertThat(CallStatement.httpTemplate("https://partner.example.com/v1/clients/12345/orders?page=2"))
         .isEqualTo("https://partner.example.com/v1/clients/{id}/orders");
