@@ -5,13 +5,15 @@
 #       (needs Go for Jaeger and PostgreSQL's server binaries, like scripts/e2e.sh)
 #   bench/run.sh profiling-overhead [launches per arm] [timed runs per launch] [jobs: cpu,io,cpu-vt,io-vt]
 #   bench/run.sh trace-size [launches per agent]
+#   bench/run.sh per-call-cost [launches per agent] [timed jobs per launch]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
   example-jobs) module=e2e main=dev.jobtrace.e2e.bench.ExampleJobsBench ;;
   profiling-overhead) module=otel-extension main=dev.jobtrace.it.bench.ProfilingOverhead ;;
   trace-size) module=otel-extension main=dev.jobtrace.it.bench.TraceSize ;;
-  *) echo "usage: bench/run.sh example-jobs|profiling-overhead|trace-size [args]" >&2; exit 2 ;;
+  per-call-cost) module=otel-extension main=dev.jobtrace.it.bench.PerCallCost ;;
+  *) echo "usage: bench/run.sh example-jobs|profiling-overhead|trace-size|per-call-cost [args]" >&2; exit 2 ;;
 esac
 shift
 ./mvnw -q -B -ntp install -DskipTests

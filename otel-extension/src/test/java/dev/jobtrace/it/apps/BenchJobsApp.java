@@ -43,14 +43,41 @@ public final class BenchJobsApp {
     }
   }
 
+  /** The classic N+1: one Redis GET per record, each for the record's own key ({@code GET user:20000}, ...). */
+  public static final class LookupJob {
+    static final int RECORDS = 20_000;
+    static final int FIRST_ID = 20_000;
+
+    static void seed() {
+      for (int i = 0; i < RECORDS; i++) {
+        Backends.redis.set("user:" + (FIRST_ID + i), "user " + i);
+      }
+    }
+
+    public void run() {
+      long found = 0;
+      for (int i = 0; i < RECORDS; i++) {
+        found += Backends.redis.get("user:" + (FIRST_ID + i)).length();
+      }
+      sink = found;
+    }
+  }
+
   /**
-   * args: cpu|io|cpu-vt|io-vt, repetitions. The -vt jobs run each repetition on a new virtual
+   * args: cpu|io|cpu-vt|io-vt|lookup, repetitions. The -vt jobs run each repetition on a new virtual
    * thread (JDK 21+), as JobRunr's default worker does. Prints one "job-ms" line per repetition
-   * after two warm-up runs.
+   * after two warm-up runs, and a "cpu-ms" line with the process's CPU time over it (every thread,
+   * the agent's included).
    */
   public static void main(String[] args) throws Exception {
     Backends.start();
     boolean cpu = args[0].startsWith("cpu");
+    boolean lookup = args[0].equals("lookup");
+    if (lookup) {
+      LookupJob.seed();
+    }
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     boolean virtual = args[0].endsWith("-vt");
     ExecutorService threads =
         virtual
@@ -59,8 +86,11 @@ public final class BenchJobsApp {
     int reps = Integer.parseInt(args[1]);
     for (int i = -2; i < reps; i++) {
       long t0 = System.nanoTime();
+      long cpu0 = os.getProcessCpuTime();
       Callable<Void> job = () -> {
-        if (cpu) {
+        if (lookup) {
+          new LookupJob().run();
+        } else if (cpu) {
           new CpuJob().run();
         } else {
           new IoJob().run();
@@ -73,8 +103,10 @@ public final class BenchJobsApp {
         job.call();
       }
       long ms = (System.nanoTime() - t0) / 1_000_000;
+      long cpuMs = (os.getProcessCpuTime() - cpu0) / 1_000_000;
       if (i >= 0) {
         System.out.println("job-ms " + ms);
+        System.out.println("cpu-ms " + cpuMs);
       }
     }
     System.exit(0);
