@@ -255,6 +255,9 @@ class EndToEndIT {
     check(composites.stream().map(c -> c.attr("jobtrace.composite.shape")).collect(Collectors.toSet())
             .equals(Set.copyOf(CUSTOMER_SHAPES)), run, "the GETs fold into composites of those two shapes", slow.names());
     check(slow.spans.size() < 100, run, "the trace stays small", slow.spans.size());
+    HttpResponse<String> linker = page("/profiles/" + slow.job().attr("jobtrace.profile.id"));
+    check(linker.body().contains("repeated_sequence") && linker.body().contains("Fix: fetch for many records at once"), run,
+        "the linker's profile page shows the loop's finding with its fix", linker.statusCode() + " " + linker.body());
     String fixedRun = "customer-lookup/fixed";
     Trace fixed = only(fixedRun);
     check(fixed.any(s -> s.name.contains("MGET")), fixedRun, "reads each batch with MGETs", fixed.names());

@@ -64,7 +64,12 @@ final class ProfilePage {
         for (TraceSpan.Event f : findings) {
           b.append("<div class='finding'><b>").append(Html.text(f.attributes.get("jobtrace.finding.kind")))
               .append("</b> ").append(Html.text(f.attributes.get("jobtrace.finding.summary")))
-              .append("<br><code>").append(Html.text(f.attributes.get("jobtrace.finding.statement"))).append("</code></div>");
+              .append("<br><code>").append(Html.text(f.attributes.get("jobtrace.finding.statement"))).append("</code>");
+          String fix = f.attributes.get("jobtrace.finding.fix");
+          if (fix != null) {
+            b.append("<br><span class='fix'>Fix: ").append(Html.text(fix)).append("</span>");
+          }
+          b.append("</div>");
         }
       }
     }
