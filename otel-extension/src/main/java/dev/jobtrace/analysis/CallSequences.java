@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Which shape follows which among a job's calls, in the order they end, to find the per-record
  * loop behind them: {@code GET acct:{id}} then {@code HGET prefs:{id} lang}, 1,000 times. Only
- * transitions between different shapes are counted, in a map capped at a few per shape; a loop
+ * transitions between different shapes are counted, in a map capped at twice the shapes; a loop
  * shows as a cycle of up to {@link #MAX_LENGTH} shapes whose every step is taken nearly as often as
  * the loop's least frequent shape is called. A shape called twice per record ({@code GET} →
  * {@code GET} → {@code HGET}) is one step with a multiplicity of 2.
@@ -30,7 +30,7 @@ final class CallSequences {
   private CallStats last;
 
   CallSequences(int maxShapes) {
-    this.maxTransitions = 4 * maxShapes;
+    this.maxTransitions = 2 * maxShapes;
   }
 
   void add(CallStats call) {
@@ -49,6 +49,11 @@ final class CallSequences {
       transitions.put(key, count);
     }
     count[0]++;
+  }
+
+  /** Pairs counted so far. */
+  int pairs() {
+    return transitions.size();
   }
 
   /**

@@ -51,6 +51,8 @@ class CallStatementTest {
   void multiKeyCommandsKeepTheFirstKeysPatternAndTheCount() {
     assertThat(CallStatement.redisShape("MGET user:1 user:2 user:3", KeyPatterns.NONE)).isEqualTo("MGET user:{id} (3 keys)");
     assertThat(CallStatement.redisShape("DEL lock:7", KeyPatterns.NONE)).isEqualTo("DEL lock:{id}");
+    // Words split on runs of spaces, as a hand-written statement may have them.
+    assertThat(CallStatement.redisShape(" MGET user:1  user:2", KeyPatterns.NONE)).isEqualTo("MGET user:{id} (2 keys)");
   }
 
   @Test

@@ -49,13 +49,19 @@ class JaegerUiIT {
   static String profileId;      // its jobtrace.profile.id: traceId-spanId
   static final List<String> observations = new ArrayList<>();
 
-  /** A job that calls a slow partner one call after another, then burns CPU in SlowWorker's hot frame. */
+  /**
+   * A per-record loop: for each of six orders, the partner's customer and then the order itself, one
+   * call after another; then CPU in SlowWorker's hot frame.
+   */
   public static final class ReportJob {
+    static final int ORDERS = 6;
+
     public void run(String partnerUrl) throws Exception {
       HttpClient http = HttpClient.newHttpClient();
-      for (int order = 1; order <= 4; order++) {
-        http.send(HttpRequest.newBuilder(URI.create(partnerUrl + "/orders/" + order)).build(),
-            HttpResponse.BodyHandlers.ofString());
+      for (int order = 10_001; order < 10_001 + ORDERS; order++) {
+        for (String path : new String[] {"/customers/", "/orders/"}) {
+          http.send(HttpRequest.newBuilder(URI.create(partnerUrl + path + order)).build(), HttpResponse.BodyHandlers.ofString());
+        }
       }
       SlowWorker.InvoiceExportJob.serializeInvoices(1500);
     }
@@ -78,11 +84,12 @@ class JaegerUiIT {
     }
     assumeTrue(ui.isPresent(), notBuilt);
 
-    // The partner answers after 250 ms: four calls in a row are a slow_http finding on the job span.
+    // The partner answers after 150 ms: two calls per order, six orders, are a repeated_sequence
+    // finding on the job span.
     partner = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
     partner.createContext("/", exchange -> {
       try {
-        Thread.sleep(250);
+        Thread.sleep(150);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -212,7 +219,8 @@ class JaegerUiIT {
     note("4 logs, all shown and opened", events);
     chromium.viewport(1400, 1800);
     chromium.screenshot(SHOTS.resolve("4-job-span-logs.png"));
-    assertThat(events).contains("jobtrace.finding").contains("slow_http").contains("jobtrace.profile");
+    assertThat(events).contains("jobtrace.finding").contains("repeated_sequence").contains("per record ×6")
+        .contains("jobtrace.finding.fix").contains("one bulk request per batch").contains("jobtrace.profile");
 
     // Following the link (it opens a new tab; here in the same one) lands on the profile page.
     chromium.viewport(1400, 1000);
