@@ -3,18 +3,32 @@ package dev.jobtrace.it.bench;
 import dev.jobtrace.it.AgentProcess;
 import dev.jobtrace.it.OtlpReceiver;
 import dev.jobtrace.it.Servers;
+import com.sun.net.httpserver.HttpServer;
 import dev.jobtrace.it.apps.BenchJobsApp;
+import dev.jobtrace.profile.BenchAccess;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What an agent costs per Redis call on the classic N+1 (20,000 GETs, each for its record's own
- * key): the application process's CPU time per job (every thread, the agent's exporter and
- * jobtrace's collector included) with no agent, the upstream agent alone and jobtrace, launches
- * alternating. The agent's own CPU per call is its CPU per job minus the no-agent arm's, divided by
- * the calls. Prints a Markdown table.
+ * What tracing costs per Redis call on the classic N+1 (20,000 GETs, each for its record's own
+ * key), two ways, each printed as a Markdown table:
+ *
+ * <ol>
+ *   <li>In this JVM, the span pipeline alone: the SDK as the agent builds it, exporting over
+ *       OTLP/HTTP to a local endpoint that discards what it gets, with and without jobtrace's
+ *       processors in front of the exporter; rounds alternate. No network wait, so the CPU per
+ *       call is the pipeline's own.
+ *   <li>End to end: the application with real Redis in fresh JVMs with no agent, the upstream agent
+ *       alone and jobtrace (with and without its profiler), launches alternating; the process's
+ *       CPU per job (every thread) and its wall time.
+ * </ol>
  */
 public final class PerCallCost {
 
@@ -24,6 +38,7 @@ public final class PerCallCost {
   public static void main(String[] args) throws Exception {
     int launches = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     int reps = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+    String pipeline = pipeline(Math.max(10, launches * reps));
     Map<String, List<Long>> wall = new LinkedHashMap<>();
     Map<String, List<Long>> cpu = new LinkedHashMap<>();
     try (Servers servers = Servers.start()) {
@@ -31,15 +46,19 @@ public final class PerCallCost {
         run(servers, "none", null, "otel.jobtrace.jobs", reps, wall, cpu);
         run(servers, "upstream", System.getProperty("jobtrace.upstream.agent.jar"), "otel.instrumentation.methods.include", reps, wall, cpu);
         run(servers, "jobtrace", System.getProperty("jobtrace.agent.jar"), "otel.jobtrace.jobs", reps, wall, cpu);
+        run(servers, "jobtrace, profiler off", System.getProperty("jobtrace.agent.jar"), "otel.jobtrace.jobs", reps, wall, cpu,
+            "otel.jobtrace.profiler.enabled", "false");
       }
     }
+    System.out.println();
+    System.out.println("JVM: " + System.getProperty("java.vm.vendor") + " " + Runtime.version());
+    System.out.print(pipeline);
     double noneCpu = ProfilingOverhead.median(cpu.get("none"));
     double upOwn = (ProfilingOverhead.median(cpu.get("upstream")) - noneCpu) * 1000 / CALLS;
     System.out.println();
-    System.out.println("JVM: " + System.getProperty("java.vm.vendor") + " " + Runtime.version());
     System.out.println("| agent | median job wall time (ms) | median process CPU per job (ms) | agent's own CPU per Redis call (µs) | vs upstream agent |");
     System.out.println("|---|---|---|---|---|");
-    for (String arm : List.of("none", "upstream", "jobtrace")) {
+    for (String arm : List.of("none", "upstream", "jobtrace", "jobtrace, profiler off")) {
       double c = ProfilingOverhead.median(cpu.get(arm));
       double own = (c - noneCpu) * 1000 / CALLS;
       System.out.printf("| %s | %.0f | %.0f | %s | %s |%n", arm.equals("upstream") ? "upstream 2.33.1" : arm,
@@ -51,13 +70,60 @@ public final class PerCallCost {
         launches, reps, CALLS, CALLS);
   }
 
+  /** The span pipeline alone, in this JVM: {@code rounds} jobs per arm after warm-up, arms alternating. */
+  static String pipeline(int rounds) throws Exception {
+    HttpServer sink = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    sink.createContext("/v1/traces", exchange -> {
+      long bytes = exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+      received.addAndGet(bytes);
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    sink.start();
+    String endpoint = "http://127.0.0.1:" + sink.getAddress().getPort() + "/v1/traces";
+    Map<Boolean, List<Long>> cpu = new LinkedHashMap<>();
+    Map<Boolean, List<Long>> bytes = new LinkedHashMap<>();
+    try {
+      for (int round = -5; round < rounds; round++) {
+        for (boolean jobtrace : new boolean[] {false, true}) {
+          long before = received.get();
+          long[] spent = BenchAccess.perCallJob(jobtrace, CALLS, endpoint);
+          if (round >= 0) {
+            cpu.computeIfAbsent(jobtrace, k -> new ArrayList<>()).add(spent[0]);
+            bytes.computeIfAbsent(jobtrace, k -> new ArrayList<>()).add(received.get() - before);
+          }
+        }
+      }
+    } finally {
+      sink.stop(0);
+    }
+    double up = ProfilingOverhead.median(cpu.get(false)) / CALLS / 1000;
+    double jt = ProfilingOverhead.median(cpu.get(true)) / CALLS / 1000;
+    StringBuilder b = new StringBuilder();
+    b.append("| span pipeline | CPU per Redis call (µs) | OTLP bytes exported per job | vs SDK alone |\n");
+    b.append("|---|---|---|---|\n");
+    b.append(String.format(Locale.ROOT, "| SDK, batch export (upstream agent's pipeline) | %.1f | %.0f | 1.00 |%n", up,
+        ProfilingOverhead.median(bytes.get(false))));
+    b.append(String.format(Locale.ROOT, "| jobtrace in front of the same export | %.1f | %.0f | %.2f |%n", jt,
+        ProfilingOverhead.median(bytes.get(true)), jt / up));
+    b.append(String.format(Locale.ROOT, "%nmedians of %d jobs of %,d calls per arm (after 5 warm-up jobs each), arms alternating, process CPU from the job's start to the end of its export%n",
+        rounds, CALLS));
+    return b.toString();
+  }
+
+  static final AtomicLong received = new AtomicLong();
+
   static void run(
       Servers servers, String arm, String agent, String jobsKey, int reps, Map<String, List<Long>> wall,
-      Map<String, List<Long>> cpu) throws Exception {
+      Map<String, List<Long>> cpu, String... settings) throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
-      AgentProcess.Result r =
+      AgentProcess app =
           servers.configure(AgentProcess.of(BenchJobsApp.class, receiver)).agentJar(agent).set(jobsKey, JOB)
-              .arg("lookup").arg(Integer.toString(reps)).run(600);
+              .arg("lookup").arg(Integer.toString(reps));
+      for (int i = 0; i < settings.length; i += 2) {
+        app.set(settings[i], settings[i + 1]);
+      }
+      AgentProcess.Result r = app.run(600);
       List<Long> w = wall.computeIfAbsent(arm, k -> new ArrayList<>());
       List<Long> c = cpu.computeIfAbsent(arm, k -> new ArrayList<>());
       r.output.lines().filter(l -> l.startsWith("job-ms ")).forEach(l -> w.add(Long.parseLong(l.substring(7))));
