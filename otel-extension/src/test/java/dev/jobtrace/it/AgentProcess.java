@@ -183,10 +183,12 @@ public final class AgentProcess {
    * application must see only what the agent injects.
    */
   static String applicationClassPath() {
-    // The JobRunr version under test, when not the one the build compiles against.
+    // The JobRunr and db-scheduler versions under test, when not the ones the build compiles against.
     String jobrunr = System.getProperty("jobtrace.it.jobrunr.jar");
+    String dbScheduler = System.getProperty("jobtrace.it.db-scheduler.jar");
     return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .map(e -> jobrunr != null && e.matches(".*/org/jobrunr/jobrunr/[^/]+/jobrunr-[^/]+\\.jar") ? jobrunr : e)
+        .map(e -> dbScheduler != null && e.matches(".*/com/github/kagkarlsson/db-scheduler/[^/]+/db-scheduler-[^/]+\\.jar") ? dbScheduler : e)
         .filter(e -> !e.endsWith("otel-extension/target/classes") && !e.endsWith("jobtrace-extension.jar"))
         .filter(e -> !e.contains("/io/opentelemetry/") || e.contains("/io/opentelemetry/proto/"))
         .filter(e -> !e.contains("/net/bytebuddy/") && !e.contains("/tools/profiler/"))

@@ -6,10 +6,9 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import io.opentelemetry.context.Scope;
+import dev.jobtrace.job.BookkeepingAdvice;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeTransformer;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -32,19 +31,7 @@ public final class JobRunrBookkeepingInstrumentation implements TypeInstrumentat
   public void transform(TypeTransformer transformer) {
     transformer.applyAdviceToMethod(
         named("run").and(takesArguments(0)).or(named("handle").and(takesArguments(1))),
-        JobRunrBookkeepingInstrumentation.class.getName() + "$BookkeepingAdvice");
+        BookkeepingAdvice.class.getName());
   }
 
-  @SuppressWarnings("unused")
-  public static class BookkeepingAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static Scope onEnter() {
-      return JobRunrBookkeeping.enter();
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void onExit(@Advice.Enter Scope scope) {
-      JobRunrBookkeeping.exit(scope);
-    }
-  }
 }

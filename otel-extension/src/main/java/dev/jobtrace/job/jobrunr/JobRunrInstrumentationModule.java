@@ -47,7 +47,8 @@ public final class JobRunrInstrumentationModule extends InstrumentationModule {
         "dev.jobtrace.FaultInjection",
         "dev.jobtrace.job.JobAttributes",
         "dev.jobtrace.job.jobrunr.JobRunrSettings",
-        "dev.jobtrace.job.jobrunr.JobRunrBookkeeping",
+        "dev.jobtrace.job.Bookkeeping",
+        "dev.jobtrace.job.JobOutcome",
         "dev.jobtrace.job.jobrunr.JobRunrJobSpans",
         "dev.jobtrace.job.jobrunr.JobRunrJobSpans$1",
         "dev.jobtrace.job.jobrunr.JobRunrJobSpans$JobRun");

@@ -2,12 +2,12 @@ package dev.jobtrace.job.jobrunr;
 
 import dev.jobtrace.FaultInjection;
 import dev.jobtrace.job.JobAttributes;
+import dev.jobtrace.job.JobOutcome;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
@@ -126,17 +126,11 @@ public final class JobRunrJobSpans {
     }
     try {
       run.scope.close();
-      if (thrown != null) {
-        Throwable cause = thrown;
-        if (cause instanceof InvocationTargetException && cause.getCause() != null) {
-          cause = cause.getCause();
-        }
-        run.span.recordException(cause);
-        run.span.setStatus(StatusCode.ERROR, String.valueOf(cause.getMessage()));
-        run.span.setAttribute(JobAttributes.OUTCOME, JobAttributes.OUTCOME_FAILURE);
-      } else {
-        run.span.setAttribute(JobAttributes.OUTCOME, JobAttributes.OUTCOME_SUCCESS);
+      Throwable cause = thrown;
+      if (cause instanceof InvocationTargetException && cause.getCause() != null) {
+        cause = cause.getCause();
       }
+      JobOutcome.record(run.span, cause);
     } catch (Throwable t) {
       logFailureOnce(t);
     } finally {

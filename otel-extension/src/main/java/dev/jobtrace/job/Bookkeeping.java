@@ -1,4 +1,4 @@
-package dev.jobtrace.job.jobrunr;
+package dev.jobtrace.job;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -9,14 +9,15 @@ import io.opentelemetry.context.Scope;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * JobRunr polls its storage every few seconds from its own threads; traced, each poll would be a
- * trace of its own and bury the job traces. While JobRunr does its bookkeeping, an unsampled
- * parent is current, so the agent's default parent-based sampling drops those spans. The job
- * itself runs under its own job span, whatever is current around it.
+ * Job frameworks poll their storage every few seconds from their own threads (JobRunr, db-scheduler);
+ * traced, each poll would be a trace of its own and bury the job traces. While a framework does its
+ * bookkeeping, an unsampled parent is current, so the agent's default parent-based sampling drops
+ * those spans. The job itself runs under its own job span, started from the root context whatever
+ * is current around it.
  */
-public final class JobRunrBookkeeping {
+public final class Bookkeeping {
 
-  private JobRunrBookkeeping() {}
+  private Bookkeeping() {}
 
   public static Scope enter() {
     if (Span.current().getSpanContext().isValid()) {

@@ -1,0 +1,56 @@
+package dev.jobtrace.job.dbscheduler;
+
+import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.hasClassesNamed;
+
+import dev.jobtrace.JavaVersion;
+import io.opentelemetry.javaagent.extension.instrumentation.InstrumentationModule;
+import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import java.util.Arrays;
+import java.util.List;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * db-scheduler (14 to 16): a job span per task execution, one-time and recurring alike, and its
+ * polling, heartbeats and dead-execution checks kept out of the traces. The upstream agent has no
+ * db-scheduler instrumentation.
+ */
+public final class DbSchedulerInstrumentationModule extends InstrumentationModule {
+
+  public DbSchedulerInstrumentationModule() {
+    super("jobtrace-db-scheduler", "db-scheduler");
+  }
+
+  /** Off on JVMs older than 17, which cannot load the instrumentation's Java 17 classes. */
+  @Override
+  public boolean defaultEnabled(ConfigProperties config) {
+    return JavaVersion.supported() && super.defaultEnabled(config);
+  }
+
+  @Override
+  public ElementMatcher.Junction<ClassLoader> classLoaderMatcher() {
+    return hasClassesNamed(
+        "com.github.kagkarlsson.scheduler.ExecutePicked", "com.github.kagkarlsson.scheduler.task.Execution");
+  }
+
+  @Override
+  public List<TypeInstrumentation> typeInstrumentations() {
+    return Arrays.asList(new DbSchedulerExecutionInstrumentation(), new DbSchedulerBookkeepingInstrumentation());
+  }
+
+  @Override
+  public boolean isHelperClass(String className) {
+    return className.startsWith("dev.jobtrace.");
+  }
+
+  @Override
+  public List<String> getAdditionalHelperClassNames() {
+    return Arrays.asList(
+        "dev.jobtrace.FaultInjection",
+        "dev.jobtrace.job.JobAttributes",
+        "dev.jobtrace.job.Bookkeeping",
+        "dev.jobtrace.job.JobOutcome",
+        "dev.jobtrace.job.dbscheduler.DbSchedulerJobSpans",
+        "dev.jobtrace.job.dbscheduler.DbSchedulerJobSpans$TaskRun");
+  }
+}
