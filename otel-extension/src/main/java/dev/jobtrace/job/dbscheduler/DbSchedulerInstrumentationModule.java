@@ -2,10 +2,8 @@ package dev.jobtrace.job.dbscheduler;
 
 import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.hasClassesNamed;
 
-import dev.jobtrace.JavaVersion;
-import io.opentelemetry.javaagent.extension.instrumentation.InstrumentationModule;
+import dev.jobtrace.job.JobFrameworkInstrumentationModule;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
-import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import java.util.Arrays;
 import java.util.List;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -15,16 +13,10 @@ import net.bytebuddy.matcher.ElementMatcher;
  * polling, heartbeats and dead-execution checks kept out of the traces. The upstream agent has no
  * db-scheduler instrumentation.
  */
-public final class DbSchedulerInstrumentationModule extends InstrumentationModule {
+public final class DbSchedulerInstrumentationModule extends JobFrameworkInstrumentationModule {
 
   public DbSchedulerInstrumentationModule() {
     super("jobtrace-db-scheduler", "db-scheduler");
-  }
-
-  /** Off on JVMs older than 17, which cannot load the instrumentation's Java 17 classes. */
-  @Override
-  public boolean defaultEnabled(ConfigProperties config) {
-    return JavaVersion.supported() && super.defaultEnabled(config);
   }
 
   @Override
@@ -36,11 +28,6 @@ public final class DbSchedulerInstrumentationModule extends InstrumentationModul
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
     return Arrays.asList(new DbSchedulerExecutionInstrumentation(), new DbSchedulerBookkeepingInstrumentation());
-  }
-
-  @Override
-  public boolean isHelperClass(String className) {
-    return className.startsWith("dev.jobtrace.");
   }
 
   @Override

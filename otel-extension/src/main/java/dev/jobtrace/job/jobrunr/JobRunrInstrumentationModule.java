@@ -2,25 +2,17 @@ package dev.jobtrace.job.jobrunr;
 
 import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.hasClassesNamed;
 
-import dev.jobtrace.JavaVersion;
-import io.opentelemetry.javaagent.extension.instrumentation.InstrumentationModule;
+import dev.jobtrace.job.JobFrameworkInstrumentationModule;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
-import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import java.util.Arrays;
 import java.util.List;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /** Job spans for the open-source JobRunr, which the upstream agent does not instrument. */
-public final class JobRunrInstrumentationModule extends InstrumentationModule {
+public final class JobRunrInstrumentationModule extends JobFrameworkInstrumentationModule {
 
   public JobRunrInstrumentationModule() {
     super("jobtrace-jobrunr", "jobrunr");
-  }
-
-  /** Off on JVMs older than 17, which cannot load the instrumentation's Java 17 classes. */
-  @Override
-  public boolean defaultEnabled(ConfigProperties config) {
-    return JavaVersion.supported() && super.defaultEnabled(config);
   }
 
   @Override
@@ -34,11 +26,6 @@ public final class JobRunrInstrumentationModule extends InstrumentationModule {
         new JobCreationInstrumentation(),
         new JobExecutionInstrumentation(),
         new JobRunrBookkeepingInstrumentation());
-  }
-
-  @Override
-  public boolean isHelperClass(String className) {
-    return className.startsWith("dev.jobtrace.");
   }
 
   @Override
