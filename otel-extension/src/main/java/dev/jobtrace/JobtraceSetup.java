@@ -2,6 +2,7 @@ package dev.jobtrace;
 
 import dev.jobtrace.config.JobtraceConfig;
 import dev.jobtrace.job.JobSpanProcessor;
+import dev.jobtrace.job.JobFrameworkSettings;
 import dev.jobtrace.job.jobrunr.JobRunrSettings;
 import dev.jobtrace.profile.ActivationTracking;
 import dev.jobtrace.profile.ExportGate;
@@ -54,6 +55,10 @@ final class JobtraceSetup {
   private Map<String, String> readConfig(ConfigProperties properties) {
     JobtraceConfig cfg = config(properties);
     System.setProperty(JobRunrSettings.PROPAGATION_PROPERTY, cfg.propagation().configValue());
+    System.setProperty(JobFrameworkSettings.BOOKKEEPING_TRACED_PROPERTY, String.valueOf(cfg.bookkeepingTraced()));
+    System.setProperty(JobFrameworkSettings.PARAMETER_VALUES_PROPERTY, String.valueOf(cfg.parameterValues()));
+    System.setProperty(
+        JobFrameworkSettings.SLOW_CHUNK_MILLIS_PROPERTY, String.valueOf(cfg.profile().threshold.toMillis()));
     Map<String, String> overrides = new HashMap<>();
     // Which thread did the work is half of a job's story; keep the user's choice if made.
     if (properties.getString(THREAD_DETAILS) == null) {

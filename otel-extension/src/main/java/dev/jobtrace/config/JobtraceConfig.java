@@ -23,6 +23,8 @@ public final class JobtraceConfig {
 
   public static final String JOBS = "otel.jobtrace.jobs";
   public static final String JOBRUNR_PROPAGATION = "otel.jobtrace.jobrunr.propagation";
+  public static final String BOOKKEEPING_TRACED = "otel.jobtrace.bookkeeping.traced";
+  public static final String SPRING_BATCH_PARAMETER_VALUES = "otel.jobtrace.spring-batch.parameter-values";
 
   public static final String PROFILE_THRESHOLD = "otel.jobtrace.profile.threshold";
   public static final String PROFILER_ENABLED = "otel.jobtrace.profiler.enabled";
@@ -65,12 +67,32 @@ public final class JobtraceConfig {
   private final Propagation propagation;
   private final ProfileSettings profile;
   private final AnalysisSettings analysis;
+  private final boolean bookkeepingTraced;
+  private final boolean parameterValues;
 
-  JobtraceConfig(JobMethods jobs, Propagation propagation, ProfileSettings profile, AnalysisSettings analysis) {
+  JobtraceConfig(
+      JobMethods jobs,
+      Propagation propagation,
+      ProfileSettings profile,
+      AnalysisSettings analysis,
+      boolean bookkeepingTraced,
+      boolean parameterValues) {
     this.jobs = jobs;
     this.propagation = propagation;
     this.profile = profile;
     this.analysis = analysis;
+    this.bookkeepingTraced = bookkeepingTraced;
+    this.parameterValues = parameterValues;
+  }
+
+  /** True when the job frameworks' own polling and repository calls are traced like other code. */
+  public boolean bookkeepingTraced() {
+    return bookkeepingTraced;
+  }
+
+  /** True when Spring Batch job spans carry their parameters' values, not only their names. */
+  public boolean parameterValues() {
+    return parameterValues;
   }
 
   public AnalysisSettings analysis() {
@@ -124,7 +146,13 @@ public final class JobtraceConfig {
             duration(config, COMPRESSION_MAX_CALL, d.compressionMaxCall, Duration.ZERO),
             integer(config, COMPRESSION_MIN_RUN, d.compressionMinRun, 2, 1_000_000),
             keyPatterns(config, REDIS_IDS));
-    return new JobtraceConfig(jobs, propagation, profile, analysis);
+    return new JobtraceConfig(
+        jobs,
+        propagation,
+        profile,
+        analysis,
+        bool(config, BOOKKEEPING_TRACED, false),
+        bool(config, SPRING_BATCH_PARAMETER_VALUES, false));
   }
 
   private static void badValue(String key, Object value, String expected, Object fallback) {

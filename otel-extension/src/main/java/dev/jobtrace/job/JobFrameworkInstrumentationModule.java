@@ -3,6 +3,9 @@ package dev.jobtrace.job;
 import dev.jobtrace.JavaVersion;
 import io.opentelemetry.javaagent.extension.instrumentation.InstrumentationModule;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * What every job framework's instrumentation shares: it is off on JVMs older than 17, which cannot
@@ -24,4 +27,22 @@ public abstract class JobFrameworkInstrumentationModule extends InstrumentationM
   public boolean isHelperClass(String className) {
     return className.startsWith("dev.jobtrace.");
   }
+
+  /** jobtrace's classes every job framework's spans use, and the framework's own. */
+  @Override
+  public final List<String> getAdditionalHelperClassNames() {
+    List<String> helpers =
+        new ArrayList<>(
+            Arrays.asList(
+                "dev.jobtrace.FaultInjection",
+                "dev.jobtrace.job.JobAttributes",
+                "dev.jobtrace.job.JobFrameworkSettings",
+                "dev.jobtrace.job.Bookkeeping",
+                "dev.jobtrace.job.JobOutcome"));
+    helpers.addAll(frameworkHelperClassNames());
+    return helpers;
+  }
+
+  /** The helper classes of this framework's spans, in the order they depend on each other. */
+  protected abstract List<String> frameworkHelperClassNames();
 }

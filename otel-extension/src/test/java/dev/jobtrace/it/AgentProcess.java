@@ -186,13 +186,35 @@ public final class AgentProcess {
     // The JobRunr and db-scheduler versions under test, when not the ones the build compiles against.
     String jobrunr = System.getProperty("jobtrace.it.jobrunr.jar");
     String dbScheduler = System.getProperty("jobtrace.it.db-scheduler.jar");
+    // Or any artifacts: jars named without their version (spring-batch-core.jar) in this folder
+    // take the place of the same artifacts' jars (spring-batch-core-5.2.6.jar).
+    String swapDir = System.getProperty("jobtrace.it.swap.dir");
+    List<String> swaps = new ArrayList<>();
+    if (swapDir != null) {
+      File[] jars = new File(swapDir).listFiles((d, n) -> n.endsWith(".jar"));
+      for (File jar : jars == null ? new File[0] : jars) {
+        swaps.add(jar.getPath());
+      }
+    }
     return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(e -> swapped(e, swaps))
         .map(e -> jobrunr != null && e.matches(".*/org/jobrunr/jobrunr/[^/]+/jobrunr-[^/]+\\.jar") ? jobrunr : e)
         .map(e -> dbScheduler != null && e.matches(".*/com/github/kagkarlsson/db-scheduler/[^/]+/db-scheduler-[^/]+\\.jar") ? dbScheduler : e)
         .filter(e -> !e.endsWith("otel-extension/target/classes") && !e.endsWith("jobtrace-extension.jar"))
         .filter(e -> !e.contains("/io/opentelemetry/") || e.contains("/io/opentelemetry/proto/"))
         .filter(e -> !e.contains("/net/bytebuddy/") && !e.contains("/tools/profiler/"))
         .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  private static String swapped(String entry, List<String> swaps) {
+    String file = new File(entry).getName();
+    for (String swap : swaps) {
+      String artifact = new File(swap).getName().replaceFirst("\\.jar$", "");
+      if (file.matches(java.util.regex.Pattern.quote(artifact) + "-\\d[^/]*\\.jar")) {
+        return swap;
+      }
+    }
+    return entry;
   }
 
   public static final class Result {

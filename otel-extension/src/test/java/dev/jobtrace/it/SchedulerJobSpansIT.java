@@ -90,4 +90,25 @@ class SchedulerJobSpansIT extends WithServers {
             .collect(Collectors.toList());
     assertThat(jobNames).contains("quartz", "spring");
   }
+
+  @Test
+  void quartzsJdbcJobStoreLeavesNoTracesOfItsPollingAndCheckIns() {
+    // Acquiring and firing triggers, recording completions, the cluster check-ins every 500 ms:
+    // none of it is a trace. What the application did on its main thread (the schema, scheduling
+    // its two jobs) is.
+    List<ExportedSpan> store = receiver.spans().stream()
+        .filter(s -> s.scope.equals("io.opentelemetry.jdbc") && s.name().toLowerCase().contains("qrtz_"))
+        .collect(Collectors.toList());
+    assertThat(store).isNotEmpty().allSatisfy(s -> assertThat(s.attr("thread.name")).as(s.toString()).isEqualTo("main"));
+    assertThat(store)
+        .filteredOn(s -> !s.name().startsWith("CREATE") && !s.name().startsWith("DROP"))
+        .noneSatisfy(s -> assertThat(s.name().toLowerCase()).contains("qrtz_scheduler_state"));
+    assertThat(receiver.metrics().stream()
+            .filter(m -> m.getName().equals("jobtrace.bookkeeping.untraced"))
+            .flatMap(m -> m.getSum().getDataPointsList().stream())
+            .filter(p -> p.getAttributesList().stream().anyMatch(kv -> kv.getValue().getStringValue().equals("quartz")))
+            .mapToLong(p -> p.getAsInt())
+            .sum())
+        .isGreaterThan(2L);
+  }
 }

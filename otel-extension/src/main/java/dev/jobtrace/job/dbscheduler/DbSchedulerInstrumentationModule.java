@@ -31,12 +31,8 @@ public final class DbSchedulerInstrumentationModule extends JobFrameworkInstrume
   }
 
   @Override
-  public List<String> getAdditionalHelperClassNames() {
+  protected List<String> frameworkHelperClassNames() {
     return Arrays.asList(
-        "dev.jobtrace.FaultInjection",
-        "dev.jobtrace.job.JobAttributes",
-        "dev.jobtrace.job.Bookkeeping",
-        "dev.jobtrace.job.JobOutcome",
         "dev.jobtrace.job.dbscheduler.DbSchedulerJobSpans",
         "dev.jobtrace.job.dbscheduler.DbSchedulerJobSpans$TaskRun");
   }

@@ -29,13 +29,9 @@ public final class JobRunrInstrumentationModule extends JobFrameworkInstrumentat
   }
 
   @Override
-  public List<String> getAdditionalHelperClassNames() {
+  protected List<String> frameworkHelperClassNames() {
     return Arrays.asList(
-        "dev.jobtrace.FaultInjection",
-        "dev.jobtrace.job.JobAttributes",
         "dev.jobtrace.job.jobrunr.JobRunrSettings",
-        "dev.jobtrace.job.Bookkeeping",
-        "dev.jobtrace.job.JobOutcome",
         "dev.jobtrace.job.jobrunr.JobRunrJobSpans",
         "dev.jobtrace.job.jobrunr.JobRunrJobSpans$1",
         "dev.jobtrace.job.jobrunr.JobRunrJobSpans$JobRun");

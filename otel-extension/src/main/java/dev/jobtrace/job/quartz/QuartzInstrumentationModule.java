@@ -5,13 +5,13 @@ import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.
 import dev.jobtrace.job.JobFrameworkInstrumentationModule;
 import io.opentelemetry.javaagent.extension.instrumentation.TypeInstrumentation;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * The upstream agent makes a span per Quartz job execution; this adds what Quartz knows of the
- * run that the span does not carry: fire id, attempt and how late the trigger fired.
+ * run that the span does not carry: fire id, attempt and how late the trigger fired; and keeps the
+ * JDBC job store's own polling out of the traces.
  */
 public final class QuartzInstrumentationModule extends JobFrameworkInstrumentationModule {
 
@@ -26,12 +26,12 @@ public final class QuartzInstrumentationModule extends JobFrameworkInstrumentati
 
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
-    return Collections.singletonList(new QuartzJobInstrumentation());
+    return Arrays.asList(new QuartzJobInstrumentation(), new QuartzJobStoreInstrumentation());
   }
 
   @Override
-  public List<String> getAdditionalHelperClassNames() {
+  protected List<String> frameworkHelperClassNames() {
     return Arrays.asList(
-        "dev.jobtrace.job.JobAttributes", "dev.jobtrace.job.quartz.QuartzRunAttributes");
+        "dev.jobtrace.job.quartz.QuartzRunAttributes");
   }
 }
