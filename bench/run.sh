@@ -6,6 +6,7 @@
 #   bench/run.sh profiling-overhead [launches per arm] [timed runs per launch] [jobs: cpu,io,cpu-vt,io-vt]
 #   bench/run.sh trace-size [launches per agent]
 #   bench/run.sh per-call-cost [launches per agent] [timed jobs per launch]
+#   bench/run.sh spring-batch [launches per agent] [timed jobs per launch]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
@@ -13,7 +14,8 @@ case "${1:-}" in
   profiling-overhead) module=otel-extension main=dev.jobtrace.it.bench.ProfilingOverhead ;;
   trace-size) module=otel-extension main=dev.jobtrace.it.bench.TraceSize ;;
   per-call-cost) module=otel-extension main=dev.jobtrace.it.bench.PerCallCost ;;
-  *) echo "usage: bench/run.sh example-jobs|profiling-overhead|trace-size|per-call-cost [args]" >&2; exit 2 ;;
+  spring-batch) module=it-spring-batch-5 main=dev.jobtrace.it.bench.SpringBatchCost ;;
+  *) echo "usage: bench/run.sh example-jobs|profiling-overhead|trace-size|per-call-cost|spring-batch [args]" >&2; exit 2 ;;
 esac
 shift
 ./mvnw -q -B -ntp install -DskipTests

@@ -36,6 +36,10 @@ public final class SpringBatch5Worker {
 
   public static void main(String[] args) {
     try {
+      if (args.length > 0 && args[0].equals("bench")) {
+        bench(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+        System.exit(0);
+      }
       runJobs();
     } catch (Throwable t) {
       t.printStackTrace();
@@ -160,6 +164,48 @@ public final class SpringBatch5Worker {
     run(launcher, parallel, new JobParametersBuilder().addLong("run", 1L).toJobParameters());
     run(launcher, partitioned, new JobParametersBuilder().addLong("run", 1L).toJobParameters());
     workers.shutdown();
+  }
+
+  /**
+   * For the bench: {@code reps} timed runs (after two warm-up runs) of a chunk step of {@code items}
+   * items in chunks of 100 that do no I/O of their own, so what a run costs beyond Spring Batch and
+   * its job repository is the tracing of its job, step and chunks; a "job-ms" and a "cpu-ms" line
+   * (the process's CPU over the run, every thread) per timed run.
+   */
+  static void bench(int items, int reps) throws Exception {
+    Backends.start();
+    new ResourceDatabasePopulator(new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"))
+        .execute(Backends.dataSource);
+    JdbcTransactionManager tx = new JdbcTransactionManager(Backends.dataSource);
+    JobRepositoryFactoryBean factory = new JobRepositoryFactoryBean();
+    factory.setDataSource(Backends.dataSource);
+    factory.setTransactionManager(tx);
+    factory.afterPropertiesSet();
+    JobRepository repository = factory.getObject();
+    TaskExecutorJobLauncher launcher = new TaskExecutorJobLauncher();
+    launcher.setJobRepository(repository);
+    launcher.afterPropertiesSet();
+    long[] sum = new long[1];
+    Job job = new JobBuilder("bench-items", repository)
+        .start(new StepBuilder("items", repository).<Integer, Integer>chunk(100, tx)
+            .reader(upTo(items))
+            .processor(id -> id * 31 + 7)
+            .writer(chunk -> chunk.forEach(i -> sum[0] += i))
+            .build())
+        .build();
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    for (int i = 0; i < reps + 2; i++) {
+      long cpu = os.getProcessCpuTime();
+      long start = System.nanoTime();
+      launcher.run(job, new JobParametersBuilder().addLong("run", (long) i).toJobParameters());
+      long wall = (System.nanoTime() - start) / 1_000_000;
+      long cpuMs = (os.getProcessCpuTime() - cpu) / 1_000_000;
+      if (i >= 2) {
+        System.out.println("job-ms " + wall);
+        System.out.println("cpu-ms " + cpuMs);
+      }
+    }
   }
 
   static void run(TaskExecutorJobLauncher launcher, Job job, JobParameters parameters) throws Exception {
