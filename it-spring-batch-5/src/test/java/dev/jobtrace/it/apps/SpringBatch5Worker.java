@@ -60,14 +60,8 @@ public final class SpringBatch5Worker {
         .execute(Backends.dataSource);
     jdbc.execute("create table imported (id int primary key, name text)");
     JdbcTransactionManager tx = new JdbcTransactionManager(Backends.dataSource);
-    JobRepositoryFactoryBean factory = new JobRepositoryFactoryBean();
-    factory.setDataSource(Backends.dataSource);
-    factory.setTransactionManager(tx);
-    factory.afterPropertiesSet();
-    JobRepository repository = factory.getObject();
-    TaskExecutorJobLauncher launcher = new TaskExecutorJobLauncher();
-    launcher.setJobRepository(repository);
-    launcher.afterPropertiesSet();
+    JobRepository repository = repository(tx);
+    TaskExecutorJobLauncher launcher = launcher(repository);
     ThreadPoolTaskExecutor workers = new ThreadPoolTaskExecutor();
     workers.setCorePoolSize(3);
     workers.setThreadNamePrefix("batch-worker-");
@@ -177,14 +171,8 @@ public final class SpringBatch5Worker {
     new ResourceDatabasePopulator(new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"))
         .execute(Backends.dataSource);
     JdbcTransactionManager tx = new JdbcTransactionManager(Backends.dataSource);
-    JobRepositoryFactoryBean factory = new JobRepositoryFactoryBean();
-    factory.setDataSource(Backends.dataSource);
-    factory.setTransactionManager(tx);
-    factory.afterPropertiesSet();
-    JobRepository repository = factory.getObject();
-    TaskExecutorJobLauncher launcher = new TaskExecutorJobLauncher();
-    launcher.setJobRepository(repository);
-    launcher.afterPropertiesSet();
+    JobRepository repository = repository(tx);
+    TaskExecutorJobLauncher launcher = launcher(repository);
     long[] sum = new long[1];
     Job job = new JobBuilder("bench-items", repository)
         .start(new StepBuilder("items", repository).<Integer, Integer>chunk(100, tx)
@@ -206,6 +194,22 @@ public final class SpringBatch5Worker {
         System.out.println("cpu-ms " + cpuMs);
       }
     }
+  }
+
+  /** The JDBC job repository on the run's database. */
+  static JobRepository repository(JdbcTransactionManager tx) throws Exception {
+    JobRepositoryFactoryBean factory = new JobRepositoryFactoryBean();
+    factory.setDataSource(Backends.dataSource);
+    factory.setTransactionManager(tx);
+    factory.afterPropertiesSet();
+    return factory.getObject();
+  }
+
+  static TaskExecutorJobLauncher launcher(JobRepository repository) throws Exception {
+    TaskExecutorJobLauncher launcher = new TaskExecutorJobLauncher();
+    launcher.setJobRepository(repository);
+    launcher.afterPropertiesSet();
+    return launcher;
   }
 
   static void run(TaskExecutorJobLauncher launcher, Job job, JobParameters parameters) throws Exception {
