@@ -35,7 +35,10 @@ import org.junit.jupiter.api.Test;
 class EndToEndIT {
 
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  static final List<String> SEQUENTIAL = List.of("reference-data", "customer-lookup", "client-report", "partner-sync", "invoice-export");
+  static final List<String> SEQUENTIAL =
+      List.of("reference-data", "customer-lookup", "client-report", "client-report-batch", "partner-sync", "invoice-export");
+  /** The Spring Batch story's own job traces by variant, beside the JobRunr runs that launched them. */
+  static final Map<String, Trace> BATCH = new LinkedHashMap<>();
   static final String SETTLEMENT = "wallet-settlement";
 
   static LocalTopology topology;
@@ -58,6 +61,9 @@ class EndToEndIT {
       for (String variant : List.of("slow", "fixed")) {
         RUNS.put(job + "/" + variant, awaitRuns(job, variant, 1));
       }
+    }
+    for (String variant : List.of("slow", "fixed")) {
+      BATCH.put(variant, awaitBatchTrace("client-report-batch/" + variant, only("client-report-batch/" + variant)));
     }
     // Settlement is about runs at once: three slow together, then three fixed.
     RUNS.put(SETTLEMENT + "/slow", awaitRuns(SETTLEMENT, "slow", 3));
@@ -114,6 +120,29 @@ class EndToEndIT {
       Thread.sleep(500);
     }
     throw new AssertionError("[" + run + "] job " + jobId + ": no job span in Jaeger within 5 minutes; logs in " + topology.logs());
+  }
+
+  /**
+   * The Spring Batch job trace that a JobRunr run launched: the one job span of the Spring Batch
+   * job within the launching run's time (runs go one at a time), once complete in Jaeger.
+   */
+  static Trace awaitBatchTrace(String run, Trace launcher) throws Exception {
+    Span launching = launcher.job();
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    while (Instant.now().isBefore(deadline)) {
+      for (Span span : jaeger.search("example-jobs", "client-report-batch", Duration.ofMinutes(30), 50)) {
+        if ("spring-batch".equals(span.attr("jobtrace.job.system"))
+            && span.startNanos >= launching.startNanos && span.endNanos <= launching.endNanos) {
+          Trace trace = jaeger.trace(span.traceId);
+          Span job = trace.job();
+          if (job != null && job.attr("jobtrace.time.other_ms") != null) {
+            return trace;
+          }
+        }
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("[" + run + "] no Spring Batch job trace within the launching run in Jaeger; logs in " + topology.logs());
   }
 
   static HttpResponse<String> page(String path) throws Exception {
@@ -232,6 +261,35 @@ class EndToEndIT {
             "hot frames name " + entry.replace("\\", "") + " with at least 30%", hot);
       }
     });
+  }
+
+  @Test
+  void aSpringBatchReportsSlowQueryIsNamedOnItsJobAndItsReadStepHoldsTheTime() throws Exception {
+    String run = "client-report-batch/slow";
+    Trace slow = BATCH.get("slow");
+    Span job = slow.job();
+    check(job.name.equals("client-report-batch") && "spring-batch".equals(job.attr("jobtrace.job.system")), run,
+        "the Spring Batch job is a job span of its own", job);
+    check("COMPLETED".equals(job.attr("jobtrace.job.status")), run, "the job completed", job.attrs);
+    check(job.findingKinds().contains("slow_query"), run, "carries a slow_query finding", job.findingKinds());
+    check(job.longAttr("jobtrace.calls.db") == 91, run,
+        "counts its 90 batch queries and the publish step's insert, none of the job repository's", job.attrs);
+    check(job.longAttr("jobtrace.job.bookkeeping_calls") > 0, run, "counts the job repository's calls apart", job.attrs);
+    Span read = slow.first(s -> "read-invoices".equals(s.attr("jobtrace.step.name")));
+    check(read != null && job.spanId.equals(read.parentSpanId), run, "the read step is under the job span", slow.names());
+    check(read.longAttr("jobtrace.step.read_ms") > read.durationMillis() * 7 / 10, run,
+        "the step's time is its reads", read.attrs);
+    check(slow.spans.stream().filter(s -> s.name.startsWith("SELECT")).allMatch(s -> read.spanId.equals(s.parentSpanId)),
+        run, "the batch queries are under the read step", slow.names());
+    check(read.attr("jobtrace.profile.id") != null, run, "the slow step carries a profile", read.attrs);
+    HttpResponse<String> profile = page("/profiles/" + read.attr("jobtrace.profile.id"));
+    check(profile.statusCode() == 200 && profile.body().contains("read-invoices") && profile.body().contains("slow_query"),
+        run, "the linker shows the step's profile with the job's finding", profile.statusCode() + " " + profile.body());
+    Trace fixed = BATCH.get("fixed");
+    check(!fixed.job().findingKinds().contains("slow_query"), "client-report-batch/fixed", "carries no slow_query finding",
+        fixed.job().findingKinds());
+    check("COMPLETED".equals(fixed.job().attr("jobtrace.job.status")), "client-report-batch/fixed", "the job completed",
+        fixed.job().attrs);
   }
 
   static final List<String> CUSTOMER_SHAPES = List.of("GET customer:{id}", "GET customer-locale:{id}");

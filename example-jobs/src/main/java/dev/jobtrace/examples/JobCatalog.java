@@ -3,6 +3,7 @@ package dev.jobtrace.examples;
 import dev.jobtrace.examples.export.InvoiceExportJob;
 import dev.jobtrace.examples.lookup.CustomerLookupJob;
 import dev.jobtrace.examples.reference.ReferenceDataJob;
+import dev.jobtrace.examples.report.ClientReportBatch;
 import dev.jobtrace.examples.report.ClientReportJob;
 import dev.jobtrace.examples.settlement.WalletSettlementJob;
 import dev.jobtrace.examples.sync.PartnerSyncJob;
@@ -28,6 +29,7 @@ public final class JobCatalog {
     ReferenceDataJob reference = new ReferenceDataJob();
     CustomerLookupJob customerLookup = new CustomerLookupJob();
     ClientReportJob clientReport = new ClientReportJob();
+    ClientReportBatch clientReportBatch = new ClientReportBatch();
     PartnerSyncJob partnerSync = new PartnerSyncJob();
     InvoiceExportJob invoiceExport = new InvoiceExportJob();
     WalletSettlementJob settlement = new WalletSettlementJob();
@@ -40,6 +42,10 @@ public final class JobCatalog {
     JOBS.put("client-report", v -> v.equals("slow")
         ? BackgroundJob.enqueue(() -> clientReport.slow()).asUUID()
         : BackgroundJob.enqueue(() -> clientReport.fixed()).asUUID());
+    // Story 2 again as a Spring Batch job, launched by a JobRunr run as a nightly schedule would.
+    JOBS.put("client-report-batch", v -> v.equals("slow")
+        ? BackgroundJob.enqueue(() -> clientReportBatch.slow()).asUUID()
+        : BackgroundJob.enqueue(() -> clientReportBatch.fixed()).asUUID());
     JOBS.put("partner-sync", v -> v.equals("slow")
         ? BackgroundJob.enqueue(() -> partnerSync.slow()).asUUID()
         : BackgroundJob.enqueue(() -> partnerSync.fixed()).asUUID());
