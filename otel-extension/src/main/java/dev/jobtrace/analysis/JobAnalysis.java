@@ -61,6 +61,11 @@ public final class JobAnalysis {
     waits.add(kind, startNanos, endNanos, inFlight.isEmpty());
   }
 
+  /** Statements tracked one by one, "(other calls)" included: at most the cap plus one per kind. */
+  synchronized int trackedStatements() {
+    return byId.size();
+  }
+
   private CallStats newStats(CallKind kind, String statement) {
     CallStats stats = new CallStats(byId.size(), kind, statement);
     byId.add(stats);

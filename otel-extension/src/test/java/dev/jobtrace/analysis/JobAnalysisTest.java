@@ -104,6 +104,9 @@ class JobAnalysisTest {
       }
     }
     JobAnalysis.Result r = job.result(0, 10_000_000L);
+    // A million distinct statements keep 100 of their own and one "(other calls)" for the rest,
+    // while every call is still counted and timed.
+    assertThat(job.trackedStatements()).isEqualTo(101);
     assertThat(r.calls[CallKind.DB.ordinal()]).isEqualTo(1_000_000);
     assertThat(r.waitedNanos[CallKind.DB.ordinal()]).isEqualTo(5_000_000L);
   }
