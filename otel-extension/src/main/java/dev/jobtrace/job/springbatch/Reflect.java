@@ -2,6 +2,7 @@ package dev.jobtrace.job.springbatch;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -11,22 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Reflect {
 
-  private static final Method MISSING;
-
-  static {
-    try {
-      MISSING = Reflect.class.getDeclaredMethod("missing");
-    } catch (NoSuchMethodException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  private static final ConcurrentHashMap<String, Method> METHODS = new ConcurrentHashMap<>();
+  /** Per class and method name: the method, or empty when the class has none. */
+  private static final ConcurrentHashMap<String, Optional<Method>> METHODS = new ConcurrentHashMap<>();
 
   private Reflect() {}
-
-  @SuppressWarnings("unused")
-  private static void missing() {}
 
   /** The value of the first of {@code names} that {@code target} has as a public no-argument method, or null. */
   static Object call(Object target, String... names) {
@@ -34,10 +23,10 @@ final class Reflect {
       return null;
     }
     for (String name : names) {
-      Method method = METHODS.computeIfAbsent(target.getClass().getName() + '#' + name, k -> find(target.getClass(), name));
-      if (method != MISSING) {
+      Optional<Method> method = METHODS.computeIfAbsent(target.getClass().getName() + '#' + name, k -> find(target.getClass(), name));
+      if (method.isPresent()) {
         try {
-          return method.invoke(target);
+          return method.get().invoke(target);
         } catch (ReflectiveOperationException | RuntimeException e) {
           return null;
         }
@@ -71,13 +60,13 @@ final class Reflect {
     return null;
   }
 
-  private static Method find(Class<?> type, String name) {
+  private static Optional<Method> find(Class<?> type, String name) {
     try {
       Method method = type.getMethod(name);
       method.setAccessible(true);
-      return method;
+      return Optional.of(method);
     } catch (NoSuchMethodException | RuntimeException e) {
-      return MISSING;
+      return Optional.empty();
     }
   }
 }

@@ -17,6 +17,7 @@ import io.opentelemetry.context.ContextKey;
 import io.opentelemetry.context.Scope;
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -246,7 +247,7 @@ public final class SpringBatchSpans {
       span.setAttribute(SKIP_COUNT, Reflect.number(stepExecution, "getSkipCount"));
       span.setAttribute(COMMIT_COUNT, Reflect.number(stepExecution, "getCommitCount"));
       span.setAttribute(ROLLBACK_COUNT, Reflect.number(stepExecution, "getRollbackCount"));
-      long chunks = run.chunks.sum();
+      long chunks = run.chunks.get();
       if (chunks > 0) {
         span.setAttribute(CHUNKS, chunks);
         span.setAttribute(CHUNKS_KEPT, run.chunksKept.sum());
@@ -303,8 +304,7 @@ public final class SpringBatchSpans {
       StepRun step = clock.step;
       long number = 0;
       if (step != null) {
-        number = step.chunks.sum() + 1;
-        step.chunks.increment();
+        number = step.chunks.incrementAndGet();
         step.readNanos.add(clock.readNanos);
         step.writeNanos.add(clock.writeNanos);
         step.processNanos.add(process);
@@ -317,12 +317,14 @@ public final class SpringBatchSpans {
         step.chunksKept.increment();
       }
       // Slow or failed: a span of its own beside the calls it made, over the time it ran.
-      long endEpochNanos = clock.startEpochNanos + nanos;
+      Instant now = Instant.now();
+      long endEpochNanos = TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
+      long startEpochNanos = endEpochNanos - nanos;
       SpanBuilder builder =
           tracer().spanBuilder("chunk")
               .setParent(Context.current())
               .setSpanKind(SpanKind.INTERNAL)
-              .setStartTimestamp(clock.startEpochNanos, TimeUnit.NANOSECONDS)
+              .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS)
               .setAttribute(CHUNK_READ_COUNT, Reflect.number(contribution, "getReadCount"))
               .setAttribute(CHUNK_WRITE_COUNT, Reflect.number(contribution, "getWriteCount"))
               .setAttribute(CHUNK_READ_MS, TimeUnit.NANOSECONDS.toMillis(clock.readNanos))
@@ -438,7 +440,8 @@ public final class SpringBatchSpans {
   static final class StepRun {
     final Span span;
     Scope scope;
-    final LongAdder chunks = new LongAdder();
+    /** Chunks ended so far; a chunk's number, also when several threads end chunks at once. */
+    final AtomicLong chunks = new AtomicLong();
     final LongAdder chunksKept = new LongAdder();
     final LongAdder readNanos = new LongAdder();
     final LongAdder processNanos = new LongAdder();
@@ -454,18 +457,12 @@ public final class SpringBatchSpans {
   static final class ChunkClock {
     final StepRun step;
     final long startNanos = System.nanoTime();
-    final long startEpochNanos = epochNanos();
     long readNanos;
     long writeNanos;
     int phaseDepth;
 
     ChunkClock(StepRun step) {
       this.step = step;
-    }
-
-    private static long epochNanos() {
-      java.time.Instant now = java.time.Instant.now();
-      return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
     }
   }
 }
