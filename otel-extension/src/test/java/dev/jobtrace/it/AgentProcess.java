@@ -183,35 +183,35 @@ public final class AgentProcess {
    * application must see only what the agent injects.
    */
   static String applicationClassPath() {
-    // The JobRunr and db-scheduler versions under test, when not the ones the build compiles against.
-    String jobrunr = System.getProperty("jobtrace.it.jobrunr.jar");
-    String dbScheduler = System.getProperty("jobtrace.it.db-scheduler.jar");
-    // Or any artifacts: jars named without their version (spring-batch-core.jar) in this folder
-    // take the place of the same artifacts' jars (spring-batch-core-5.2.6.jar).
-    String swapDir = System.getProperty("jobtrace.it.swap.dir");
-    List<String> swaps = new ArrayList<>();
+    // Another version of a library under test (the oldest supported, say) than the build compiles
+    // against: jars named without their version (spring-batch-core.jar) in this folder take the
+    // place of the same artifacts' jars (spring-batch-core-5.2.6.jar).
+    Map<String, String> swaps = new LinkedHashMap<>();
+    String swapDir = swapDir();
     if (swapDir != null) {
       File[] jars = new File(swapDir).listFiles((d, n) -> n.endsWith(".jar"));
       for (File jar : jars == null ? new File[0] : jars) {
-        swaps.add(jar.getPath());
+        swaps.put(jar.getName().replaceFirst("\\.jar$", ""), jar.getPath());
       }
     }
     return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .map(e -> swapped(e, swaps))
-        .map(e -> jobrunr != null && e.matches(".*/org/jobrunr/jobrunr/[^/]+/jobrunr-[^/]+\\.jar") ? jobrunr : e)
-        .map(e -> dbScheduler != null && e.matches(".*/com/github/kagkarlsson/db-scheduler/[^/]+/db-scheduler-[^/]+\\.jar") ? dbScheduler : e)
         .filter(e -> !e.endsWith("otel-extension/target/classes") && !e.endsWith("jobtrace-extension.jar"))
         .filter(e -> !e.contains("/io/opentelemetry/") || e.contains("/io/opentelemetry/proto/"))
         .filter(e -> !e.contains("/net/bytebuddy/") && !e.contains("/tools/profiler/"))
         .collect(Collectors.joining(File.pathSeparator));
   }
 
-  private static String swapped(String entry, List<String> swaps) {
+  /** The folder of jars that replace the build's versions of their artifacts, or null. */
+  public static String swapDir() {
+    return System.getProperty("jobtrace.it.swap.dir");
+  }
+
+  private static String swapped(String entry, Map<String, String> swaps) {
     String file = new File(entry).getName();
-    for (String swap : swaps) {
-      String artifact = new File(swap).getName().replaceFirst("\\.jar$", "");
-      if (file.matches(java.util.regex.Pattern.quote(artifact) + "-\\d[^/]*\\.jar")) {
-        return swap;
+    for (Map.Entry<String, String> swap : swaps.entrySet()) {
+      if (file.matches(java.util.regex.Pattern.quote(swap.getKey()) + "-\\d[^/]*\\.jar")) {
+        return swap.getValue();
       }
     }
     return entry;
@@ -219,6 +219,19 @@ public final class AgentProcess {
 
   public static final class Result {
     public final String output;
+
+    /**
+     * When a jar of the library {@code label} names is swapped in, the application must have loaded
+     * the library from it: it prints {@code label} and the path of the jar it loaded, e.g.
+     * "db-scheduler from /…/db-scheduler.jar".
+     */
+    public void assertLoadedSwappedJar(String label) {
+      String dir = swapDir();
+      String[] swapped = dir == null ? null : new File(dir).list((d, n) -> n.startsWith(label) && n.endsWith(".jar"));
+      if (swapped != null && swapped.length > 0 && !output.contains(label + " from " + dir)) {
+        throw new AssertionError("expected \"" + label + " from " + dir + "…\" in the output:\n" + tail(output));
+      }
+    }
 
     Result(String output) {
       this.output = output;

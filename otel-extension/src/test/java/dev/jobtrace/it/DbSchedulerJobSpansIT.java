@@ -22,10 +22,7 @@ class DbSchedulerJobSpansIT extends WithServers {
     receiver = new OtlpReceiver();
     AgentProcess.Result result = servers.configure(AgentProcess.of(DbSchedulerApp.class, receiver)).run(240);
     assertThat(result.output).contains("tasks finished");
-    String jar = System.getProperty("jobtrace.it.db-scheduler.jar");
-    if (jar != null) {
-      assertThat(result.output).as("the db-scheduler under test").contains("db-scheduler from " + jar);
-    }
+    result.assertLoadedSwappedJar("db-scheduler");
     spans = receiver.spans();
   }
 

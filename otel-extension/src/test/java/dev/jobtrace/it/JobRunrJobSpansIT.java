@@ -27,10 +27,7 @@ class JobRunrJobSpansIT extends WithServers {
     workRun = new OtlpReceiver();
     AgentProcess.Result result = worker(workRun, "work").run(240);
     assertThat(result.output).contains("jobs finished: succeeded=1");
-    String jobrunr = System.getProperty("jobtrace.it.jobrunr.jar");
-    if (jobrunr != null) {
-      assertThat(result.output).as("the JobRunr under test").contains("jobrunr from " + jobrunr);
-    }
+    result.assertLoadedSwappedJar("jobrunr");
   }
 
   @AfterAll

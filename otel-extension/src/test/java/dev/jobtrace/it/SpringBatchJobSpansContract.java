@@ -46,10 +46,7 @@ public abstract class SpringBatchJobSpansContract extends WithServers {
     receiver = new OtlpReceiver();
     AgentProcess.Result result = servers.configure(AgentProcess.of(worker(), receiver)).run(240);
     assertThat(result.output).contains("batch jobs finished");
-    String swapped = System.getProperty("jobtrace.it.swap.dir");
-    if (swapped != null) {
-      assertThat(result.output).as("the Spring Batch under test").contains("spring-batch from " + swapped);
-    }
+    result.assertLoadedSwappedJar("spring-batch");
     spans = receiver.spans();
   }
 
