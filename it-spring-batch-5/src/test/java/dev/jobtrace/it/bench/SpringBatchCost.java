@@ -4,7 +4,6 @@ import dev.jobtrace.it.AgentProcess;
 import dev.jobtrace.it.OtlpReceiver;
 import dev.jobtrace.it.Servers;
 import dev.jobtrace.it.apps.SpringBatch5Worker;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,16 +52,8 @@ public final class SpringBatchCost {
   static void run(Servers servers, String arm, String agent, int reps, Map<String, List<Long>> wall, Map<String, List<Long>> cpu)
       throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
-      AgentProcess.Result r = servers.configure(AgentProcess.of(SpringBatch5Worker.class, receiver)).agentJar(agent)
-          .arg("bench").arg(Integer.toString(ITEMS)).arg(Integer.toString(reps)).run(600);
-      List<Long> w = wall.computeIfAbsent(arm, k -> new ArrayList<>());
-      List<Long> c = cpu.computeIfAbsent(arm, k -> new ArrayList<>());
-      r.output.lines().filter(l -> l.startsWith("job-ms ")).forEach(l -> w.add(Long.parseLong(l.substring(7))));
-      r.output.lines().filter(l -> l.startsWith("cpu-ms ")).forEach(l -> c.add(Long.parseLong(l.substring(7))));
-      if (c.isEmpty()) {
-        throw new IllegalStateException(arm + ": no cpu-ms in the worker's output:\n" + r.output);
-      }
-      System.err.println(arm + ": wall " + w + " cpu " + c);
+      PerCallCost.collect(servers.configure(AgentProcess.of(SpringBatch5Worker.class, receiver)).agentJar(agent)
+          .arg("bench").arg(Integer.toString(ITEMS)).arg(Integer.toString(reps)).run(600), arm, wall, cpu);
     }
   }
 }

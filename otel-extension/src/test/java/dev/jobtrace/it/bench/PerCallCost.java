@@ -122,15 +122,22 @@ public final class PerCallCost {
       for (int i = 0; i < settings.length; i += 2) {
         app.set(settings[i], settings[i + 1]);
       }
-      AgentProcess.Result r = app.run(600);
-      List<Long> w = wall.computeIfAbsent(arm, k -> new ArrayList<>());
-      List<Long> c = cpu.computeIfAbsent(arm, k -> new ArrayList<>());
-      r.output.lines().filter(l -> l.startsWith("job-ms ")).forEach(l -> w.add(Long.parseLong(l.substring(7))));
-      r.output.lines().filter(l -> l.startsWith("cpu-ms ")).forEach(l -> c.add(Long.parseLong(l.substring(7))));
-      if (c.isEmpty()) {
-        throw new IllegalStateException(arm + ": no cpu-ms in the app's output:\n" + r.output);
-      }
-      System.err.println(arm + ": wall " + w + " cpu " + c);
+      collect(app.run(600), arm, wall, cpu);
     }
+  }
+
+  /**
+   * The "job-ms" and "cpu-ms" lines a bench application prints per timed job, added to the arm's
+   * wall and CPU times; an application that printed none fails the bench.
+   */
+  public static void collect(AgentProcess.Result r, String arm, Map<String, List<Long>> wall, Map<String, List<Long>> cpu) {
+    List<Long> w = wall.computeIfAbsent(arm, k -> new ArrayList<>());
+    List<Long> c = cpu.computeIfAbsent(arm, k -> new ArrayList<>());
+    r.output.lines().filter(l -> l.startsWith("job-ms ")).forEach(l -> w.add(Long.parseLong(l.substring(7))));
+    r.output.lines().filter(l -> l.startsWith("cpu-ms ")).forEach(l -> c.add(Long.parseLong(l.substring(7))));
+    if (c.isEmpty()) {
+      throw new IllegalStateException(arm + ": no cpu-ms in the application's output:\n" + r.output);
+    }
+    System.err.println(arm + ": wall " + w + " cpu " + c);
   }
 }
