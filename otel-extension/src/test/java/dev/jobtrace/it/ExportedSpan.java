@@ -77,7 +77,11 @@ public final class ExportedSpan {
   }
 
   public long durationMillis() {
-    return (span.getEndTimeUnixNano() - span.getStartTimeUnixNano()) / 1_000_000;
+    return durationNanos() / 1_000_000;
+  }
+
+  public long durationNanos() {
+    return span.getEndTimeUnixNano() - span.getStartTimeUnixNano();
   }
 
   public static AnyValue value(List<KeyValue> attributes, String key) {

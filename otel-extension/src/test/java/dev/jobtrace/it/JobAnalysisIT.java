@@ -109,8 +109,12 @@ class JobAnalysisIT extends WithServers {
     assertThat(eventAttr(top, "jobtrace.finding.summary")).startsWith("redis GET ×45000, ").endsWith("% of job)");
     long totalMs = Long.parseLong(eventAttr(top, "jobtrace.finding.total_ms"));
     assertThat(totalMs).isPositive().isLessThanOrEqualTo(job.durationMillis());
-    long pct = Math.round(100.0 * totalMs / job.durationMillis());
-    assertThat(eventAttr(top, "jobtrace.finding.summary")).contains("(" + pct + "% of job)");
+    // total_ms is whole milliseconds and the share is taken from nanoseconds, so it lies between
+    // the shares of total_ms and of total_ms + 1.
+    String summary = eventAttr(top, "jobtrace.finding.summary");
+    long pct = Long.parseLong(summary.substring(summary.lastIndexOf('(') + 1, summary.indexOf("% of job)")));
+    assertThat(pct).isBetween(Math.round(1e8 * totalMs / job.durationNanos()),
+        Math.round(1e8 * (totalMs + 1) / job.durationNanos()));
 
     assertThat(job.longAttr("jobtrace.calls.redis")).isEqualTo(45000L + 0);
     assertThat(job.longAttr("jobtrace.time.redis_ms")).isGreaterThan(job.durationMillis() / 2);
