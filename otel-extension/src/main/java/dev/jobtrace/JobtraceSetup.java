@@ -1,12 +1,14 @@
 package dev.jobtrace;
 
+import dev.jobtrace.profiler.Sample;
+
 import dev.jobtrace.config.JobtraceConfig;
 import dev.jobtrace.job.JobSpanProcessor;
 import dev.jobtrace.job.JobFrameworkSettings;
 import dev.jobtrace.job.jobrunr.JobRunrSettings;
-import dev.jobtrace.profile.ActivationTracking;
-import dev.jobtrace.profile.ExportGate;
-import dev.jobtrace.profile.JobTraceTracker;
+import dev.jobtrace.tracking.ActivationTracking;
+import dev.jobtrace.export.ExportGate;
+import dev.jobtrace.tracking.JobTraceTracker;
 import dev.jobtrace.vthreads.MountBridge;
 import io.opentelemetry.context.ContextStorage;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobtrace.examples.partner.PartnerApi;
 import dev.jobtrace.it.AgentProcess;
 import dev.jobtrace.it.ExportedSpan;
+import dev.jobtrace.it.Snippets;
 import dev.jobtrace.it.OtlpReceiver;
 import dev.jobtrace.it.Ports;
 import dev.jobtrace.it.Servers;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -187,23 +189,8 @@ class ExampleJobsIT {
 
   /** Share of the span's profile samples whose stack passes through Jackson. */
   static double jacksonShare(ExportedSpan span) {
-    String encoded = span.span.getEventsList().stream().filter(e -> e.getName().equals("jobtrace.profile"))
-        .map(e -> ExportedSpan.value(e.getAttributesList(), "jobtrace.profile.folded").getStringValue())
-        .findFirst().orElseThrow();
-    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(encoded)))) {
-      long all = 0;
-      long jackson = 0;
-      for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
-        long n = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
-        all += n;
-        if (line.contains("com.fasterxml.jackson")) {
-          jackson += n;
-        }
-      }
-      return (double) jackson / all;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    Map<String, Long> stacks = Snippets.folded(span);
+    return (double) Snippets.containing(stacks, "com.fasterxml.jackson") / Snippets.total(stacks);
   }
 
   static List<ExportedSpan> jobs(String cls, String method) {

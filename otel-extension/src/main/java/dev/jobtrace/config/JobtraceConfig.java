@@ -2,7 +2,7 @@ package dev.jobtrace.config;
 
 import dev.jobtrace.analysis.AnalysisSettings;
 import dev.jobtrace.analysis.KeyPatterns;
-import dev.jobtrace.profile.ProfileSettings;
+import dev.jobtrace.profiler.ProfileSettings;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.jobtrace.job;
 
+import dev.jobtrace.contract.SpanContract;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
@@ -90,7 +91,7 @@ public final class Bookkeeping {
               .build();
       untraced = counter;
     }
-    counter.add(1, Attributes.of(JobAttributes.SYSTEM, system(origin)));
+    counter.add(1, Attributes.of(SpanContract.JOB_SYSTEM, system(origin)));
   }
 
   /** The framework of an instrumented class, by its package. */

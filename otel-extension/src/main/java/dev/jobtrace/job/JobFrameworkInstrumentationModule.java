@@ -35,7 +35,7 @@ public abstract class JobFrameworkInstrumentationModule extends InstrumentationM
         new ArrayList<>(
             Arrays.asList(
                 "dev.jobtrace.FaultInjection",
-                "dev.jobtrace.job.JobAttributes",
+                "dev.jobtrace.contract.SpanContract",
                 "dev.jobtrace.job.JobFrameworkSettings",
                 "dev.jobtrace.job.Bookkeeping",
                 "dev.jobtrace.job.JobOutcome"));

@@ -1,5 +1,6 @@
 package dev.jobtrace.job;
 
+import dev.jobtrace.contract.SpanContract;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
@@ -27,7 +28,7 @@ final class JobMetrics {
       create();
     }
     Attributes byJob =
-        Attributes.of(JobAttributes.NAME, name, JobAttributes.SYSTEM, system, JobAttributes.OUTCOME, outcome);
+        Attributes.of(SpanContract.JOB_NAME, name, SpanContract.JOB_SYSTEM, system, SpanContract.JOB_OUTCOME, outcome);
     duration.record(durationNanos / 1e9, byJob);
     if (queueLatencyMs != null) {
       queueLatency.record(queueLatencyMs / 1e3, byJob);

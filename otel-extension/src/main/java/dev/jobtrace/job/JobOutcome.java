@@ -1,5 +1,6 @@
 package dev.jobtrace.job;
 
+import dev.jobtrace.contract.SpanContract;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 
@@ -13,9 +14,9 @@ public final class JobOutcome {
     if (cause != null) {
       span.recordException(cause);
       span.setStatus(StatusCode.ERROR, String.valueOf(cause.getMessage()));
-      span.setAttribute(JobAttributes.OUTCOME, JobAttributes.OUTCOME_FAILURE);
+      span.setAttribute(SpanContract.JOB_OUTCOME, SpanContract.OUTCOME_FAILURE);
     } else {
-      span.setAttribute(JobAttributes.OUTCOME, JobAttributes.OUTCOME_SUCCESS);
+      span.setAttribute(SpanContract.JOB_OUTCOME, SpanContract.OUTCOME_SUCCESS);
     }
   }
 }

@@ -1,8 +1,9 @@
 package dev.jobtrace.job;
 
+import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.FaultInjection;
 import dev.jobtrace.config.JobMethods;
-import dev.jobtrace.profile.JobTraceTracker;
+import dev.jobtrace.tracking.JobTraceTracker;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
@@ -60,7 +61,7 @@ public final class JobSpanProcessor implements SpanProcessor {
           break;
         default:
       }
-      tracker.onStart(span, span.getAttribute(JobAttributes.SYSTEM) != null);
+      tracker.onStart(span, span.getAttribute(SpanContract.JOB_SYSTEM) != null);
     } catch (Throwable t) {
       logFailureOnce(t);
     }
@@ -76,24 +77,24 @@ public final class JobSpanProcessor implements SpanProcessor {
     try {
       FaultInjection.at("processor");
       tracker.onEnd(span);
-      String system = span.getAttribute(JobAttributes.SYSTEM);
+      String system = span.getAttribute(SpanContract.JOB_SYSTEM);
       if (system == null) {
         return;
       }
-      String outcome = span.getAttribute(JobAttributes.OUTCOME);
+      String outcome = span.getAttribute(SpanContract.JOB_OUTCOME);
       if (outcome == null) {
         outcome =
             span.toSpanData().getStatus().getStatusCode() == StatusCode.ERROR
-                ? JobAttributes.OUTCOME_FAILURE
-                : JobAttributes.OUTCOME_SUCCESS;
+                ? SpanContract.OUTCOME_FAILURE
+                : SpanContract.OUTCOME_SUCCESS;
       }
-      String name = span.getAttribute(JobAttributes.NAME);
+      String name = span.getAttribute(SpanContract.JOB_NAME);
       metrics.record(
           name == null ? span.getName() : name,
           system,
           outcome,
           span.getLatencyNanos(),
-          span.getAttribute(JobAttributes.QUEUE_LATENCY_MS));
+          span.getAttribute(SpanContract.JOB_QUEUE_LATENCY_MS));
     } catch (Throwable t) {
       logFailureOnce(t);
     }
@@ -105,8 +106,8 @@ public final class JobSpanProcessor implements SpanProcessor {
   }
 
   private static void mark(ReadWriteSpan span, String system, String name) {
-    span.setAttribute(JobAttributes.SYSTEM, system);
-    span.setAttribute(JobAttributes.NAME, name);
+    span.setAttribute(SpanContract.JOB_SYSTEM, system);
+    span.setAttribute(SpanContract.JOB_NAME, name);
   }
 
   private boolean isConfiguredJob(String qualifiedMethod) {

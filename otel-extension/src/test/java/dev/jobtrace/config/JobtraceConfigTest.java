@@ -3,7 +3,7 @@ package dev.jobtrace.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
-import dev.jobtrace.profile.ProfileSettings;
+import dev.jobtrace.profiler.ProfileSettings;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.jobtrace.linker;
 
+import dev.jobtrace.contract.ProfileSnippetFormat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -62,12 +64,6 @@ final class FlameGraphs {
         + page.substring(end);
   }
 
-  /** Drops async-profiler's frame-type annotation ({@code _[j]}, {@code _[i]}, ...). */
-  static String withoutTypeSuffix(String frame) {
-    int n = frame.length();
-    return n > 4 && frame.charAt(n - 1) == ']' && frame.startsWith("_[", n - 4) ? frame.substring(0, n - 4) : frame;
-  }
-
   /** The speedscope file format ("sampled" profile), which speedscope.app opens. */
   static byte[] speedscope(Snippet snippet, String name) {
     ObjectMapper json = new ObjectMapper();
@@ -82,14 +78,14 @@ final class FlameGraphs {
     profile.put("name", name);
     profile.put("unit", "none");
     profile.put("startValue", 0);
-    profile.put("endValue", snippet.samples);
+    profile.put("endValue", snippet.samples());
     ArrayNode samples = profile.putArray("samples");
     ArrayNode weights = profile.putArray("weights");
-    snippet.stacks.forEach(
+    snippet.stacks().forEach(
         (stack, count) -> {
           ArrayNode sample = samples.addArray();
           for (String frame : stack.split(";")) {
-            frame = withoutTypeSuffix(frame);
+            frame = ProfileSnippetFormat.withoutTypeSuffix(frame);
             Integer i = index.get(frame);
             if (i == null) {
               i = index.size();

@@ -1,5 +1,8 @@
 package dev.jobtrace.linker;
 
+import dev.jobtrace.contract.ProfileSnippetFormat;
+
+import dev.jobtrace.contract.SpanContract;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -87,15 +90,15 @@ public final class LinkerServer implements AutoCloseable {
     Snippet snippet = null;
     String problem = null;
     int status = 200;
-    TraceSpan.Event event = span.event("jobtrace.profile");
-    String encoded = event == null ? null : event.attributes.get("jobtrace.profile.folded");
+    TraceSpan.Event event = span.event(SpanContract.PROFILE_EVENT);
+    String encoded = event == null ? null : event.attributes.get(SpanContract.PROFILE_FOLDED.getKey());
     if (encoded == null) {
-      String error = span.attr("jobtrace.profile.error");
+      String error = span.attr(SpanContract.PROFILE_ERROR.getKey());
       problem = error != null ? "No profile for this span: " + error : "This span carries no profile snippet.";
     } else {
       try {
         snippet = Snippet.decode(encoded);
-      } catch (Snippet.Invalid e) {
+      } catch (ProfileSnippetFormat.Invalid e) {
         problem = "The span's profile snippet cannot be shown: " + e.getMessage();
         status = 422;
       }
@@ -120,7 +123,7 @@ public final class LinkerServer implements AutoCloseable {
     List<TraceSpan> jobs = new ArrayList<>();
     for (String service : jaeger.services()) {
       for (TraceSpan s : jaeger.search(service, now.minus(lookback), now, slowJob, 50)) {
-        if (s.service.equals(service) && s.attr("jobtrace.job.name") != null && s.durationMillis() >= slowJob.toMillis()) {
+        if (s.service.equals(service) && s.attr(SpanContract.JOB_NAME.getKey()) != null && s.durationMillis() >= slowJob.toMillis()) {
           jobs.add(s);
         }
       }
@@ -131,11 +134,11 @@ public final class LinkerServer implements AutoCloseable {
     String service = null;
     b.append("<table id='jobs'><tr><th>service</th><th>job</th><th>started</th><th>duration</th><th>findings</th><th></th></tr>");
     for (TraceSpan job : jobs) {
-      String profileId = job.attr("jobtrace.profile.id");
-      TraceSpan.Event top = job.event("jobtrace.finding");
-      b.append("<tr><td>").append(Html.text(job.service)).append("</td><td>").append(Html.text(job.attr("jobtrace.job.name")))
+      String profileId = job.attr(SpanContract.PROFILE_ID.getKey());
+      TraceSpan.Event top = job.event(SpanContract.FINDING_EVENT);
+      b.append("<tr><td>").append(Html.text(job.service)).append("</td><td>").append(Html.text(job.attr(SpanContract.JOB_NAME.getKey())))
           .append("</td><td>").append(Instant.ofEpochSecond(0, job.startNanos)).append("</td><td>").append(job.durationMillis())
-          .append(" ms</td><td>").append(top == null ? "" : Html.text(top.attributes.get("jobtrace.finding.summary")))
+          .append(" ms</td><td>").append(top == null ? "" : Html.text(top.attributes.get(SpanContract.FINDING_SUMMARY.getKey())))
           .append("</td><td>");
       if (profileId != null) {
         b.append("<a href='/profiles/").append(Html.text(profileId)).append("'>profile</a>");

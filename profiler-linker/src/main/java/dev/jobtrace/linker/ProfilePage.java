@@ -1,5 +1,6 @@
 package dev.jobtrace.linker;
 
+import dev.jobtrace.contract.SpanContract;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,7 @@ final class ProfilePage {
     }
     TraceSpan current = span;
     for (int depth = 0; current != null && depth < 1000; depth++) {
-      if (current.attr("jobtrace.job.name") != null) {
+      if (current.attr(SpanContract.JOB_NAME.getKey()) != null) {
         return current;
       }
       current = byId.get(current.parentSpanId);
@@ -33,7 +34,7 @@ final class ProfilePage {
     b.append("<table>");
     row(b, "service", span.service);
     if (job != null) {
-      row(b, "job", job.attr("jobtrace.job.name") + (job.attr("jobtrace.job.id") != null ? " (id " + job.attr("jobtrace.job.id") + ")" : ""));
+      row(b, "job", job.attr(SpanContract.JOB_NAME.getKey()) + (job.attr(SpanContract.JOB_ID.getKey()) != null ? " (id " + job.attr(SpanContract.JOB_ID.getKey()) + ")" : ""));
     }
     row(b, "span", span.name + (job == span ? " (the job span)" : ""));
     row(b, "duration", span.durationMillis() + " ms");
@@ -42,30 +43,30 @@ final class ProfilePage {
           .append(Html.text(call)).append("</code></td></tr>");
     }
     if (snippet != null) {
-      row(b, "samples", snippet.samples + "");
-      row(b, "hot frames", span.attr("jobtrace.profile.hot"));
+      row(b, "samples", snippet.samples() + "");
+      row(b, "hot frames", span.attr(SpanContract.PROFILE_HOT.getKey()));
     }
     b.append("<tr><th>trace</th><td><a id='jaeger-link' href='").append(Html.text(spanInJaeger(jaegerUi, id.traceId, id.spanId)))
         .append("'>open this span in its trace in Jaeger</a></td></tr>");
     b.append("</table>");
 
-    if (job != null && job.attr("jobtrace.time.other_ms") != null) {
+    if (job != null && job.attr(SpanContract.TIME_OTHER_MS.getKey()) != null) {
       b.append("<h2>Where the job's ").append(job.durationMillis()).append(" ms went</h2><table id='breakdown'>");
       for (String kind : new String[] {"db", "redis", "http", "other"}) {
-        String ms = job.attr("jobtrace.time." + kind + "_ms");
-        String calls = job.attr("jobtrace.calls." + kind);
+        String ms = job.attr(SpanContract.TIME_PREFIX + kind + "_ms");
+        String calls = job.attr(SpanContract.CALLS_PREFIX + kind);
         b.append("<tr><th>").append(kind).append("</th><td>").append(Html.text(ms)).append(" ms")
             .append(calls != null ? " in " + Html.text(calls) + " calls" : "").append("</td></tr>");
       }
       b.append("</table>");
-      List<TraceSpan.Event> findings = job.events("jobtrace.finding");
+      List<TraceSpan.Event> findings = job.events(SpanContract.FINDING_EVENT);
       if (!findings.isEmpty()) {
         b.append("<h2>Findings</h2>");
         for (TraceSpan.Event f : findings) {
-          b.append("<div class='finding'><b>").append(Html.text(f.attributes.get("jobtrace.finding.kind")))
-              .append("</b> ").append(Html.text(f.attributes.get("jobtrace.finding.summary")))
-              .append("<br><code>").append(Html.text(f.attributes.get("jobtrace.finding.statement"))).append("</code>");
-          String fix = f.attributes.get("jobtrace.finding.fix");
+          b.append("<div class='finding'><b>").append(Html.text(f.attributes.get(SpanContract.FINDING_KIND.getKey())))
+              .append("</b> ").append(Html.text(f.attributes.get(SpanContract.FINDING_SUMMARY.getKey())))
+              .append("<br><code>").append(Html.text(f.attributes.get(SpanContract.FINDING_STATEMENT.getKey()))).append("</code>");
+          String fix = f.attributes.get(SpanContract.FINDING_FIX.getKey());
           if (fix != null) {
             b.append("<br><span class='fix'>Fix: ").append(Html.text(fix)).append("</span>");
           }
@@ -109,7 +110,7 @@ final class ProfilePage {
 
   /** The span's name, or for a call the call itself (shortened to a title's length). */
   private static String title(TraceSpan span, String call) {
-    if (call == null || span.attr("jobtrace.job.name") != null) {
+    if (call == null || span.attr(SpanContract.JOB_NAME.getKey()) != null) {
       return span.name;
     }
     String oneLine = call.replaceAll("\\s+", " ");

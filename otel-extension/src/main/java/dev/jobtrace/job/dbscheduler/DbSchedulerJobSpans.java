@@ -1,8 +1,8 @@
 package dev.jobtrace.job.dbscheduler;
 
+import dev.jobtrace.contract.SpanContract;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import dev.jobtrace.FaultInjection;
-import dev.jobtrace.job.JobAttributes;
 import dev.jobtrace.job.JobOutcome;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -40,12 +40,12 @@ public final class DbSchedulerJobSpans {
               .spanBuilder(task)
               .setSpanKind(SpanKind.CONSUMER)
               .setParent(Context.root())
-              .setAttribute(JobAttributes.NAME, task)
-              .setAttribute(JobAttributes.SYSTEM, "db-scheduler")
-              .setAttribute(JobAttributes.ID, instance)
-              .setAttribute(JobAttributes.DISPLAY_NAME, task + " " + instance)
-              .setAttribute(JobAttributes.ATTEMPT, (long) execution.consecutiveFailures + 1)
-              .setAttribute(JobAttributes.QUEUE_LATENCY_MS, queueLatencyMillis(execution.executionTime, now))
+              .setAttribute(SpanContract.JOB_NAME, task)
+              .setAttribute(SpanContract.JOB_SYSTEM, "db-scheduler")
+              .setAttribute(SpanContract.JOB_ID, instance)
+              .setAttribute(SpanContract.JOB_DISPLAY_NAME, task + " " + instance)
+              .setAttribute(SpanContract.JOB_ATTEMPT, (long) execution.consecutiveFailures + 1)
+              .setAttribute(SpanContract.JOB_QUEUE_LATENCY_MS, queueLatencyMillis(execution.executionTime, now))
               .startSpan();
       CURRENT.set(new TaskRun(span, Context.root().with(span).makeCurrent()));
     } catch (Throwable t) {

@@ -1,7 +1,7 @@
 package dev.jobtrace.job.jobrunr;
 
+import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.FaultInjection;
-import dev.jobtrace.job.JobAttributes;
 import dev.jobtrace.job.JobOutcome;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -32,9 +32,6 @@ import org.jobrunr.jobs.states.JobState;
  */
 public final class JobRunrJobSpans {
 
-  /** Metadata keys holding the enqueuer's W3C trace context. */
-  static final String TRACEPARENT = "jobtrace.traceparent";
-  static final String TRACESTATE = "jobtrace.tracestate";
 
   private static final Logger logger = Logger.getLogger(JobRunrJobSpans.class.getName());
   private static volatile boolean failureLogged;
@@ -53,7 +50,7 @@ public final class JobRunrJobSpans {
   /** At job creation: remember the span that enqueued it. */
   public static void recordEnqueuer(Job job) {
     try {
-      if (job.getVersion() != 0 || job.getMetadata().containsKey(TRACEPARENT)) {
+      if (job.getVersion() != 0 || job.getMetadata().containsKey(SpanContract.METADATA_TRACEPARENT)) {
         return;
       }
       Context current = Context.current();
@@ -81,14 +78,14 @@ public final class JobRunrJobSpans {
           tracer
               .spanBuilder(simpleName(className) + "." + method)
               .setSpanKind(SpanKind.CONSUMER)
-              .setAttribute(JobAttributes.NAME, className + "." + method)
-              .setAttribute(JobAttributes.SYSTEM, "jobrunr")
-              .setAttribute(JobAttributes.ID, String.valueOf(job.getId()))
-              .setAttribute(JobAttributes.ATTEMPT, attempt(job))
-              .setAttribute(JobAttributes.DISPLAY_NAME, job.getJobName());
+              .setAttribute(SpanContract.JOB_NAME, className + "." + method)
+              .setAttribute(SpanContract.JOB_SYSTEM, "jobrunr")
+              .setAttribute(SpanContract.JOB_ID, String.valueOf(job.getId()))
+              .setAttribute(SpanContract.JOB_ATTEMPT, attempt(job))
+              .setAttribute(SpanContract.JOB_DISPLAY_NAME, job.getJobName());
       Long latency = queueLatencyMillis(job);
       if (latency != null) {
-        builder.setAttribute(JobAttributes.QUEUE_LATENCY_MS, latency);
+        builder.setAttribute(SpanContract.JOB_QUEUE_LATENCY_MS, latency);
       }
 
       SpanContext enqueuer =

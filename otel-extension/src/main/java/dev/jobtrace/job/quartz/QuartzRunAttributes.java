@@ -1,6 +1,6 @@
 package dev.jobtrace.job.quartz;
 
-import dev.jobtrace.job.JobAttributes;
+import dev.jobtrace.contract.SpanContract;
 import io.opentelemetry.api.trace.Span;
 import java.util.Date;
 import org.quartz.JobExecutionContext;
@@ -15,13 +15,13 @@ public final class QuartzRunAttributes {
     if (!span.isRecording()) {
       return;
     }
-    span.setAttribute(JobAttributes.ID, context.getFireInstanceId());
-    span.setAttribute(JobAttributes.ATTEMPT, context.getRefireCount() + 1L);
+    span.setAttribute(SpanContract.JOB_ID, context.getFireInstanceId());
+    span.setAttribute(SpanContract.JOB_ATTEMPT, context.getRefireCount() + 1L);
     Date scheduled = context.getScheduledFireTime();
     Date fired = context.getFireTime();
     if (scheduled != null && fired != null) {
       span.setAttribute(
-          JobAttributes.QUEUE_LATENCY_MS, Math.max(0, fired.getTime() - scheduled.getTime()));
+          SpanContract.JOB_QUEUE_LATENCY_MS, Math.max(0, fired.getTime() - scheduled.getTime()));
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.jobtrace.job.springbatch;
 
+import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.FaultInjection;
 import dev.jobtrace.job.Bookkeeping;
-import dev.jobtrace.job.JobAttributes;
 import dev.jobtrace.job.JobFrameworkSettings;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -40,28 +40,6 @@ public final class SpringBatchSpans {
 
   public static final String SYSTEM = "spring-batch";
 
-  static final AttributeKey<String> STEP_NAME = AttributeKey.stringKey("jobtrace.step.name");
-  static final AttributeKey<String> STEP_ID = AttributeKey.stringKey("jobtrace.step.execution_id");
-  static final AttributeKey<String> STEP_STATUS = AttributeKey.stringKey("jobtrace.step.status");
-  static final AttributeKey<String> STEP_EXIT_CODE = AttributeKey.stringKey("jobtrace.step.exit_code");
-  static final AttributeKey<Long> READ_COUNT = AttributeKey.longKey("jobtrace.step.read_count");
-  static final AttributeKey<Long> WRITE_COUNT = AttributeKey.longKey("jobtrace.step.write_count");
-  static final AttributeKey<Long> FILTER_COUNT = AttributeKey.longKey("jobtrace.step.filter_count");
-  static final AttributeKey<Long> SKIP_COUNT = AttributeKey.longKey("jobtrace.step.skip_count");
-  static final AttributeKey<Long> COMMIT_COUNT = AttributeKey.longKey("jobtrace.step.commit_count");
-  static final AttributeKey<Long> ROLLBACK_COUNT = AttributeKey.longKey("jobtrace.step.rollback_count");
-  static final AttributeKey<Long> CHUNKS = AttributeKey.longKey("jobtrace.step.chunks");
-  static final AttributeKey<Long> CHUNKS_KEPT = AttributeKey.longKey("jobtrace.step.chunks_kept");
-  static final AttributeKey<Long> SLOWEST_CHUNK_MS = AttributeKey.longKey("jobtrace.step.slowest_chunk_ms");
-  static final AttributeKey<Long> READ_MS = AttributeKey.longKey("jobtrace.step.read_ms");
-  static final AttributeKey<Long> PROCESS_MS = AttributeKey.longKey("jobtrace.step.process_ms");
-  static final AttributeKey<Long> WRITE_MS = AttributeKey.longKey("jobtrace.step.write_ms");
-  static final AttributeKey<Long> CHUNK_NUMBER = AttributeKey.longKey("jobtrace.chunk.number");
-  static final AttributeKey<Long> CHUNK_READ_COUNT = AttributeKey.longKey("jobtrace.chunk.read_count");
-  static final AttributeKey<Long> CHUNK_WRITE_COUNT = AttributeKey.longKey("jobtrace.chunk.write_count");
-  static final AttributeKey<Long> CHUNK_READ_MS = AttributeKey.longKey("jobtrace.chunk.read_ms");
-  static final AttributeKey<Long> CHUNK_PROCESS_MS = AttributeKey.longKey("jobtrace.chunk.process_ms");
-  static final AttributeKey<Long> CHUNK_WRITE_MS = AttributeKey.longKey("jobtrace.chunk.write_ms");
 
   /** The step a thread works for, carried with the context into a multi-threaded step's workers. */
   private static final ContextKey<StepRun> STEP = ContextKey.named("jobtrace-spring-batch-step");
@@ -93,25 +71,25 @@ public final class SpringBatchSpans {
           tracer().spanBuilder(name)
               .setSpanKind(SpanKind.CONSUMER)
               .setParent(Context.root())
-              .setAttribute(JobAttributes.NAME, name)
-              .setAttribute(JobAttributes.SYSTEM, SYSTEM);
+              .setAttribute(SpanContract.JOB_NAME, name)
+              .setAttribute(SpanContract.JOB_SYSTEM, SYSTEM);
       String id = Reflect.string(Reflect.call(execution, "getId"));
       if (id != null) {
-        builder.setAttribute(JobAttributes.ID, id);
+        builder.setAttribute(SpanContract.JOB_ID, id);
       }
       String instanceId = Reflect.string(Reflect.call(instance, "getInstanceId", "getId"));
       if (instanceId != null) {
-        builder.setAttribute(JobAttributes.INSTANCE_ID, instanceId);
+        builder.setAttribute(SpanContract.JOB_INSTANCE_ID, instanceId);
       }
       parameters(builder, Reflect.call(execution, "getJobParameters"));
       Object created = Reflect.call(execution, "getCreateTime");
       if (created instanceof LocalDateTime) {
         builder.setAttribute(
-            JobAttributes.QUEUE_LATENCY_MS, Math.max(0, Duration.between((LocalDateTime) created, LocalDateTime.now()).toMillis()));
+            SpanContract.JOB_QUEUE_LATENCY_MS, Math.max(0, Duration.between((LocalDateTime) created, LocalDateTime.now()).toMillis()));
       }
       long attempt = attempt(job, instance);
       if (attempt > 0) {
-        builder.setAttribute(JobAttributes.ATTEMPT, attempt);
+        builder.setAttribute(SpanContract.JOB_ATTEMPT, attempt);
       }
       // Launched from a traced request or another job: a link, so the job keeps a trace of its own.
       SpanContext launcher = Span.current().getSpanContext();
@@ -138,13 +116,13 @@ public final class SpringBatchSpans {
       Span span = run.span;
       String status = Reflect.string(Reflect.call(execution, "getStatus"));
       if (status != null) {
-        span.setAttribute(JobAttributes.STATUS, status);
+        span.setAttribute(SpanContract.JOB_STATUS, status);
       }
       String exitCode = Reflect.string(Reflect.call(Reflect.call(execution, "getExitStatus"), "getExitCode"));
       if (exitCode != null) {
-        span.setAttribute(JobAttributes.EXIT_CODE, exitCode);
+        span.setAttribute(SpanContract.JOB_EXIT_CODE, exitCode);
       }
-      span.setAttribute(JobAttributes.BOOKKEEPING_CALLS, run.bookkeeping.get());
+      span.setAttribute(SpanContract.JOB_BOOKKEEPING_CALLS, run.bookkeeping.get());
       boolean failed = thrown != null || "FAILED".equals(status) || "UNKNOWN".equals(status);
       endWithOutcome(span, failed, thrown, Reflect.call(execution, "getAllFailureExceptions"));
     } catch (Throwable t) {
@@ -183,7 +161,7 @@ public final class SpringBatchSpans {
       }
     }
     names.sort(null);
-    builder.setAttribute(JobAttributes.PARAMETERS, names);
+    builder.setAttribute(SpanContract.JOB_PARAMETERS, names);
   }
 
   /** 1 for a job instance's first execution, 2 for its first restart, ...; 0 when unknown. */
@@ -218,10 +196,10 @@ public final class SpringBatchSpans {
       }
       String name = Reflect.string(Reflect.call(stepExecution, "getStepName"));
       SpanBuilder builder =
-          tracer().spanBuilder(name).setParent(parent).setSpanKind(SpanKind.INTERNAL).setAttribute(STEP_NAME, name);
+          tracer().spanBuilder(name).setParent(parent).setSpanKind(SpanKind.INTERNAL).setAttribute(SpanContract.STEP_NAME, name);
       String id = Reflect.string(Reflect.call(stepExecution, "getId"));
       if (id != null) {
-        builder.setAttribute(STEP_ID, id);
+        builder.setAttribute(SpanContract.STEP_EXECUTION_ID, id);
       }
       Span span = builder.startSpan();
       StepRun run = new StepRun(span);
@@ -241,28 +219,28 @@ public final class SpringBatchSpans {
     try {
       run.scope.close();
       Span span = run.span;
-      span.setAttribute(READ_COUNT, Reflect.number(stepExecution, "getReadCount"));
-      span.setAttribute(WRITE_COUNT, Reflect.number(stepExecution, "getWriteCount"));
-      span.setAttribute(FILTER_COUNT, Reflect.number(stepExecution, "getFilterCount"));
-      span.setAttribute(SKIP_COUNT, Reflect.number(stepExecution, "getSkipCount"));
-      span.setAttribute(COMMIT_COUNT, Reflect.number(stepExecution, "getCommitCount"));
-      span.setAttribute(ROLLBACK_COUNT, Reflect.number(stepExecution, "getRollbackCount"));
+      span.setAttribute(SpanContract.STEP_READ_COUNT, Reflect.number(stepExecution, "getReadCount"));
+      span.setAttribute(SpanContract.STEP_WRITE_COUNT, Reflect.number(stepExecution, "getWriteCount"));
+      span.setAttribute(SpanContract.STEP_FILTER_COUNT, Reflect.number(stepExecution, "getFilterCount"));
+      span.setAttribute(SpanContract.STEP_SKIP_COUNT, Reflect.number(stepExecution, "getSkipCount"));
+      span.setAttribute(SpanContract.STEP_COMMIT_COUNT, Reflect.number(stepExecution, "getCommitCount"));
+      span.setAttribute(SpanContract.STEP_ROLLBACK_COUNT, Reflect.number(stepExecution, "getRollbackCount"));
       long chunks = run.chunks.get();
       if (chunks > 0) {
-        span.setAttribute(CHUNKS, chunks);
-        span.setAttribute(CHUNKS_KEPT, run.chunksKept.sum());
-        span.setAttribute(SLOWEST_CHUNK_MS, TimeUnit.NANOSECONDS.toMillis(run.slowestChunk.get()));
-        span.setAttribute(READ_MS, TimeUnit.NANOSECONDS.toMillis(run.readNanos.sum()));
-        span.setAttribute(PROCESS_MS, TimeUnit.NANOSECONDS.toMillis(run.processNanos.sum()));
-        span.setAttribute(WRITE_MS, TimeUnit.NANOSECONDS.toMillis(run.writeNanos.sum()));
+        span.setAttribute(SpanContract.STEP_CHUNKS, chunks);
+        span.setAttribute(SpanContract.STEP_CHUNKS_KEPT, run.chunksKept.sum());
+        span.setAttribute(SpanContract.STEP_SLOWEST_CHUNK_MS, TimeUnit.NANOSECONDS.toMillis(run.slowestChunk.get()));
+        span.setAttribute(SpanContract.STEP_READ_MS, TimeUnit.NANOSECONDS.toMillis(run.readNanos.sum()));
+        span.setAttribute(SpanContract.STEP_PROCESS_MS, TimeUnit.NANOSECONDS.toMillis(run.processNanos.sum()));
+        span.setAttribute(SpanContract.STEP_WRITE_MS, TimeUnit.NANOSECONDS.toMillis(run.writeNanos.sum()));
       }
       String status = Reflect.string(Reflect.call(stepExecution, "getStatus"));
       if (status != null) {
-        span.setAttribute(STEP_STATUS, status);
+        span.setAttribute(SpanContract.STEP_STATUS, status);
       }
       String exitCode = Reflect.string(Reflect.call(Reflect.call(stepExecution, "getExitStatus"), "getExitCode"));
       if (exitCode != null) {
-        span.setAttribute(STEP_EXIT_CODE, exitCode);
+        span.setAttribute(SpanContract.STEP_EXIT_CODE, exitCode);
       }
       boolean failed = thrown != null || "FAILED".equals(status) || "UNKNOWN".equals(status);
       if (failed) {
@@ -325,13 +303,13 @@ public final class SpringBatchSpans {
               .setParent(Context.current())
               .setSpanKind(SpanKind.INTERNAL)
               .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS)
-              .setAttribute(CHUNK_READ_COUNT, Reflect.number(contribution, "getReadCount"))
-              .setAttribute(CHUNK_WRITE_COUNT, Reflect.number(contribution, "getWriteCount"))
-              .setAttribute(CHUNK_READ_MS, TimeUnit.NANOSECONDS.toMillis(clock.readNanos))
-              .setAttribute(CHUNK_PROCESS_MS, TimeUnit.NANOSECONDS.toMillis(process))
-              .setAttribute(CHUNK_WRITE_MS, TimeUnit.NANOSECONDS.toMillis(clock.writeNanos));
+              .setAttribute(SpanContract.CHUNK_READ_COUNT, Reflect.number(contribution, "getReadCount"))
+              .setAttribute(SpanContract.CHUNK_WRITE_COUNT, Reflect.number(contribution, "getWriteCount"))
+              .setAttribute(SpanContract.CHUNK_READ_MS, TimeUnit.NANOSECONDS.toMillis(clock.readNanos))
+              .setAttribute(SpanContract.CHUNK_PROCESS_MS, TimeUnit.NANOSECONDS.toMillis(process))
+              .setAttribute(SpanContract.CHUNK_WRITE_MS, TimeUnit.NANOSECONDS.toMillis(clock.writeNanos));
       if (number > 0) {
-        builder.setAttribute(CHUNK_NUMBER, number);
+        builder.setAttribute(SpanContract.CHUNK_NUMBER, number);
       }
       Span span = builder.startSpan();
       if (thrown != null) {
@@ -380,9 +358,9 @@ public final class SpringBatchSpans {
   private static void endWithOutcome(Span span, boolean failed, Throwable thrown, Object failures) {
     if (failed) {
       recordFailures(span, thrown, failures);
-      span.setAttribute(JobAttributes.OUTCOME, JobAttributes.OUTCOME_FAILURE);
+      span.setAttribute(SpanContract.JOB_OUTCOME, SpanContract.OUTCOME_FAILURE);
     } else {
-      span.setAttribute(JobAttributes.OUTCOME, JobAttributes.OUTCOME_SUCCESS);
+      span.setAttribute(SpanContract.JOB_OUTCOME, SpanContract.OUTCOME_SUCCESS);
     }
   }
 

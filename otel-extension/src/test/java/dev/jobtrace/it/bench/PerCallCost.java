@@ -5,7 +5,7 @@ import dev.jobtrace.it.OtlpReceiver;
 import dev.jobtrace.it.Servers;
 import com.sun.net.httpserver.HttpServer;
 import dev.jobtrace.it.apps.BenchJobsApp;
-import dev.jobtrace.profile.BenchAccess;
+import dev.jobtrace.tracking.BenchAccess;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -4,7 +4,7 @@ import dev.jobtrace.it.AgentProcess;
 import dev.jobtrace.it.OtlpReceiver;
 import dev.jobtrace.it.Servers;
 import dev.jobtrace.it.apps.BenchJobsApp;
-import dev.jobtrace.profile.BenchAccess;
+import dev.jobtrace.tracking.BenchAccess;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

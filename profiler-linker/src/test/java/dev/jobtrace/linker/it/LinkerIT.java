@@ -1,5 +1,6 @@
 package dev.jobtrace.linker.it;
 
+import dev.jobtrace.contract.ProfileSnippetFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -156,7 +157,7 @@ class LinkerIT {
     spans.add(span(traceId, "a000000000000004", "a000000000000001", "GET", now,
         "{\"key\":\"http.request.method\",\"value\":{\"stringValue\":\"GET\"}},"
             + "{\"key\":\"url.full\",\"value\":{\"stringValue\":\"http://partner:8080/orders/17?page=<2>\"}}",
-        gzipBase64("main;com.acme.PartnerClient.fetch;com.acme.Order.<init> 5\n".getBytes(StandardCharsets.UTF_8), 1)));
+        ProfileSnippetFormat.encode("main;com.acme.PartnerClient.fetch;com.acme.Order.<init> 5\n")));
     return "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"linker-test-crafted\"}}]},"
         + "\"scopeSpans\":[{\"scope\":{\"name\":\"test\"},\"spans\":[" + String.join(",", spans) + "]}]}]}";
   }

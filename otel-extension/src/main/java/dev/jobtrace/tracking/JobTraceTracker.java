@@ -1,0 +1,469 @@
+package dev.jobtrace.tracking;
+
+import dev.jobtrace.contract.SpanContract;
+import dev.jobtrace.profiler.WallClockProfiler;
+import dev.jobtrace.profiler.VirtualThreadSampling;
+import dev.jobtrace.profiler.Sample;
+import dev.jobtrace.profiler.HotFrames;
+import dev.jobtrace.profiler.ProfileSettings;
+import dev.jobtrace.profiler.ProfileSnippet;
+import dev.jobtrace.export.CallCompressor;
+import dev.jobtrace.export.AnnotatedSpan;
+import dev.jobtrace.analysis.AnalysisAttributes;
+
+import dev.jobtrace.FaultInjection;
+import dev.jobtrace.analysis.AnalysisSettings;
+import dev.jobtrace.analysis.CallKind;
+import dev.jobtrace.analysis.CallStatement;
+import dev.jobtrace.analysis.JobAnalysis;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.EventData;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Tracks the spans of job traces from start to a little after their end. The threads they are
+ * current on are sampled; a collector thread reads the samples and gives each to the span current
+ * on its thread at its time (and to that span's ancestors); calls are counted into their job's
+ * analysis; job spans and slow spans are handed to the exporter once their analysis and profile
+ * are complete. Application threads only append to their own timeline and to queues: they never
+ * wait here.
+ */
+public final class JobTraceTracker {
+
+  /** Spans of job traces tracked at once; beyond this, new spans get no profile. */
+  static final int MAX_TRACKED_SPANS = 200_000;
+  /** A thread whose current span ended this long ago has leaked its context; it is no longer sampled. */
+  static final long LEAKED_CONTEXT_NANOS = TimeUnit.SECONDS.toNanos(10);
+  /** Slow spans waiting for their samples at once; beyond this, they are exported without. */
+  static final int MAX_PENDING = 10_000;
+
+  private static final Logger logger = Logger.getLogger(JobTraceTracker.class.getName());
+
+  private final Map<String, SpanNode> nodes = new ConcurrentHashMap<>();
+  private final ActivationTimeline timeline = new ActivationTimeline();
+  private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pendingCount = new AtomicInteger();
+
+  private volatile ProfileSettings settings;
+  private volatile AnalysisSettings analysisSettings = AnalysisSettings.defaults();
+  /** Job runs being analysed now. */
+  private final Set<JobAnalysis> activeJobs = ConcurrentHashMap.newKeySet();
+  private volatile boolean jobLimitLogged;
+  private CallCompressor compressor;
+  private volatile WallClockProfiler profiler;
+  /** Why there is no profiler, when there is none. */
+  private volatile String unavailable = "profiler not started";
+  /** Why samples cannot be put on spans even with a profiler, when they cannot. */
+  private volatile String activationUnavailable;
+  /** Samples up to this monotonic time have been read and attributed. */
+  private volatile long readUpTo = Long.MIN_VALUE;
+  private volatile boolean stackCapLogged;
+  private volatile boolean errorLogged;
+  /** Set when a thread starts job work; lets an idle collector skip reading the recording. */
+  private volatile boolean workSinceFlush;
+  private Thread collector;
+  private VirtualThreadSampling virtualThreads;
+  /** Why work on virtual threads cannot be sampled, when it cannot. */
+  private volatile String virtualUnavailable;
+
+  /** Starts profiling with these settings; without a loadable profiler, traces go on unprofiled. */
+  public synchronized void start(ProfileSettings settings, AnalysisSettings analysis) {
+    if (this.settings != null) {
+      return;
+    }
+    this.analysisSettings = analysis;
+    this.compressor = analysis.compressionEnabled ? new CallCompressor(analysis) : null;
+    this.settings = settings;
+    if (!settings.profilerEnabled) {
+      unavailable = "profiler disabled (otel.jobtrace.profiler.enabled=false)";
+    } else {
+      try {
+        profiler = WallClockProfiler.start(settings.interval.toNanos(), settings.recordingDir);
+        unavailable = null;
+        virtualThreads = new VirtualThreadSampling(timeline, settings.interval.toNanos());
+        virtualUnavailable = virtualThreads.start(profiler);
+        if (virtualUnavailable != null) {
+          logger.log(Level.WARNING, "jobtrace: " + virtualUnavailable + "; work on virtual threads gets no profile");
+        }
+      } catch (Throwable t) {
+        unavailable = "profiler unavailable: " + WallClockProfiler.describe(t);
+        logger.log(Level.WARNING, "jobtrace: " + unavailable + "; traces continue without profiles");
+      }
+    }
+    collector = new Thread(this::collect, "jobtrace-profile-collector");
+    collector.setDaemon(true);
+    collector.start();
+  }
+
+  /** The context-storage wrapper could not be installed: samples cannot be put on spans. */
+  public void activationUnavailable(String why) {
+    activationUnavailable = why;
+  }
+
+  // ---- application threads ----
+
+  /** A span started: track it if it belongs to a job trace. */
+  public void onStart(ReadableSpan span, boolean jobSpan) {
+    if (settings == null) {
+      return;
+    }
+    SpanContext parentContext = span.getParentSpanContext();
+    SpanNode parent = parentContext.isValid() ? nodes.get(parentContext.getSpanId()) : null;
+    if (parent == null && !jobSpan) {
+      return;
+    }
+    if (nodes.size() >= MAX_TRACKED_SPANS) {
+      return;
+    }
+    String id = span.getSpanContext().getSpanId();
+    long now = System.nanoTime();
+    JobAnalysis analysis = jobSpan ? newAnalysis() : parent.analysis;
+    CallKind kind = jobSpan ? null : CallKind.of(span);
+    nodes.put(id, new SpanNode(id, parent, now, jobSpan, analysis, kind));
+    if (kind != null && analysis != null) {
+      analysis.callStarted(id, now);
+    }
+  }
+
+  private JobAnalysis newAnalysis() {
+    if (activeJobs.size() >= analysisSettings.maxJobs) {
+      if (!jobLimitLogged) {
+        jobLimitLogged = true;
+        logger.log(
+            Level.WARNING,
+            "jobtrace: more than " + analysisSettings.maxJobs
+                + " job runs in flight (otel.jobtrace.analysis.max-jobs); further ones get no breakdown");
+      }
+      return null;
+    }
+    JobAnalysis analysis = new JobAnalysis(analysisSettings);
+    activeJobs.add(analysis);
+    return analysis;
+  }
+
+  public void onEnd(ReadableSpan span) {
+    SpanNode node = nodes.get(span.getSpanContext().getSpanId());
+    if (node == null || node.endNanos != 0) {
+      return;
+    }
+    node.endNanos = System.nanoTime();
+    if (node.callKind != null) {
+      node.statement = CallStatement.of(span, node.callKind, analysisSettings.keyPatterns);
+      if (node.analysis != null) {
+        node.analysis.callEnded(node.spanId, node.callKind, node.statement, node.startNanos, node.endNanos);
+      }
+    }
+  }
+
+  /** The context current on this thread changed (attach or scope close). */
+  void onCurrentChanged(Context context) {
+    if (nodes.isEmpty() && timeline.currentIfAny() == null) {
+      return;
+    }
+    SpanNode node = null;
+    if (context != null) {
+      Span span = Span.fromContextOrNull(context);
+      if (span != null) {
+        node = nodes.get(span.getSpanContext().getSpanId());
+      }
+    }
+    ActivationTimeline.ThreadLog log = node != null ? timeline.current() : timeline.currentIfAny();
+    if (log == null || log.carrier || log.active() == node) {
+      // On a carrier, a context is the scheduler's: what runs there is the mounted virtual thread's.
+      return;
+    }
+    long now = System.nanoTime();
+    log.switchTo(node, now);
+    if (log.virtual) {
+      if (node != null) {
+        node.onVirtualThread = true;
+        workSinceFlush = true;
+      }
+      VirtualThreadSampling v = virtualThreads;
+      if (v != null) {
+        v.switched(log, node, now);
+      }
+      return;
+    }
+    WallClockProfiler p = profiler;
+    if (p != null) {
+      if (node != null && !log.sampled) {
+        workSinceFlush = true;
+        log.sampled = true;
+        p.addCurrentThread();
+      } else if (node == null && log.sampled) {
+        log.sampled = false;
+        p.removeCurrentThread();
+      }
+    }
+  }
+
+  /**
+   * Called where a span would be handed to the exporter. Returns true when the tracker takes
+   * over and hands it on later, with its profile.
+   */
+  public boolean hold(ReadableSpan span, SpanProcessor exporter) {
+    ProfileSettings s = settings;
+    if (s == null) {
+      return false;
+    }
+    SpanNode node = nodes.get(span.getSpanContext().getSpanId());
+    if (node == null) {
+      return false;
+    }
+    onEnd(span);
+    boolean slow = span.getLatencyNanos() >= s.threshold.toNanos();
+    boolean analysed = node.job && node.analysis != null;
+    if (compressor != null) {
+      compressor.parentEnded(node.spanId);
+      if (!slow && !analysed && compressor.offer(span, node, exporter)) {
+        return true;
+      }
+    }
+    if (!slow && !analysed) {
+      return false;
+    }
+    if (!analysed && unavailable != null) {
+      exporter.onEnd(AnnotatedSpan.withError(span, unavailable));
+      return true;
+    }
+    if (pendingCount.incrementAndGet() > MAX_PENDING) {
+      pendingCount.decrementAndGet();
+      release(new Pending(span, node, exporter, 0), null, "too many slow spans waiting for their profiles");
+      return true;
+    }
+    pending.add(new Pending(span, node, exporter, System.nanoTime() + s.maxWait.toNanos()));
+    return true;
+  }
+
+  // ---- collector thread ----
+
+  private void collect() {
+    long flushNanos = settings.flushInterval.toNanos();
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(flushNanos);
+        collectOnce(false);
+      } catch (InterruptedException e) {
+        return;
+      } catch (Throwable t) {
+      logErrorOnce(t);
+      }
+    }
+  }
+
+  /**
+   * One round: read samples, attribute them, release the slow spans whose samples are all in.
+   * With {@code releaseAll} (a forced flush, shutdown) every held span leaves, even when the
+   * recording could not be read; such a span says its profile is incomplete.
+   */
+  synchronized void collectOnce(boolean releaseAll) throws Exception {
+    try {
+      readSamples();
+    } catch (Exception e) {
+      if (!releaseAll) {
+        throw e;
+      }
+    logErrorOnce(e);
+    } finally {
+      releaseCompleted(releaseAll);
+    }
+  }
+
+  private void readSamples() throws Exception {
+    long watermark = System.nanoTime();
+    WallClockProfiler p = profiler;
+    if (p == null) {
+      readUpTo = watermark;
+      return;
+    }
+    if (workSinceFlush || anyThreadWorking() || !pending.isEmpty()) {
+      workSinceFlush = false;
+      FaultInjection.at("recording");
+      List<Sample> samples = p.flush();
+      boolean rotated = p.takeRotated();
+      for (ActivationTimeline.ThreadLog log : timeline.logs()) {
+        SpanNode active = log.active();
+        if (active != null && active.endNanos != 0 && watermark - active.endNanos > LEAKED_CONTEXT_NANOS) {
+          // A span that ended long ago is still current there: a context leak. Stop sampling it.
+          if (log.virtual && virtualThreads != null) {
+            virtualThreads.forget(log);
+          } else if (log.sampled) {
+            log.sampled = false;
+            p.removeThread(log.thread);
+          }
+        } else if (rotated && log.sampled && !log.virtual) {
+          p.addThread(log.thread);
+        }
+      }
+      if (virtualThreads != null) {
+        if (rotated) {
+          virtualThreads.recordingRotated(p);
+        }
+        samples.addAll(virtualThreads.drainParked());
+      }
+      int maxStacks = settings.maxStacksPerSpan;
+      for (Sample sample : samples) {
+        for (SpanNode n = timeline.spanAt(sample.threadId, sample.nanoTime); n != null; n = n.parent) {
+          if (!n.add(sample.stack, maxStacks) && !stackCapLogged) {
+            stackCapLogged = true;
+            logger.log(
+                Level.INFO,
+                "jobtrace: a span's profile reached " + maxStacks
+                    + " distinct stacks (otel.jobtrace.profile.max-stacks); further new stacks count as \"other\"");
+          }
+        }
+      }
+    }
+    readUpTo = watermark;
+  }
+
+  private void releaseCompleted(boolean releaseAll) {
+    long watermark = readUpTo;
+    for (JobAnalysis job : activeJobs) {
+      job.compact(watermark);
+    }
+    long now = System.nanoTime();
+    Set<SpanNode> stillPending = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+      Pending next = it.next();
+      boolean complete = next.node.endNanos <= watermark;
+      if (complete || releaseAll || now - next.deadline >= 0) {
+        it.remove();
+        pendingCount.decrementAndGet();
+        release(next, complete ? null : (releaseAll ? INCOMPLETE_FLUSH : INCOMPLETE_WAIT), null);
+      } else {
+        stillPending.add(next.node);
+      }
+    }
+    timeline.prune(watermark);
+    nodes.values().removeIf(n -> n.endNanos != 0 && n.endNanos <= watermark && !stillPending.contains(n));
+  }
+
+  private boolean anyThreadWorking() {
+    for (ActivationTimeline.ThreadLog log : timeline.logs()) {
+      if (log.sampled) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static final String INCOMPLETE_FLUSH =
+      "a flush or shutdown sent this span before the samples of its last moments were read";
+  static final String INCOMPLETE_WAIT =
+      "the samples of this span's last moments were not read within otel.jobtrace.profile.max-wait";
+
+  private void release(Pending p, String incomplete, String profileError) {
+    try {
+      AttributesBuilder attributes = Attributes.builder();
+      List<EventData> events = new ArrayList<>();
+      if (p.node.job && p.node.analysis != null) {
+        activeJobs.remove(p.node.analysis);
+        JobAnalysis.Result result = p.node.analysis.result(p.node.startNanos, p.node.endNanos);
+        AnalysisAttributes.add(result, p.span.getLatencyNanos(), AnnotatedSpan.eventNanos(p.span), attributes, events);
+      }
+      ProfileSettings s = settings;
+      if (p.span.getLatencyNanos() >= s.threshold.toNanos()) {
+        if (profileError == null && unavailable != null) {
+          profileError = unavailable;
+        }
+        if (profileError == null && activationUnavailable != null) {
+          profileError = activationUnavailable;
+        }
+        if (profileError == null && p.node.samples < s.minSamples && p.node.onVirtualThread) {
+          profileError = virtualUnavailable;
+        }
+        if (profileError == null && p.node.samples < s.minSamples) {
+          profileError =
+              "too few samples: "
+                  + p.node.samples
+                  + " (at least "
+                  + s.minSamples
+                  + " needed; sampling every "
+                  + s.interval.toMillis()
+                  + " ms on threads where this span was current)";
+        }
+        if (incomplete != null && unavailable == null) {
+          attributes.put(SpanContract.PROFILE_INCOMPLETE, incomplete);
+        }
+        if (profileError != null) {
+          attributes.put(SpanContract.PROFILE_ERROR, profileError);
+        } else {
+          AnnotatedSpan.addProfile(
+              p.span, ProfileSnippet.build(p.node.stacks, s.maxSnippetBytes, new HotFrames(s.appPackages)), attributes, events);
+        }
+      }
+      p.exporter.onEnd(new AnnotatedSpan(p.span, attributes.build(), events));
+    } catch (Throwable t) {
+    logErrorOnce(t);
+      p.exporter.onEnd(p.span);
+    }
+  }
+
+  /** Before shutdown: hand over every held span with what has been sampled so far. */
+  public void drain() {
+    try {
+      if (compressor != null) {
+        compressor.flushAll();
+      }
+      collectOnce(true);
+    } catch (Throwable t) {
+    logErrorOnce(t);
+    }
+  }
+
+  public synchronized void stop() {
+    drain();
+    if (collector != null) {
+      collector.interrupt();
+    }
+    WallClockProfiler p = profiler;
+    profiler = null;
+    if (virtualThreads != null) {
+      virtualThreads.stop();
+    }
+    if (p != null) {
+      p.stop();
+    }
+  }
+
+  public void logErrorOnce(Throwable t) {
+    if (!errorLogged) {
+      errorLogged = true;
+      logger.log(Level.WARNING, "jobtrace: profiling degraded after an internal error: " + t, t);
+    }
+  }
+
+  private static final class Pending {
+    final ReadableSpan span;
+    final SpanNode node;
+    final SpanProcessor exporter;
+    final long deadline;
+
+    Pending(ReadableSpan span, SpanNode node, SpanProcessor exporter, long deadline) {
+      this.span = span;
+      this.node = node;
+      this.exporter = exporter;
+      this.deadline = deadline;
+    }
+  }
+}
