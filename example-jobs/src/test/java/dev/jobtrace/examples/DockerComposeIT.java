@@ -1,140 +1,479 @@
 package dev.jobtrace.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.jobtrace.it.RepoScripts;
+import java.io.File;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * docker-compose.yml cannot be run here (no Docker engine), so it is checked against what it must
- * contain and against the repository it mounts from, after the jars are built.
+ * docker-compose.yml cannot be run here (no Docker engine). It is loaded instead by docker compose's
+ * own loader (compose-go, through scripts/compose-check: schema, interpolation, normalization,
+ * references between services), and its normalized model is checked against what a
+ * {@code docker compose up} needs from the repository once the jars are built: the files it mounts,
+ * the classes its commands start, and for every address one service gives another, a service that
+ * listens there. {@code -Djobtrace.compose.file=FILE} checks another compose file against the
+ * repository.
  */
 class DockerComposeIT {
 
   static final Path REPO = Path.of("..").toAbsolutePath().normalize();
-  static final JsonNode COMPOSE = read();
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  static JsonNode read() {
-    try {
-      return new ObjectMapper(new YAMLFactory()).readTree(REPO.resolve("docker-compose.yml").toFile());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+  /** The normalized project, as `docker compose config --format json` prints it. */
+  static JsonNode project;
+
+  @BeforeAll
+  static void load() throws Exception {
+    Path file = Path.of(System.getProperty("jobtrace.compose.file", REPO.resolve("docker-compose.yml").toString()));
+    Path checker = RepoScripts.pathFrom(REPO, "compose-check/build.sh", 10);
+    File out = File.createTempFile("compose", ".json");
+    File err = File.createTempFile("compose", ".err");
+    Process p = new ProcessBuilder(checker.toString(), "--project-directory", REPO.toString(), file.toString())
+        .redirectOutput(out).redirectError(err).start();
+    if (!p.waitFor(1, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      fail("compose-check did not finish in a minute");
+    }
+    if (p.exitValue() != 0) {
+      fail("docker compose would refuse " + file + ":\n" + Files.readString(err.toPath()));
+    }
+    project = JSON.readTree(out);
+  }
+
+  // --- what the containers mount and start ---
+
+  @Test
+  void everyBindMountExistsOnceTheJarsAreBuilt() {
+    services().forEach((name, service) -> service.path("volumes").forEach(v -> {
+      if (v.path("type").asText().equals("bind")) {
+        assertThat(Path.of(v.path("source").asText())).as(name + " mounts").exists();
+      }
+    }));
+  }
+
+  @Test
+  void everyJavaCommandFindsItsClassesInTheJarsItMounts() throws Exception {
+    for (var e : services().entrySet()) {
+      String name = e.getKey();
+      List<String> cmd = command(e.getValue());
+      if (cmd.isEmpty() || !cmd.get(0).equals("java")) {
+        continue;
+      }
+      for (String arg : cmd) {
+        if (arg.startsWith("-javaagent:")) {
+          Path agent = hostPath(name, arg.substring("-javaagent:".length()));
+          assertThat(classIn(agent, manifest(agent, "Premain-Class"))).as(name + ": the agent's Premain-Class in " + agent).isTrue();
+        }
+      }
+      String main = mainClass(name, cmd);
+      assertThat(main).as(name + " starts a main class").isNotNull();
     }
   }
 
-  static JsonNode service(String name) {
-    JsonNode s = COMPOSE.path("services").path(name);
-    assertThat(s.isMissingNode()).as("service " + name).isFalse();
-    return s;
-  }
-
-  /** container path -> host path, for a service's bind mounts. */
-  static Map<String, String> mounts(String name) {
-    Map<String, String> out = new HashMap<>();
-    for (JsonNode v : service(name).path("volumes")) {
-      String[] parts = v.asText().split(":");
-      out.put(parts[1], parts[0]);
-    }
-    return out;
-  }
-
-  static List<String> ports(String name) {
-    List<String> out = new ArrayList<>();
-    service(name).path("ports").forEach(p -> out.add(p.asText()));
-    return out;
-  }
-
-  static String env(String service, String key) {
-    return service(service).path("environment").path(key).asText(null);
-  }
-
-  static List<String> command(String name) {
-    List<String> out = new ArrayList<>();
-    service(name).path("command").forEach(c -> out.add(c.asText()));
-    return out;
-  }
+  // --- addresses: every one names a service and a port it listens on ---
 
   @Test
-  void hasEveryPartOfTheDemo() {
-    List<String> names = new ArrayList<>();
-    COMPOSE.path("services").fieldNames().forEachRemaining(names::add);
-    assertThat(names).containsExactlyInAnyOrder(
-        "postgres", "redis", "jaeger", "profiler-linker", "partner-api", "example-jobs");
-  }
-
-  @Test
-  void everyMountedFileExistsOnceTheJarsAreBuilt() {
-    for (Iterator<String> it = COMPOSE.path("services").fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      mounts(name).forEach((container, host) ->
-          assertThat(REPO.resolve(host)).as(name + " mounts " + host).exists());
-    }
-  }
-
-  @Test
-  void jaegerRunsTheRepositorysConfigWithTheProfileLinkPattern() throws Exception {
-    List<String> cmd = command("jaeger");
-    String config = cmd.get(cmd.indexOf("--config") + 1);
-    Map<String, String> mounts = mounts("jaeger");
-    assertThat(mounts).containsEntry(config, "./profiler-linker/jaeger/jaeger-config.yaml");
-    assertThat(mounts).containsEntry(env("jaeger", "JAEGER_UI_CONFIG"), "./profiler-linker/jaeger/ui-config.json");
-    assertThat(ports("jaeger")).contains("16686:16686", "4318:4318");
-    // The link pattern points at the linker as the browser reaches it.
-    JsonNode ui = new ObjectMapper().readTree(REPO.resolve("profiler-linker/jaeger/ui-config.json").toFile());
-    URI link = URI.create(ui.path("linkPatterns").get(0).path("url").asText().replace("#{jobtrace.profile.id}", "x"));
-    assertThat(ports("profiler-linker")).contains(link.getPort() + ":" + env("profiler-linker", "JOBTRACE_LINKER_PORT"));
-    assertThat(env("profiler-linker", "JOBTRACE_LINKER_JAEGER_URL")).isEqualTo("http://jaeger:16686");
-    assertThat(env("profiler-linker", "JOBTRACE_LINKER_HOST")).isEqualTo("0.0.0.0");
-  }
-
-  @Test
-  void workerAndPartnerRunUnderTheAgentExportingToJaeger() {
-    for (String name : List.of("example-jobs", "partner-api")) {
-      String agentFlag = command(name).stream().filter(c -> c.startsWith("-javaagent:")).findFirst()
-          .orElseThrow(() -> new AssertionError(name + " runs without -javaagent"));
-      assertThat(mounts(name)).containsEntry(agentFlag.substring("-javaagent:".length()), "./otel-extension/target/jobtrace-agent.jar");
-      assertThat(env(name, "OTEL_EXPORTER_OTLP_ENDPOINT")).isEqualTo("http://jaeger:4318");
-      assertThat(env(name, "OTEL_SERVICE_NAME")).isEqualTo(name);
-      // Jaeger has no metrics or logs receiver: exporting them would only log errors.
-      assertThat(env(name, "OTEL_METRICS_EXPORTER")).isEqualTo("none");
-      assertThat(env(name, "OTEL_LOGS_EXPORTER")).isEqualTo("none");
+  void everyAddressNamesAServiceThatListensThereAndStartsFirst() throws Exception {
+    Map<String, JsonNode> services = services();
+    for (var s : services.entrySet()) {
+      for (var env : environment(s.getValue()).entrySet()) {
+        URI url = url(env.getValue());
+        if (url == null || isLocalhost(url.getHost())) {
+          continue;
+        }
+        String what = s.getKey() + " " + env.getKey() + "=" + env.getValue();
+        assertThat(services.keySet()).as(what + ": a service named " + url.getHost()).contains(url.getHost());
+        assertThat(listeners(url.getHost())).as(what + ": ports " + url.getHost() + " listens on").containsKey(port(url));
+        assertThat(s.getValue().path("depends_on").has(url.getHost())).as(what + ": depends_on " + url.getHost()).isTrue();
+      }
     }
   }
 
   @Test
-  void servicesFindEachOtherWhereTheyListen() {
-    assertThat(env("example-jobs", "EXAMPLES_PARTNER_URL")).isEqualTo("http://partner-api:" + env("partner-api", "PARTNER_PORT"));
-    assertThat(env("example-jobs", "EXAMPLES_REDIS_URL")).isEqualTo("redis://redis:6379");
-    String db = "jdbc:postgresql://postgres:5432/" + env("postgres", "POSTGRES_DB") + "?user=postgres&password="
-        + env("postgres", "POSTGRES_PASSWORD");
-    assertThat(env("example-jobs", "EXAMPLES_DB_URL")).isEqualTo(db);
-    assertThat(env("partner-api", "PARTNER_DB_URL")).isEqualTo(db);
-    assertThat(ports("example-jobs")).contains(env("example-jobs", "EXAMPLES_HTTP_PORT") + ":" + env("example-jobs", "EXAMPLES_HTTP_PORT"),
-        env("example-jobs", "EXAMPLES_DASHBOARD_PORT") + ":" + env("example-jobs", "EXAMPLES_DASHBOARD_PORT"));
+  void everyPublishedPortAndHealthcheckReachesAListener() throws Exception {
+    Pattern tcpProbe = Pattern.compile("/dev/tcp/127\\.0\\.0\\.1/(\\d+)");
+    for (var e : services().entrySet()) {
+      String name = e.getKey();
+      Map<Integer, String> listeners = listeners(name);
+      for (JsonNode p : e.getValue().path("ports")) {
+        assertThat(listeners).as(name + " publishes " + p.path("published").asText() + " to its port " + p.path("target").asInt())
+            .containsKey(p.path("target").asInt());
+      }
+      for (JsonNode t : e.getValue().path("healthcheck").path("test")) {
+        Matcher m = tcpProbe.matcher(t.asText());
+        while (m.find()) {
+          assertThat(listeners).as(name + "'s healthcheck probes port " + m.group(1)).containsKey(Integer.parseInt(m.group(1)));
+        }
+      }
+    }
   }
 
+  /** What a browser on the host opens: Jaeger's link to the linker, the linker's links back to Jaeger. */
   @Test
-  void startOrderWaitsForHealthyDependencies() {
-    for (Iterator<String> it = COMPOSE.path("services").fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      service(name).path("depends_on").fields().forEachRemaining(dep -> {
-        if (dep.getValue().path("condition").asText().equals("service_healthy")) {
-          assertThat(service(dep.getKey()).has("healthcheck")).as(name + " waits for " + dep.getKey() + " to be healthy").isTrue();
+  void everyBrowserAddressIsAPublishedListener() throws Exception {
+    Map<String, String> browserUrls = new LinkedHashMap<>();
+    for (var s : services().entrySet()) {
+      environment(s.getValue()).forEach((key, value) -> {
+        URI url = url(value);
+        if (url != null && isLocalhost(url.getHost())) {
+          browserUrls.put(s.getKey() + " " + key, value);
         }
       });
     }
-    assertThat(service("example-jobs").path("depends_on").path("partner-api").path("condition").asText()).isEqualTo("service_healthy");
-    assertThat(service("example-jobs").path("depends_on").path("postgres").path("condition").asText()).isEqualTo("service_healthy");
-    assertThat(service("example-jobs").path("depends_on").path("redis").path("condition").asText()).isEqualTo("service_healthy");
+    for (var e : services().entrySet()) {
+      if (isJaeger(e.getValue())) {
+        Path uiConfig = hostPath(e.getKey(), jaegerSetting(e.getKey(), "extensions.jaeger_query.ui.config_file"));
+        for (JsonNode link : JSON.readTree(uiConfig.toFile()).path("linkPatterns")) {
+          browserUrls.put(e.getKey() + " link pattern " + link.path("key").asText(), link.path("url").asText());
+        }
+      }
+    }
+    assertThat(browserUrls).isNotEmpty();
+    Map<Integer, String> published = new HashMap<>();
+    for (var e : services().entrySet()) {
+      Map<Integer, String> listeners = listeners(e.getKey());
+      for (JsonNode p : e.getValue().path("ports")) {
+        if (listeners.containsKey(p.path("target").asInt())) {
+          published.put(Integer.parseInt(p.path("published").asText()), e.getKey());
+        }
+      }
+    }
+    // A link pattern's #{tag} stands for a value.
+    browserUrls.forEach((what, url) -> assertThat(published).as(what + "=" + url + ": a published port")
+        .containsKey(port(url(url.replaceAll("#\\{[^}]*}", "x")))));
+  }
+
+  @Test
+  void tracesGoToJaegersOtlpReceiverAndQueriesToItsQueryApi() throws Exception {
+    for (var e : services().entrySet()) {
+      JsonNode env = e.getValue().path("environment");
+      if (env.has("OTEL_EXPORTER_OTLP_ENDPOINT")) {
+        URI otlp = url(env.path("OTEL_EXPORTER_OTLP_ENDPOINT").asText());
+        String protocol = env.path("OTEL_EXPORTER_OTLP_PROTOCOL").asText("http/protobuf").equals("grpc") ? "grpc" : "http";
+        assertThat(listeners(otlp.getHost()).get(port(otlp))).as(e.getKey() + " exports OTLP/" + protocol + " to " + otlp)
+            .isEqualTo("receivers.otlp.protocols." + protocol);
+        // A signal Jaeger has no pipeline for is refused: exporting it only logs errors.
+        Set<String> pipelines = pipelines(otlp.getHost());
+        for (String signal : List.of("metrics", "logs")) {
+          if (!pipelines.contains(signal)) {
+            assertThat(env.path("OTEL_" + signal.toUpperCase() + "_EXPORTER").asText()).as(e.getKey() + " exports " + signal
+                + " to a Jaeger with pipelines " + pipelines).isEqualTo("none");
+          }
+        }
+      }
+      if (env.has("JOBTRACE_LINKER_JAEGER_URL")) {
+        URI query = url(env.path("JOBTRACE_LINKER_JAEGER_URL").asText());
+        assertThat(listeners(query.getHost()).get(port(query))).as(e.getKey() + " queries Jaeger at " + query)
+            .isEqualTo("extensions.jaeger_query.http");
+      }
+    }
+  }
+
+  @Test
+  void databaseUrlsCarryThePostgresServicesCredentials() {
+    services().forEach((name, service) -> service.path("environment").fields().forEachRemaining(env -> {
+      if (!env.getValue().asText().startsWith("jdbc:postgresql:")) {
+        return;
+      }
+      URI url = url(env.getValue().asText());
+      JsonNode pg = service(url.getHost()).path("environment");
+      String user = pg.path("POSTGRES_USER").asText("postgres");
+      Map<String, String> query = query(url);
+      String what = name + " " + env.getKey();
+      assertThat(query.get("user")).as(what + ": the user " + url.getHost() + " creates").isEqualTo(user);
+      assertThat(query.get("password")).as(what + ": the password " + url.getHost() + " sets")
+          .isEqualTo(pg.path("POSTGRES_PASSWORD").asText(null));
+      assertThat(url.getPath().substring(1)).as(what + ": the database " + url.getHost() + " creates")
+          .isEqualTo(pg.path("POSTGRES_DB").asText(user));
+    }));
+  }
+
+  @Test
+  void servicesWaitForHealthOnlyWhereThereIsAHealthcheck() {
+    services().forEach((name, service) -> service.path("depends_on").fields().forEachRemaining(dep -> {
+      if (dep.getValue().path("condition").asText().equals("service_healthy")) {
+        JsonNode check = service(dep.getKey()).path("healthcheck");
+        assertThat(check.path("test").isArray() && !check.path("disable").asBoolean())
+            .as(name + " waits for " + dep.getKey() + " to be healthy: its healthcheck").isTrue();
+      }
+    }));
+  }
+
+  // --- Jaeger: the configuration the end-to-end suite proves ---
+
+  /**
+   * The end-to-end suite runs Jaeger as a process (LocalJaeger, in the otel-extension test harness)
+   * with the repository's configuration files, on the Jaeger release scripts/build-jaeger.sh builds;
+   * the compose Jaeger must run the same files on the same release for those tests to speak for it.
+   */
+  @Test
+  void jaegerRunsTheConfigurationTheEndToEndSuiteRuns() throws Exception {
+    String harness = Files.readString(REPO.resolve("otel-extension/src/test/java/dev/jobtrace/it/LocalJaeger.java"));
+    Set<Path> suiteFiles = Pattern.compile("repo\\.resolve\\(\"([^\"]+)\"\\)").matcher(harness).results()
+        .map(m -> REPO.resolve(m.group(1))).filter(f -> !f.startsWith(REPO.resolve("scripts"))).collect(Collectors.toSet());
+    String buildScript = Files.readString(REPO.resolve("scripts/build-jaeger.sh"));
+    Matcher built = Pattern.compile("JAEGER_VERSION=\"\\$\\{JAEGER_VERSION:-v1\\.(\\d+)\\.(\\d+)}\"").matcher(buildScript);
+    assertThat(built.find()).as("JAEGER_VERSION in scripts/build-jaeger.sh").isTrue();
+    int jaegers = 0;
+    for (var e : services().entrySet()) {
+      if (!isJaeger(e.getValue())) {
+        continue;
+      }
+      jaegers++;
+      String name = e.getKey();
+      Path config = jaegerConfigFile(name);
+      Path uiConfig = hostPath(name, jaegerSetting(name, "extensions.jaeger_query.ui.config_file"));
+      assertThat(suiteFiles).as(name + " runs " + config).anyMatch(f -> same(f, config));
+      assertThat(suiteFiles).as(name + " serves the UI configuration " + uiConfig).anyMatch(f -> same(f, uiConfig));
+      // Jaeger releases v1.N and v2.(N-63) together from one source: the image and the module tag.
+      String tag = e.getValue().path("image").asText().replaceFirst("^.*:", "");
+      String release = "2." + (Integer.parseInt(built.group(1)) - 63) + "." + built.group(2);
+      assertThat(tag).as(name + "'s image against v1." + built.group(1) + "." + built.group(2) + " of scripts/build-jaeger.sh")
+          .isEqualTo(release);
+    }
+    assertThat(jaegers).as("Jaeger services").isPositive();
+  }
+
+  // --- the model ---
+
+  static Map<String, JsonNode> services() {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    project.path("services").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+
+  static JsonNode service(String name) {
+    JsonNode s = project.path("services").path(name);
+    assertThat(s.isObject()).as("service " + name).isTrue();
+    return s;
+  }
+
+  static Map<String, String> environment(JsonNode service) {
+    Map<String, String> out = new LinkedHashMap<>();
+    service.path("environment").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    return out;
+  }
+
+  static List<String> command(JsonNode service) {
+    List<String> out = new ArrayList<>();
+    service.path("command").forEach(c -> out.add(c.asText()));
+    return out;
+  }
+
+  static boolean isJaeger(JsonNode service) {
+    return service.path("image").asText().startsWith("jaegertracing/jaeger:");
+  }
+
+  /** The host file or directory behind a path inside a service's container, by its bind mounts. */
+  static Path hostPath(String name, String containerPath) {
+    for (JsonNode v : service(name).path("volumes")) {
+      String target = v.path("target").asText();
+      if (v.path("type").asText().equals("bind")
+          && (containerPath.equals(target) || containerPath.startsWith(target + "/"))) {
+        return Path.of(v.path("source").asText() + containerPath.substring(target.length()));
+      }
+    }
+    return fail(name + " mounts nothing at " + containerPath);
+  }
+
+  /** The class a java command starts (-jar: its Main-Class; -cp: the first argument after the options), checked present. */
+  static String mainClass(String name, List<String> cmd) throws Exception {
+    for (int i = 1; i < cmd.size(); i++) {
+      String arg = cmd.get(i);
+      if (arg.equals("-jar")) {
+        Path jar = hostPath(name, cmd.get(i + 1));
+        String main = manifest(jar, "Main-Class");
+        assertThat(classIn(jar, main)).as(name + ": Main-Class " + main + " in " + jar).isTrue();
+        return main;
+      }
+      if (arg.equals("-cp") || arg.equals("-classpath") || arg.equals("--class-path")) {
+        String main = cmd.get(i + 2);
+        List<Path> jars = new ArrayList<>();
+        for (String entry : cmd.get(i + 1).split(":")) {
+          jars.add(hostPath(name, entry));
+        }
+        assertThat(jars).as(name + ": " + main + " on its class path").anyMatch(j -> classIn(j, main));
+        return main;
+      }
+    }
+    return null;
+  }
+
+  static String manifest(Path jar, String attribute) {
+    try (JarFile j = new JarFile(jar.toFile())) {
+      String value = j.getManifest() == null ? null : j.getManifest().getMainAttributes().getValue(attribute);
+      assertThat(value).as(attribute + " in " + jar).isNotNull();
+      return value;
+    } catch (IOException e) {
+      return fail(jar + " is not a readable jar (being rebuilt?): " + e);
+    }
+  }
+
+  static boolean classIn(Path jar, String className) {
+    try (JarFile j = new JarFile(jar.toFile())) {
+      return j.getEntry(className.replace('.', '/') + ".class") != null;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /**
+   * Where a service listens on all interfaces, port -> what says so. Java services: by the main
+   * class they start, the settings it reads; Jaeger: the endpoints of the configuration it runs,
+   * with the service's environment; PostgreSQL and Redis: their images' ports.
+   */
+  static Map<Integer, String> listeners(String name) throws Exception {
+    JsonNode service = service(name);
+    String image = service.path("image").asText().replaceFirst(":.*$", "");
+    Map<Integer, String> out = new TreeMap<>();
+    if (image.equals("postgres")) {
+      out.put(5432, "postgres image");
+    } else if (image.equals("redis")) {
+      out.put(6379, "redis image");
+    } else if (isJaeger(service)) {
+      endpoints(jaegerConfig(name), "", service.path("environment"), out);
+    } else if (!command(service).isEmpty() && command(service).get(0).equals("java")) {
+      JsonNode env = service.path("environment");
+      switch (String.valueOf(mainClass(name, command(service)))) {
+        case "dev.jobtrace.examples.WorkerApp" -> {
+          out.put(Integer.parseInt(env.path("EXAMPLES_HTTP_PORT").asText("8081")), "EXAMPLES_HTTP_PORT");
+          out.put(Integer.parseInt(env.path("EXAMPLES_DASHBOARD_PORT").asText("8000")), "EXAMPLES_DASHBOARD_PORT");
+        }
+        case "dev.jobtrace.examples.partner.PartnerApi" ->
+            out.put(Integer.parseInt(env.path("PARTNER_PORT").asText("8082")), "PARTNER_PORT");
+        case "dev.jobtrace.linker.LinkerMain" -> {
+          // The linker binds 127.0.0.1 unless told otherwise: unreachable from outside its container.
+          if (env.path("JOBTRACE_LINKER_HOST").asText("127.0.0.1").equals("0.0.0.0")) {
+            out.put(Integer.parseInt(env.path("JOBTRACE_LINKER_PORT").asText("8090")), "JOBTRACE_LINKER_PORT");
+          }
+        }
+        default -> fail(name + " starts a main class whose ports this check does not know");
+      }
+    }
+    out.remove(0);
+    return out;
+  }
+
+  static Path jaegerConfigFile(String name) {
+    List<String> cmd = command(service(name));
+    int i = cmd.indexOf("--config");
+    assertThat(i).as(name + " runs with --config").isNotNegative();
+    return hostPath(name, cmd.get(i + 1));
+  }
+
+  static JsonNode jaegerConfig(String name) throws Exception {
+    return YAML.readTree(jaegerConfigFile(name).toFile());
+  }
+
+  /** A setting of the Jaeger configuration, by its dotted path, as the service's environment makes it. */
+  static String jaegerSetting(String name, String path) throws Exception {
+    JsonNode node = jaegerConfig(name);
+    for (String key : path.split("\\.")) {
+      node = node.path(key);
+    }
+    assertThat(node.isValueNode()).as(path + " in the Jaeger configuration").isTrue();
+    return interpolate(node.asText(), service(name).path("environment"));
+  }
+
+  /** Every {@code endpoint: host:port} under node whose host is all interfaces, port -> its dotted path. */
+  static void endpoints(JsonNode node, String path, JsonNode env, Map<Integer, String> out) {
+    node.fields().forEachRemaining(f -> {
+      String at = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
+      if (f.getKey().equals("endpoint") && f.getValue().isTextual()) {
+        String endpoint = interpolate(f.getValue().asText(), env);
+        int colon = endpoint.lastIndexOf(':');
+        String host = endpoint.substring(0, colon);
+        if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("[::]")) {
+          out.put(Integer.parseInt(endpoint.substring(colon + 1)), path);
+        }
+      } else if (f.getValue().isObject()) {
+        endpoints(f.getValue(), at, env, out);
+      }
+    });
+  }
+
+  static Set<String> pipelines(String jaeger) throws Exception {
+    Set<String> out = new TreeSet<>();
+    jaegerConfig(jaeger).path("service").path("pipelines").fieldNames().forEachRemaining(p -> out.add(p.replaceFirst("/.*", "")));
+    return out;
+  }
+
+  /** The collector's {@code ${env:NAME:-default}}, from a service's environment. */
+  static String interpolate(String value, JsonNode env) {
+    Matcher m = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}").matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String v = env.has(m.group(1)) ? env.path(m.group(1)).asText() : m.group(2) == null ? "" : m.group(2);
+      m.appendReplacement(out, Matcher.quoteReplacement(v));
+    }
+    return m.appendTail(out).toString();
+  }
+
+  static final Pattern URL = Pattern.compile("^(?:jdbc:)?[a-z][a-z0-9+.-]*://[^/\\s]+.*$");
+
+  /** A URL naming a host (jdbc: URLs without their prefix); null for any other value. */
+  static URI url(String value) {
+    if (!URL.matcher(value).matches()) {
+      return null;
+    }
+    URI url = URI.create(value.replaceFirst("^jdbc:", ""));
+    return url.getHost() == null ? null : url;
+  }
+
+  static int port(URI url) {
+    if (url.getPort() != -1) {
+      return url.getPort();
+    }
+    Integer port = Map.of("http", 80, "https", 443, "redis", 6379, "postgresql", 5432).get(url.getScheme());
+    return port != null ? port : fail(url + " names no port");
+  }
+
+  static boolean isLocalhost(String host) {
+    return host.equals("localhost") || host.equals("127.0.0.1");
+  }
+
+  static Map<String, String> query(URI url) {
+    Map<String, String> out = new HashMap<>();
+    if (url.getRawQuery() != null) {
+      for (String kv : url.getRawQuery().split("&")) {
+        String[] p = kv.split("=", 2);
+        out.put(java.net.URLDecoder.decode(p[0], StandardCharsets.UTF_8),
+            p.length > 1 ? java.net.URLDecoder.decode(p[1], StandardCharsets.UTF_8) : "");
+      }
+    }
+    return out;
+  }
+
+  static boolean same(Path a, Path b) {
+    try {
+      return Files.isSameFile(a, b);
+    } catch (Exception e) {
+      return false;
+    }
   }
 }
