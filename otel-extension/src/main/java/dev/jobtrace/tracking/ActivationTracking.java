@@ -1,5 +1,6 @@
 package dev.jobtrace.tracking;
 
+import dev.jobtrace.FaultInjection;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextStorage;
 import io.opentelemetry.context.Scope;
@@ -27,6 +28,7 @@ public final class ActivationTracking implements ContextStorage {
 
   private void changed(Context now) {
     try {
+      FaultInjection.at("activation");
       tracker.onCurrentChanged(now);
     } catch (Throwable t) {
       tracker.logErrorOnce(t);

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -76,7 +77,8 @@ public final class JobTraceTracker {
   /** Samples up to this monotonic time have been read and attributed. */
   private volatile long readUpTo = Long.MIN_VALUE;
   private volatile boolean stackCapLogged;
-  private volatile boolean errorLogged;
+  /** Set by the first internal error; application threads may hit one at the same moment. */
+  private final AtomicBoolean errorLogged = new AtomicBoolean();
   /** Set when a thread starts job work; lets an idle collector skip reading the recording. */
   private volatile boolean workSinceFlush;
   private Thread collector;
@@ -229,29 +231,39 @@ public final class JobTraceTracker {
     if (node == null) {
       return false;
     }
-    onEnd(span);
-    boolean slow = span.getLatencyNanos() >= s.threshold.toNanos();
-    boolean analysed = node.job && node.analysis != null;
-    if (compressor != null) {
-      compressor.parentEnded(node.spanId);
-      if (!slow && !analysed && compressor.offer(span, node, exporter)) {
+    try {
+      onEnd(span);
+      // Deciding a span's way out reads it (latency, statement, status) and may start its composite.
+      FaultInjection.at("export-gate");
+      boolean slow = span.getLatencyNanos() >= s.threshold.toNanos();
+      boolean analysed = node.job && node.analysis != null;
+      if (compressor != null) {
+        compressor.parentEnded(node.spanId);
+        if (!slow && !analysed && compressor.offer(span, node, exporter)) {
+          return true;
+        }
+      }
+      if (!slow && !analysed) {
+        return false;
+      }
+      if (!analysed && unavailable != null) {
+        exporter.onEnd(AnnotatedSpan.withError(span, unavailable));
         return true;
       }
-    }
-    if (!slow && !analysed) {
-      return false;
-    }
-    if (!analysed && unavailable != null) {
-      exporter.onEnd(AnnotatedSpan.withError(span, unavailable));
+      if (pendingCount.incrementAndGet() > MAX_PENDING) {
+        pendingCount.decrementAndGet();
+        release(new Pending(span, node, exporter, 0), null, "too many slow spans waiting for their profiles");
+        return true;
+      }
+      pending.add(new Pending(span, node, exporter, System.nanoTime() + s.maxWait.toNanos()));
       return true;
+    } catch (RuntimeException | Error e) {
+      // Not held, so never released: its job run is over all the same.
+      if (node.job && node.analysis != null) {
+        activeJobs.remove(node.analysis);
+      }
+      throw e;
     }
-    if (pendingCount.incrementAndGet() > MAX_PENDING) {
-      pendingCount.decrementAndGet();
-      release(new Pending(span, node, exporter, 0), null, "too many slow spans waiting for their profiles");
-      return true;
-    }
-    pending.add(new Pending(span, node, exporter, System.nanoTime() + s.maxWait.toNanos()));
-    return true;
   }
 
   // ---- collector thread ----
@@ -412,6 +424,7 @@ public final class JobTraceTracker {
               p.span, ProfileSnippet.build(p.node.stacks, s.maxSnippetBytes, new HotFrames(s.appPackages)), attributes, events);
         }
       }
+      FaultInjection.at("collector-release");
       p.exporter.onEnd(new AnnotatedSpan(p.span, attributes.build(), events));
     } catch (Throwable t) {
     logErrorOnce(t);
@@ -447,8 +460,7 @@ public final class JobTraceTracker {
   }
 
   public void logErrorOnce(Throwable t) {
-    if (!errorLogged) {
-      errorLogged = true;
+    if (errorLogged.compareAndSet(false, true)) {
       logger.log(Level.WARNING, "jobtrace: profiling degraded after an internal error: " + t, t);
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobtrace.it.apps.JobRunrWorkerApp;
 import dev.jobtrace.it.apps.ProfiledJobsApp;
+import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -94,5 +95,133 @@ class ResilienceIT extends WithServers {
       assertThat(job.attr("jobtrace.profile.incomplete")).contains("samples");
       assertThat(job.longAttr("jobtrace.time.other_ms")).isGreaterThan(1000L);
     }
+  }
+
+  @Test
+  void spansTheExportGateCannotHoldLeaveAsTheyEndedAndTheirJobsDoNotStayInFlight() throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      AgentProcess.Result result =
+          worker(receiver)
+              .set("app.reportTask", "true")
+              .set("otel.jobtrace.jobs", "dev.jobtrace.it.apps.ReportTask[run]")
+              .set("otel.jobtrace.analysis.max-jobs", "1")
+              .set("jobtrace.internal.fault", "export-gate")
+              .run(240);
+
+      assertThat(result.output).contains("jobs finished: succeeded=1 failed=0").contains("records=3");
+      assertThat(result.linesContaining(DEGRADED + "jobtrace fault injected at export-gate")).isEqualTo(1);
+      assertThat(result.linesContaining("after an internal error")).as("jobtrace's failure lines").isEqualTo(1);
+      // The report task ran before the JobRunr job, and with max-jobs=1 the JobRunr job still got a
+      // place: a job span the gate could not hold does not stay counted as a run in flight.
+      assertThat(result.linesContaining("job runs in flight")).as("\"job runs in flight\" lines").isZero();
+
+      List<ExportedSpan> spans = receiver.spans();
+      ExportedSpan report = onlyJobSpan(spans, "method");
+      assertThat(report.attr("jobtrace.job.name")).isEqualTo("dev.jobtrace.it.apps.ReportTask.run");
+      assertThat(report.longAttr("jobtrace.calls.redis")).isNull();
+      ExportedSpan job = onlyJobSpan(spans, "jobrunr");
+      assertExportedAsItEnded(job);
+      assertTheJobsCallsAreEachExportedUnder(job, spans);
+    }
+  }
+
+  @Test
+  void heldJobSpansTheCollectorCannotAnnotateLeaveOnceAsTheyEnded() throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      AgentProcess.Result result =
+          worker(receiver)
+              // A first job run seconds before the JobRunr job: the collector fails on it long
+              // before shutdown, and must go on to release the JobRunr job's span too.
+              .set("app.reportTask", "true")
+              .set("otel.jobtrace.jobs", "dev.jobtrace.it.apps.ReportTask[run]")
+              .set("jobtrace.internal.fault", "collector-release")
+              .run(240);
+
+      assertThat(result.output).contains("jobs finished: succeeded=1 failed=0").contains("records=3");
+      assertThat(result.linesContaining(DEGRADED + "jobtrace fault injected at collector-release")).isEqualTo(1);
+      assertThat(result.linesContaining("after an internal error")).as("jobtrace's failure lines").isEqualTo(1);
+
+      List<ExportedSpan> spans = receiver.spans();
+      ExportedSpan report = onlyJobSpan(spans, "method");
+      assertThat(report.attr("jobtrace.job.name")).isEqualTo("dev.jobtrace.it.apps.ReportTask.run");
+      assertThat(report.longAttr("jobtrace.calls.redis")).isNull();
+      assertThat(spans.stream().filter(s -> s.traceId().equals(report.traceId()) && s != report))
+          .as("the report task's redis and SQL calls under it")
+          .extracting(ExportedSpan::parentSpanId)
+          .hasSize(2)
+          .containsOnly(report.spanId());
+      ExportedSpan job = onlyJobSpan(spans, "jobrunr");
+      assertExportedAsItEnded(job);
+      assertTheJobsCallsAreEachExportedUnder(job, spans);
+    }
+  }
+
+  @Test
+  void contextChangesTheTrackerCannotFollowCostTheProfileButNotTheTraceOrTheBreakdown() throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      AgentProcess.Result result =
+          worker(receiver)
+              // Every span of the job is slow enough for a profile, so each must say why it has none.
+              .set("otel.jobtrace.profile.threshold", "1ms")
+              .set("jobtrace.internal.fault", "activation")
+              .run(240);
+
+      assertThat(result.output).contains("jobs finished: succeeded=1 failed=0").contains("records=3");
+      assertThat(result.linesContaining(DEGRADED + "jobtrace fault injected at activation")).isEqualTo(1);
+      assertThat(result.linesContaining("after an internal error")).as("jobtrace's failure lines").isEqualTo(1);
+
+      List<ExportedSpan> spans = receiver.spans();
+      ExportedSpan job = onlyJobSpan(spans, "jobrunr");
+      assertThat(job.attr("jobtrace.job.outcome")).isEqualTo("success");
+      // The breakdown follows span starts and ends, not context changes: it is all there.
+      assertThat(job.longAttr("jobtrace.calls.redis")).isEqualTo(5L);
+      assertThat(job.longAttr("jobtrace.calls.db")).isEqualTo(4L);
+      assertThat(job.longAttr("jobtrace.calls.http")).isEqualTo(2L);
+      // No thread was followed into the job, so no sample is the job's.
+      assertThat(job.attr("jobtrace.profile.error")).startsWith("too few samples: 0 ");
+      assertThat(job.attr("jobtrace.profile.id")).isNull();
+      // The agent's own context propagation went on: the pool's calls are under the job.
+      assertTheJobsCallsAreEachExportedUnder(job, spans);
+    }
+  }
+
+  private static final String DEGRADED =
+      "jobtrace: profiling degraded after an internal error: java.lang.IllegalStateException: ";
+
+  private static ExportedSpan onlyJobSpan(List<ExportedSpan> spans, String system) {
+    return JobRunrJobSpansIT.only(
+        spans.stream().filter(s -> system.equals(s.attr("jobtrace.job.system"))).collect(Collectors.toList()),
+        system + " job spans");
+  }
+
+  /** The job span as the job framework ended it, without what jobtrace adds once it is held. */
+  private static void assertExportedAsItEnded(ExportedSpan job) {
+    assertThat(job.attr("jobtrace.job.name")).isEqualTo("dev.jobtrace.it.apps.SampleJobs.syncRecords");
+    assertThat(job.attr("jobtrace.job.outcome")).isEqualTo("success");
+    assertThat(job.longAttr("jobtrace.time.other_ms")).isNull();
+    assertThat(job.longAttr("jobtrace.time.db_ms")).isNull();
+    assertThat(job.longAttr("jobtrace.calls.redis")).isNull();
+    assertThat(job.longAttr("jobtrace.calls.db")).isNull();
+    assertThat(job.attr("jobtrace.profile.id")).isNull();
+    assertThat(job.attr("jobtrace.profile.error")).isNull();
+  }
+
+  /** What the "work" job did on its thread and in the pool: every call, once, under the job span. */
+  private static void assertTheJobsCallsAreEachExportedUnder(ExportedSpan job, List<ExportedSpan> spans) {
+    List<ExportedSpan> inJob =
+        spans.stream().filter(s -> JobRunrJobSpansIT.descendsFrom(s, job, spans)).collect(Collectors.toList());
+    List<ExportedSpan> sql = inJob.stream().filter(s -> system(s, "postgresql")).collect(Collectors.toList());
+    assertThat(inJob.stream().filter(s -> system(s, "redis"))).as("redis calls under the job: %s", spans).hasSize(5);
+    assertThat(sql.stream().filter(s -> s.name().startsWith("INSERT"))).as("inserts under the job").hasSize(3);
+    assertThat(sql.stream().filter(s -> s.name().startsWith("SELECT"))).as("the pool's count under the job").hasSize(1);
+    assertThat(inJob.stream().filter(s -> s.kind() == SpanKind.SPAN_KIND_CLIENT && s.scope.contains("http-client")))
+        .as("partner calls under the job")
+        .hasSize(2);
+    assertThat(inJob).extracting(ExportedSpan::spanId).doesNotHaveDuplicates();
+    assertThat(inJob).noneMatch(s -> s.longAttr("jobtrace.composite.count") != null);
+  }
+
+  private static boolean system(ExportedSpan span, String dbSystem) {
+    return dbSystem.equals(span.attr("db.system")) || dbSystem.equals(span.attr("db.system.name"));
   }
 }
