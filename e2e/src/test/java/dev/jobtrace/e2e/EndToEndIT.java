@@ -1,5 +1,7 @@
 package dev.jobtrace.e2e;
 
+import dev.jobtrace.testing.Ports;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.jobtrace.e2e.JaegerQuery.Span;
 import dev.jobtrace.e2e.JaegerQuery.Trace;

@@ -1,5 +1,7 @@
 package dev.jobtrace.e2e.bench;
 
+import dev.jobtrace.testing.Ports;
+
 import dev.jobtrace.e2e.JaegerQuery;
 import dev.jobtrace.e2e.JaegerQuery.Span;
 import dev.jobtrace.e2e.LocalTopology;

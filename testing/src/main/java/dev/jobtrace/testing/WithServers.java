@@ -1,20 +1,20 @@
-package dev.jobtrace.it;
+package dev.jobtrace.testing;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** Test classes that get a fresh PostgreSQL and Redis for themselves. */
-abstract class WithServers {
+public abstract class WithServers {
 
-  static Servers servers;
+  protected static Servers servers;
 
   @BeforeAll
-  static void startServers() throws Exception {
+  protected static void startServers() throws Exception {
     servers = Servers.start();
   }
 
   @AfterAll
-  static void stopServers() throws Exception {
+  protected static void stopServers() throws Exception {
     if (servers != null) {
       servers.close();
       servers = null;

@@ -1,4 +1,4 @@
-package dev.jobtrace.it;
+package dev.jobtrace.testing;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.jobtrace.it;
+package dev.jobtrace.testing;
 
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;

@@ -1,4 +1,4 @@
-package dev.jobtrace.it;
+package dev.jobtrace.testing;
 
 import dev.jobtrace.contract.ProfileSnippetFormat;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.jobtrace.it;
+package dev.jobtrace.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.jobtrace.it;
+package dev.jobtrace.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package dev.jobtrace.it;
+package dev.jobtrace.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -196,10 +196,17 @@ public final class AgentProcess {
     }
     return java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .map(e -> swapped(e, swaps))
-        .filter(e -> !e.endsWith("otel-extension/target/classes") && !e.endsWith("jobtrace-extension.jar"))
+        .filter(e -> !isJobtrace(e))
         .filter(e -> !e.contains("/io/opentelemetry/") || e.contains("/io/opentelemetry/proto/"))
         .filter(e -> !e.contains("/net/bytebuddy/") && !e.contains("/tools/profiler/"))
         .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  /** jobtrace's own classes reach an application through the agent only, as in use. */
+  private static boolean isJobtrace(String entry) {
+    String name = Path.of(entry).getFileName().toString();
+    return entry.endsWith("otel-extension/target/classes") || entry.endsWith("span-contract/target/classes")
+        || name.equals("jobtrace-extension.jar") || name.startsWith("otel-extension-") || name.startsWith("span-contract-");
   }
 
   /** The folder of jars that replace the build's versions of their artifacts, or null. */
