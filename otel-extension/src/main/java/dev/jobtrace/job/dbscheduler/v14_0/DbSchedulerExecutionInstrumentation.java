@@ -1,4 +1,4 @@
-package dev.jobtrace.job.dbscheduler;
+package dev.jobtrace.job.dbscheduler.v14_0;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;

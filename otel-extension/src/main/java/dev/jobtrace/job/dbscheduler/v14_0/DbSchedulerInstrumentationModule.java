@@ -1,4 +1,4 @@
-package dev.jobtrace.job.dbscheduler;
+package dev.jobtrace.job.dbscheduler.v14_0;
 
 import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.hasClassesNamed;
 
@@ -33,7 +33,7 @@ public final class DbSchedulerInstrumentationModule extends JobFrameworkInstrume
   @Override
   protected List<String> frameworkHelperClassNames() {
     return Arrays.asList(
-        "dev.jobtrace.job.dbscheduler.DbSchedulerJobSpans",
-        "dev.jobtrace.job.dbscheduler.DbSchedulerJobSpans$TaskRun");
+        "dev.jobtrace.job.dbscheduler.v14_0.DbSchedulerJobSpans",
+        "dev.jobtrace.job.dbscheduler.v14_0.DbSchedulerJobSpans$TaskRun");
   }
 }

@@ -1,4 +1,4 @@
-package dev.jobtrace.job.jobrunr;
+package dev.jobtrace.job.jobrunr.v8_0;
 
 import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.hasClassesNamed;
 
@@ -31,9 +31,9 @@ public final class JobRunrInstrumentationModule extends JobFrameworkInstrumentat
   @Override
   protected List<String> frameworkHelperClassNames() {
     return Arrays.asList(
-        "dev.jobtrace.job.jobrunr.JobRunrSettings",
-        "dev.jobtrace.job.jobrunr.JobRunrJobSpans",
-        "dev.jobtrace.job.jobrunr.JobRunrJobSpans$1",
-        "dev.jobtrace.job.jobrunr.JobRunrJobSpans$JobRun");
+        "dev.jobtrace.job.jobrunr.v8_0.JobRunrSettings",
+        "dev.jobtrace.job.jobrunr.v8_0.JobRunrJobSpans",
+        "dev.jobtrace.job.jobrunr.v8_0.JobRunrJobSpans$1",
+        "dev.jobtrace.job.jobrunr.v8_0.JobRunrJobSpans$JobRun");
   }
 }

@@ -1,4 +1,4 @@
-package dev.jobtrace.job.jobrunr;
+package dev.jobtrace.job.jobrunr.v8_0;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;

@@ -1,4 +1,4 @@
-package dev.jobtrace.job.springbatch;
+package dev.jobtrace.job.springbatch.v5_0;
 
 import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;

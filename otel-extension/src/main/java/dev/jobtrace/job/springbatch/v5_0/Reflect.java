@@ -1,4 +1,4 @@
-package dev.jobtrace.job.springbatch;
+package dev.jobtrace.job.springbatch.v5_0;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;

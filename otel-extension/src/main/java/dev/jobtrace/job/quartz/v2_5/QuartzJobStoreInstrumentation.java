@@ -1,4 +1,4 @@
-package dev.jobtrace.job.quartz;
+package dev.jobtrace.job.quartz.v2_5;
 
 import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.named;

@@ -1,4 +1,4 @@
-package dev.jobtrace.job.jobrunr;
+package dev.jobtrace.job.jobrunr.v8_0;
 
 import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.implementsInterface;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;

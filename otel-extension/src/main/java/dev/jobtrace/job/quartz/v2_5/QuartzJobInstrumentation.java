@@ -1,4 +1,4 @@
-package dev.jobtrace.job.quartz;
+package dev.jobtrace.job.quartz.v2_5;
 
 import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.implementsInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;

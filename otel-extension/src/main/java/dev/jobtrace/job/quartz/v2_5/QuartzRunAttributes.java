@@ -1,4 +1,4 @@
-package dev.jobtrace.job.quartz;
+package dev.jobtrace.job.quartz.v2_5;
 
 import dev.jobtrace.contract.SpanContract;
 import io.opentelemetry.api.trace.Span;

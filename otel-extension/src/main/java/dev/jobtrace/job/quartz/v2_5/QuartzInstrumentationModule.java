@@ -1,4 +1,4 @@
-package dev.jobtrace.job.quartz;
+package dev.jobtrace.job.quartz.v2_5;
 
 import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.hasClassesNamed;
 
@@ -32,6 +32,6 @@ public final class QuartzInstrumentationModule extends JobFrameworkInstrumentati
   @Override
   protected List<String> frameworkHelperClassNames() {
     return Arrays.asList(
-        "dev.jobtrace.job.quartz.QuartzRunAttributes");
+        "dev.jobtrace.job.quartz.v2_5.QuartzRunAttributes");
   }
 }

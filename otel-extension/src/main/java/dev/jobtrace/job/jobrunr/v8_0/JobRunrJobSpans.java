@@ -1,4 +1,4 @@
-package dev.jobtrace.job.jobrunr;
+package dev.jobtrace.job.jobrunr.v8_0;
 
 import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.FaultInjection;

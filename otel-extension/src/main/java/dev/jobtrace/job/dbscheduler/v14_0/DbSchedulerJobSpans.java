@@ -1,4 +1,4 @@
-package dev.jobtrace.job.dbscheduler;
+package dev.jobtrace.job.dbscheduler.v14_0;
 
 import dev.jobtrace.contract.SpanContract;
 import com.github.kagkarlsson.scheduler.task.Execution;

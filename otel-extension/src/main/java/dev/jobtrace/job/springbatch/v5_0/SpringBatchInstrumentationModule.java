@@ -1,4 +1,4 @@
-package dev.jobtrace.job.springbatch;
+package dev.jobtrace.job.springbatch.v5_0;
 
 import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.hasClassesNamed;
 
@@ -38,10 +38,10 @@ public final class SpringBatchInstrumentationModule extends JobFrameworkInstrume
   @Override
   protected List<String> frameworkHelperClassNames() {
     return Arrays.asList(
-        "dev.jobtrace.job.springbatch.Reflect",
-        "dev.jobtrace.job.springbatch.SpringBatchSpans",
-        "dev.jobtrace.job.springbatch.SpringBatchSpans$JobRun",
-        "dev.jobtrace.job.springbatch.SpringBatchSpans$StepRun",
-        "dev.jobtrace.job.springbatch.SpringBatchSpans$ChunkClock");
+        "dev.jobtrace.job.springbatch.v5_0.Reflect",
+        "dev.jobtrace.job.springbatch.v5_0.SpringBatchSpans",
+        "dev.jobtrace.job.springbatch.v5_0.SpringBatchSpans$JobRun",
+        "dev.jobtrace.job.springbatch.v5_0.SpringBatchSpans$StepRun",
+        "dev.jobtrace.job.springbatch.v5_0.SpringBatchSpans$ChunkClock");
   }
 }

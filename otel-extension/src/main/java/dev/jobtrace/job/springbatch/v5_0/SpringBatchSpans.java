@@ -1,4 +1,4 @@
-package dev.jobtrace.job.springbatch;
+package dev.jobtrace.job.springbatch.v5_0;
 
 import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.FaultInjection;

@@ -1,4 +1,4 @@
-package dev.jobtrace.job.jobrunr;
+package dev.jobtrace.job.jobrunr.v8_0;
 
 /**
  * The JobRunr settings as resolved by the extension, which validates them through the agent's
