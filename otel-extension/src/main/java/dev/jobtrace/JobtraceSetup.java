@@ -5,7 +5,7 @@ import dev.jobtrace.profiler.Sample;
 import dev.jobtrace.config.JobtraceConfig;
 import dev.jobtrace.job.JobSpanProcessor;
 import dev.jobtrace.job.JobFrameworkSettings;
-import dev.jobtrace.job.jobrunr.JobRunrSettings;
+import dev.jobtrace.job.jobrunr.v8_0.JobRunrSettings;
 import dev.jobtrace.tracking.ActivationTracking;
 import dev.jobtrace.export.ExportGate;
 import dev.jobtrace.tracking.JobTraceTracker;

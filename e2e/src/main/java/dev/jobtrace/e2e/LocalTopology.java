@@ -1,7 +1,9 @@
 package dev.jobtrace.e2e;
 
-import dev.jobtrace.it.LocalJaeger;
-import dev.jobtrace.it.TestPostgres;
+import dev.jobtrace.testing.Ports;
+
+import dev.jobtrace.testing.LocalJaeger;
+import dev.jobtrace.testing.TestPostgres;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -276,7 +278,7 @@ public final class LocalTopology implements AutoCloseable {
   }
 
   static int freePort() {
-    return dev.jobtrace.it.Ports.free();
+    return dev.jobtrace.testing.Ports.free();
   }
 
   @Override

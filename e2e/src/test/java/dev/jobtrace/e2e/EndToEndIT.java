@@ -1,7 +1,9 @@
 package dev.jobtrace.e2e;
 
+import dev.jobtrace.testing.Ports;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jobtrace.e2e.JaegerQuery.Span;
+import dev.jobtrace.linker.TraceSpan;
 import dev.jobtrace.e2e.JaegerQuery.Trace;
 import java.net.URI;
 import java.nio.file.Files;
@@ -107,10 +109,10 @@ class EndToEndIT {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
     while (Instant.now().isBefore(deadline)) {
       topology.checkAlive();
-      for (Span span : jaeger.search("example-jobs", null, Duration.ofMinutes(30), 200)) {
+      for (TraceSpan span : jaeger.search("example-jobs", null, Duration.ofMinutes(30), 200)) {
         if (jobId.equals(span.attr("jobtrace.job.id"))) {
           Trace trace = jaeger.trace(span.traceId);
-          Span job = trace.job();
+          TraceSpan job = trace.job();
           // A slow span reaches Jaeger once its profile is attached; the job span comes last.
           if (job != null && job.attr("jobtrace.time.other_ms") != null) {
             return trace;
@@ -127,14 +129,14 @@ class EndToEndIT {
    * job within the launching run's time (runs go one at a time), once complete in Jaeger.
    */
   static Trace awaitBatchTrace(String run, Trace launcher) throws Exception {
-    Span launching = launcher.job();
+    TraceSpan launching = launcher.job();
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
     while (Instant.now().isBefore(deadline)) {
-      for (Span span : jaeger.search("example-jobs", "client-report-batch", Duration.ofMinutes(30), 50)) {
+      for (TraceSpan span : jaeger.search("example-jobs", "client-report-batch", Duration.ofMinutes(30), 50)) {
         if ("spring-batch".equals(span.attr("jobtrace.job.system"))
             && span.startNanos >= launching.startNanos && span.endNanos <= launching.endNanos) {
           Trace trace = jaeger.trace(span.traceId);
-          Span job = trace.job();
+          TraceSpan job = trace.job();
           if (job != null && job.attr("jobtrace.time.other_ms") != null) {
             return trace;
           }
@@ -169,8 +171,8 @@ class EndToEndIT {
     for (String variant : List.of("slow", "fixed")) {
       String run = "reference-data/" + variant;
       Trace t = only(run);
-      check(t.job().longAttr("jobtrace.calls.redis") > 0, run, "job counts Redis calls", t.job().attrs);
-      check(t.any(s -> s.isRedis()), run, "trace holds Redis spans", t.names());
+      check(t.job().longAttr("jobtrace.calls.redis") > 0, run, "job counts Redis calls", t.job().attributes);
+      check(t.any(s -> "redis".equals(s.attr("db.system")) || "redis".equals(s.attr("db.system.name"))), run, "trace holds Redis spans", t.names());
 
       run = "client-report/" + variant;
       t = only(run);
@@ -179,14 +181,14 @@ class EndToEndIT {
 
       run = "partner-sync/" + variant;
       t = only(run);
-      List<Span> servers = t.spans.stream().filter(s -> s.service.equals("partner-api") && s.kind.equals("SERVER")).toList();
+      List<TraceSpan> servers = t.spans.stream().filter(s -> s.service.equals("partner-api") && s.kind.equals("SERVER")).toList();
       check(!servers.isEmpty(), run, "partner-api's server spans are in the job's trace", t.names());
-      for (Span server : servers) {
-        Span client = t.byId(server.parentSpanId);
+      for (TraceSpan server : servers) {
+        TraceSpan client = t.byId(server.parentSpanId);
         check(client != null && client.service.equals("example-jobs") && client.kind.equals("CLIENT"), run,
             "each partner-api span is under the worker's HTTP client span", server + " has parent " + client);
       }
-      Span query = t.first(s -> s.service.equals("partner-api") && s.name.startsWith("SELECT"));
+      TraceSpan query = t.first(s -> s.service.equals("partner-api") && s.name.startsWith("SELECT"));
       check(query != null, run, "partner-api's own SQL span is in the job's trace", t.names());
 
       run = "invoice-export/" + variant;
@@ -232,9 +234,9 @@ class EndToEndIT {
       check(!fixed.job().findingKinds().contains(kind), job + "/fixed", "carries no " + kind + " finding", fixed.job().findingKinds());
     });
     for (Trace slow : RUNS.get(SETTLEMENT + "/slow")) {
-      Span job = slow.job();
+      TraceSpan job = slow.job();
       check(job.longAttr("jobtrace.time.db_ms") > job.durationMillis() * 7 / 10, SETTLEMENT + "/slow",
-          "spends most of its time waiting on the database", job.attrs);
+          "spends most of its time waiting on the database", job.attributes);
     }
   }
 
@@ -267,21 +269,21 @@ class EndToEndIT {
   void aSpringBatchReportsSlowQueryIsNamedOnItsJobAndItsReadStepHoldsTheTime() throws Exception {
     String run = "client-report-batch/slow";
     Trace slow = BATCH.get("slow");
-    Span job = slow.job();
+    TraceSpan job = slow.job();
     check(job.name.equals("client-report-batch") && "spring-batch".equals(job.attr("jobtrace.job.system")), run,
         "the Spring Batch job is a job span of its own", job);
-    check("COMPLETED".equals(job.attr("jobtrace.job.status")), run, "the job completed", job.attrs);
+    check("COMPLETED".equals(job.attr("jobtrace.job.status")), run, "the job completed", job.attributes);
     check(job.findingKinds().contains("slow_query"), run, "carries a slow_query finding", job.findingKinds());
     check(job.longAttr("jobtrace.calls.db") == 91, run,
-        "counts its 90 batch queries and the publish step's insert, none of the job repository's", job.attrs);
-    check(job.longAttr("jobtrace.job.bookkeeping_calls") > 0, run, "counts the job repository's calls apart", job.attrs);
-    Span read = slow.first(s -> "read-invoices".equals(s.attr("jobtrace.step.name")));
+        "counts its 90 batch queries and the publish step's insert, none of the job repository's", job.attributes);
+    check(job.longAttr("jobtrace.job.bookkeeping_calls") > 0, run, "counts the job repository's calls apart", job.attributes);
+    TraceSpan read = slow.first(s -> "read-invoices".equals(s.attr("jobtrace.step.name")));
     check(read != null && job.spanId.equals(read.parentSpanId), run, "the read step is under the job span", slow.names());
     check(read.longAttr("jobtrace.step.read_ms") > read.durationMillis() * 7 / 10, run,
-        "the step's time is its reads", read.attrs);
+        "the step's time is its reads", read.attributes);
     check(slow.spans.stream().filter(s -> s.name.startsWith("SELECT")).allMatch(s -> read.spanId.equals(s.parentSpanId)),
         run, "the batch queries are under the read step", slow.names());
-    check(read.attr("jobtrace.profile.id") != null, run, "the slow step carries a profile", read.attrs);
+    check(read.attr("jobtrace.profile.id") != null, run, "the slow step carries a profile", read.attributes);
     HttpResponse<String> profile = page("/profiles/" + read.attr("jobtrace.profile.id"));
     check(profile.statusCode() == 200 && profile.body().contains("read-invoices") && profile.body().contains("slow_query"),
         run, "the linker shows the step's profile with the job's finding", profile.statusCode() + " " + profile.body());
@@ -289,7 +291,7 @@ class EndToEndIT {
     check(!fixed.job().findingKinds().contains("slow_query"), "client-report-batch/fixed", "carries no slow_query finding",
         fixed.job().findingKinds());
     check("COMPLETED".equals(fixed.job().attr("jobtrace.job.status")), "client-report-batch/fixed", "the job completed",
-        fixed.job().attrs);
+        fixed.job().attributes);
   }
 
   static final List<String> CUSTOMER_SHAPES = List.of("GET customer:{id}", "GET customer-locale:{id}");
@@ -298,8 +300,8 @@ class EndToEndIT {
   void aPerRecordLoopOverEachRecordsOwnKeysIsOneFindingThatNamesTheLoop() throws Exception {
     String run = "customer-lookup/slow";
     Trace slow = only(run);
-    Map<String, String> top = slow.job().events.stream()
-        .filter(e -> "jobtrace.finding".equals(e.get(""))).findFirst().orElse(Map.of());
+    TraceSpan.Event finding = slow.job().event("jobtrace.finding");
+    Map<String, String> top = finding == null ? Map.of() : finding.attributes;
     check("repeated_sequence".equals(top.get("jobtrace.finding.kind"))
             && String.join(" → ", CUSTOMER_SHAPES).equals(top.get("jobtrace.finding.statement")), run,
         "its top finding is the loop, named by the shapes of its two GETs per record", top);
@@ -309,7 +311,7 @@ class EndToEndIT {
     check(top.getOrDefault("jobtrace.finding.fix", "").contains("MGET"), run, "the finding says what batches the loop", top);
     check(slow.job().findingKinds().equals(List.of("repeated_sequence")), run,
         "the loop's GETs get no findings of their own beside it", slow.job().findingKinds());
-    List<Span> composites = slow.spans.stream().filter(s -> s.attr("jobtrace.composite.shape") != null).toList();
+    List<TraceSpan> composites = slow.spans.stream().filter(s -> s.attr("jobtrace.composite.shape") != null).toList();
     check(composites.stream().map(c -> c.attr("jobtrace.composite.shape")).collect(Collectors.toSet())
             .equals(Set.copyOf(CUSTOMER_SHAPES)), run, "the GETs fold into composites of those two shapes", slow.names());
     check(slow.spans.size() < 100, run, "the trace stays small", slow.spans.size());
@@ -326,9 +328,9 @@ class EndToEndIT {
   void jobSpansNameTheirFindingsInSearchableTags() throws Exception {
     for (Map.Entry<String, String> e : FINDING.entrySet()) {
       String run = e.getKey() + "/slow";
-      Span job = only(run).job();
+      TraceSpan job = only(run).job();
       check("true".equals(job.attr("jobtrace.finding." + e.getValue())), run,
-          "job span carries the tag jobtrace.finding." + e.getValue() + "=true", job.attrs);
+          "job span carries the tag jobtrace.finding." + e.getValue() + "=true", job.attributes);
       check(job.attr("jobtrace.findings") != null && List.of(job.attr("jobtrace.findings").split(",")).contains(e.getValue()),
           run, "jobtrace.findings lists " + e.getValue(), job.attr("jobtrace.findings"));
       check(job.attr("jobtrace.finding.top") != null && job.attr("jobtrace.finding.top").contains(": "), run,
@@ -370,7 +372,7 @@ class EndToEndIT {
       String run = job + "/slow";
       double lowest = 1;
       for (Trace trace : RUNS.get(run)) {
-        Span span = trace.job();
+        TraceSpan span = trace.job();
         String id = span.attr("jobtrace.profile.id");
         check(id != null, run, "job span carries a profile snippet", span.attr("jobtrace.profile.error"));
         HttpResponse<String> profile = page("/profiles/" + id);

@@ -2,6 +2,8 @@ package dev.jobtrace.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobtrace.linker.JaegerClient;
+import dev.jobtrace.linker.TraceSpan;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -11,12 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
-/** Reads traces from Jaeger's query API ({@code /api/v3}, OTLP JSON), as a user's tools would. */
+/**
+ * Reads traces from Jaeger's query API ({@code /api/v3}, OTLP JSON), as a user's tools would, and
+ * as the UI does ({@code /api/traces}); spans are read by the linker's own {@link JaegerClient#spans}.
+ */
 public final class JaegerQuery {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,7 +32,7 @@ public final class JaegerQuery {
   }
 
   /** Spans of the service's traces that started within {@code lookBack}; {@code operation} may be null. */
-  public List<Span> search(String service, String operation, Duration lookBack, int limit) throws Exception {
+  public List<TraceSpan> search(String service, String operation, Duration lookBack, int limit) throws Exception {
     Instant now = Instant.now();
     return Trace.spans(get(baseUrl + "/api/v3/traces?query.service_name=" + enc(service)
         + (operation == null ? "" : "&query.operation_name=" + enc(operation))
@@ -77,122 +81,35 @@ public final class JaegerQuery {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  public static final class Span {
-    public final String traceId;
-    public final String spanId;
-    public final String parentSpanId;
-    public final String name;
-    public final String kind;
-    public final String service;
-    public final long startNanos;
-    public final long endNanos;
-    public final Map<String, String> attrs = new HashMap<>();
-    public final List<Map<String, String>> events = new ArrayList<>();
-
-    Span(JsonNode span, String service) {
-      traceId = span.path("traceId").asText();
-      spanId = span.path("spanId").asText();
-      parentSpanId = span.path("parentSpanId").asText("");
-      name = span.path("name").asText();
-      String k = span.path("kind").asText();
-      kind = k.replace("SPAN_KIND_", "").replace("2", "SERVER").replace("3", "CLIENT");
-      this.service = service;
-      startNanos = span.path("startTimeUnixNano").asLong();
-      endNanos = span.path("endTimeUnixNano").asLong();
-      read(span.path("attributes"), attrs);
-      for (JsonNode e : span.path("events")) {
-        Map<String, String> a = new HashMap<>();
-        a.put("", e.path("name").asText());
-        read(e.path("attributes"), a);
-        events.add(a);
-      }
-    }
-
-    static void read(JsonNode attributes, Map<String, String> into) {
-      for (JsonNode kv : attributes) {
-        JsonNode v = kv.path("value");
-        JsonNode text = v.has("stringValue") ? v.get("stringValue") : v.has("intValue") ? v.get("intValue")
-            : v.has("doubleValue") ? v.get("doubleValue") : v.get("boolValue");
-        into.put(kv.path("key").asText(), text == null ? v.toString() : text.asText());
-      }
-    }
-
-    public String attr(String key) {
-      return attrs.get(key);
-    }
-
-    public long longAttr(String key) {
-      String v = attrs.get(key);
-      return v == null ? -1 : Long.parseLong(v);
-    }
-
-    public long durationMillis() {
-      return (endNanos - startNanos) / 1_000_000;
-    }
-
-    public boolean isRedis() {
-      return "redis".equals(attrs.get("db.system")) || "redis".equals(attrs.get("db.system.name"));
-    }
-
-    public List<String> findingKinds() {
-      List<String> kinds = new ArrayList<>();
-      for (Map<String, String> e : events) {
-        if ("jobtrace.finding".equals(e.get(""))) {
-          kinds.add(e.get("jobtrace.finding.kind"));
-        }
-      }
-      return kinds;
-    }
-
-    @Override
-    public String toString() {
-      return service + ":" + name + "(" + kind + ")";
-    }
-  }
-
   public static final class Trace {
-    public final List<Span> spans;
+    public final List<TraceSpan> spans;
 
-    Trace(List<Span> spans) {
+    Trace(List<TraceSpan> spans) {
       this.spans = spans;
     }
 
-    public static List<Span> spans(JsonNode body) {
-      List<Span> out = new ArrayList<>();
-      for (JsonNode rs : body.path("result").path("resourceSpans")) {
-        String service = "";
-        for (JsonNode kv : rs.path("resource").path("attributes")) {
-          if (kv.path("key").asText().equals("service.name")) {
-            service = kv.path("value").path("stringValue").asText();
-          }
-        }
-        for (JsonNode ss : rs.path("scopeSpans")) {
-          for (JsonNode span : ss.path("spans")) {
-            out.add(new Span(span, service));
-          }
-        }
-      }
-      return out;
+    static List<TraceSpan> spans(JsonNode body) {
+      return JaegerClient.spans(body);
     }
 
-    public Span job() {
+    public TraceSpan job() {
       return first(s -> s.attr("jobtrace.job.name") != null && s.service.equals("example-jobs"));
     }
 
-    public Span first(Predicate<Span> p) {
+    public TraceSpan first(Predicate<TraceSpan> p) {
       return spans.stream().filter(p).findFirst().orElse(null);
     }
 
-    public boolean any(Predicate<Span> p) {
+    public boolean any(Predicate<TraceSpan> p) {
       return spans.stream().anyMatch(p);
     }
 
-    public Span byId(String id) {
+    public TraceSpan byId(String id) {
       return first(s -> s.spanId.equals(id));
     }
 
     public List<String> names() {
-      return spans.stream().map(Span::toString).distinct().limit(20).toList();
+      return spans.stream().map(TraceSpan::toString).distinct().limit(20).toList();
     }
   }
 }

@@ -3,12 +3,12 @@ package dev.jobtrace.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobtrace.examples.partner.PartnerApi;
-import dev.jobtrace.it.AgentProcess;
-import dev.jobtrace.it.ExportedSpan;
-import dev.jobtrace.it.Snippets;
-import dev.jobtrace.it.OtlpReceiver;
-import dev.jobtrace.it.Ports;
-import dev.jobtrace.it.Servers;
+import dev.jobtrace.testing.AgentProcess;
+import dev.jobtrace.testing.ExportedSpan;
+import dev.jobtrace.testing.Snippets;
+import dev.jobtrace.testing.OtlpReceiver;
+import dev.jobtrace.testing.Ports;
+import dev.jobtrace.testing.Servers;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.List;
 import java.util.Map;

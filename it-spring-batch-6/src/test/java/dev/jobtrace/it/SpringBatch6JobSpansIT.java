@@ -1,5 +1,7 @@
 package dev.jobtrace.it;
 
+import dev.jobtrace.testing.ExportedSpan;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobtrace.it.apps.SpringBatch6Worker;

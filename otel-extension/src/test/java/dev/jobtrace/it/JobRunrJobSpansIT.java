@@ -1,5 +1,10 @@
 package dev.jobtrace.it;
 
+import dev.jobtrace.testing.AgentProcess;
+import dev.jobtrace.testing.OtlpReceiver;
+import dev.jobtrace.testing.ExportedSpan;
+import dev.jobtrace.testing.WithServers;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobtrace.it.apps.JobRunrWorkerApp;

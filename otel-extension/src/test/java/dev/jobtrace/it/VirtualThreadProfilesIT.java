@@ -1,5 +1,11 @@
 package dev.jobtrace.it;
 
+import dev.jobtrace.testing.AgentProcess;
+import dev.jobtrace.testing.OtlpReceiver;
+import dev.jobtrace.testing.ExportedSpan;
+import dev.jobtrace.testing.Snippets;
+import dev.jobtrace.testing.OneFileApp;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

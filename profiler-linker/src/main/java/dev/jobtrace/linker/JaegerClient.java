@@ -69,7 +69,8 @@ public final class JaegerClient {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  static List<TraceSpan> spans(JsonNode body) {
+  /** The spans of an OTLP JSON answer ({@code result.resourceSpans}), each with its service. */
+  public static List<TraceSpan> spans(JsonNode body) {
     List<TraceSpan> out = new ArrayList<>();
     for (JsonNode rs : body.path("result").path("resourceSpans")) {
       String service = "";

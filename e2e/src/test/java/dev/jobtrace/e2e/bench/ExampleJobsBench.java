@@ -1,7 +1,9 @@
 package dev.jobtrace.e2e.bench;
 
+import dev.jobtrace.testing.Ports;
+
 import dev.jobtrace.e2e.JaegerQuery;
-import dev.jobtrace.e2e.JaegerQuery.Span;
+import dev.jobtrace.linker.TraceSpan;
 import dev.jobtrace.e2e.LocalTopology;
 import java.io.File;
 import java.net.URI;
@@ -194,7 +196,7 @@ public final class ExampleJobsBench {
       SETTLEMENT, "WalletSettlementJob");
 
   static String findProfileId(LocalTopology topology, String spanName, String jobId) throws Exception {
-    for (Span span : new JaegerQuery(topology.jaegerUrl()).search("example-jobs", spanName, Duration.ofMinutes(15), 50)) {
+    for (TraceSpan span : new JaegerQuery(topology.jaegerUrl()).search("example-jobs", spanName, Duration.ofMinutes(15), 50)) {
       if (jobId.equals(span.attr("jobtrace.job.id")) && span.attr("jobtrace.profile.id") != null) {
         return span.attr("jobtrace.profile.id");
       }

@@ -1,8 +1,8 @@
 package dev.jobtrace.it.bench;
 
-import dev.jobtrace.it.AgentProcess;
-import dev.jobtrace.it.OtlpReceiver;
-import dev.jobtrace.it.Servers;
+import dev.jobtrace.testing.AgentProcess;
+import dev.jobtrace.testing.OtlpReceiver;
+import dev.jobtrace.testing.Servers;
 import dev.jobtrace.it.apps.SpringBatch5Worker;
 import java.util.LinkedHashMap;
 import java.util.List;
