@@ -301,7 +301,7 @@ class EndToEndIT {
     String run = "customer-lookup/slow";
     Trace slow = only(run);
     TraceSpan.Event finding = slow.job().event("jobtrace.finding");
-    Map<String, String> top = finding == null ? Map.of() : finding.attributes;
+    Map<String, String> top = finding == null ? Map.of() : finding.attributes();
     check("repeated_sequence".equals(top.get("jobtrace.finding.kind"))
             && String.join(" → ", CUSTOMER_SHAPES).equals(top.get("jobtrace.finding.statement")), run,
         "its top finding is the loop, named by the shapes of its two GETs per record", top);

@@ -35,21 +35,21 @@ public final class AnalysisAttributes {
     Set<String> kinds = new LinkedHashSet<>();
     for (Finding f : result.findings) {
       if (kinds.isEmpty()) {
-        attributes.put(SpanContract.FINDING_TOP, f.kind + ": " + f.summary);
+        attributes.put(SpanContract.FINDING_TOP, f.kind() + ": " + f.summary());
       }
-      if (kinds.add(f.kind)) {
-        attributes.put(AttributeKey.booleanKey("jobtrace.finding." + f.kind), true);
+      if (kinds.add(f.kind())) {
+        attributes.put(AttributeKey.booleanKey("jobtrace.finding." + f.kind()), true);
       }
       AttributesBuilder event =
           Attributes.builder()
-              .put(SpanContract.FINDING_KIND, f.kind)
-              .put(SpanContract.FINDING_SUMMARY, f.summary)
-              .put(SpanContract.FINDING_COUNT, f.count)
-              .put(SpanContract.FINDING_TOTAL_MS, f.totalMillis)
-              .put(SpanContract.FINDING_MAX_MS, f.maxMillis)
-              .put(SpanContract.FINDING_STATEMENT, f.statement);
-      if (f.fix != null) {
-        event.put(SpanContract.FINDING_FIX, f.fix);
+              .put(SpanContract.FINDING_KIND, f.kind())
+              .put(SpanContract.FINDING_SUMMARY, f.summary())
+              .put(SpanContract.FINDING_COUNT, f.count())
+              .put(SpanContract.FINDING_TOTAL_MS, f.totalMillis())
+              .put(SpanContract.FINDING_MAX_MS, f.maxMillis())
+              .put(SpanContract.FINDING_STATEMENT, f.statement());
+      if (f.fix() != null) {
+        event.put(SpanContract.FINDING_FIX, f.fix());
       }
       events.add(EventData.create(eventEpochNanos, SpanContract.FINDING_EVENT, event.build()));
     }

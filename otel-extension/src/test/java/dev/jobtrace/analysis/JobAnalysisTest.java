@@ -23,10 +23,10 @@ class JobAnalysisTest {
     assertThat(r.calls[CallKind.REDIS.ordinal()]).isEqualTo(45_000);
     assertThat(r.waitedNanos[CallKind.REDIS.ordinal()]).isEqualTo(45_000L * 170_000);
     Finding top = r.findings.get(0);
-    assertThat(top.kind).isEqualTo("repeated_call");
-    assertThat(top.count).isEqualTo(45_000);
-    assertThat(top.statement).isEqualTo("GET reference-data");
-    assertThat(top.summary).isEqualTo("redis GET ×45000, 7.7 s (77% of job)");
+    assertThat(top.kind()).isEqualTo("repeated_call");
+    assertThat(top.count()).isEqualTo(45_000);
+    assertThat(top.statement()).isEqualTo("GET reference-data");
+    assertThat(top.summary()).isEqualTo("redis GET ×45000, 7.7 s (77% of job)");
     assertThat(r.findings).hasSize(1);
   }
 
@@ -51,8 +51,8 @@ class JobAnalysisTest {
       t += 30_010 * MS;
     }
     Finding f = job.result(0, t).findings.get(0);
-    assertThat(f.kind).isEqualTo("slow_query");
-    assertThat(f.summary).isEqualTo("db SELECT ×90, 2700 s (100% of job), max 30 s");
+    assertThat(f.kind()).isEqualTo("slow_query");
+    assertThat(f.summary()).isEqualTo("db SELECT ×90, 2700 s (100% of job), max 30 s");
   }
 
   @Test
@@ -64,7 +64,7 @@ class JobAnalysisTest {
       sequential.callEnded("s" + i, CallKind.HTTP, "GET http://partner/accounts/{id}", t, t + 25 * MS);
       t += 26 * MS;
     }
-    assertThat(sequential.result(0, t).findings).extracting(f -> f.kind).containsExactly("slow_http");
+    assertThat(sequential.result(0, t).findings).extracting(f -> f.kind()).containsExactly("slow_http");
     // Four in flight at a time, ten rounds: the same 40 calls of 25 ms.
     for (int round = 0; round < 10; round++) {
       for (int lane = 0; lane < 4; lane++) {
@@ -75,7 +75,7 @@ class JobAnalysisTest {
     assertThat(parallel.result(0, 270 * MS).findings).isEmpty();
     // One of them slow on its own still is.
     parallel.callEnded("slow", CallKind.HTTP, "GET http://partner/accounts/{id}", 270 * MS, 900 * MS);
-    assertThat(parallel.result(0, 900 * MS).findings).extracting(f -> f.kind).containsExactly("slow_http");
+    assertThat(parallel.result(0, 900 * MS).findings).extracting(f -> f.kind()).containsExactly("slow_http");
   }
 
   @Test
@@ -90,7 +90,7 @@ class JobAnalysisTest {
       }
     }
     List<Finding> findings = job.result(0, t).findings;
-    assertThat(findings).extracting(f -> f.statement).containsExactly("GET key4", "GET key3");
+    assertThat(findings).extracting(f -> f.statement()).containsExactly("GET key4", "GET key3");
   }
 
   @Test
@@ -123,11 +123,11 @@ class JobAnalysisTest {
     List<Finding> findings = job.result(0, t).findings;
     assertThat(findings).hasSize(1);
     Finding loop = findings.get(0);
-    assertThat(loop.kind).isEqualTo("repeated_sequence");
-    assertThat(loop.count).isEqualTo(1000);
-    assertThat(loop.statement).isEqualTo("GET acct:{id} → HGET prefs:{id} lang");
-    assertThat(loop.summary).isEqualTo("per record ×1000: redis GET acct:{id} → redis HGET prefs:{id} lang, 0.4 s (70% of job)");
-    assertThat(loop.fix).isEqualTo("fetch for many records at once: one MGET or a pipeline per batch of records");
+    assertThat(loop.kind()).isEqualTo("repeated_sequence");
+    assertThat(loop.count()).isEqualTo(1000);
+    assertThat(loop.statement()).isEqualTo("GET acct:{id} → HGET prefs:{id} lang");
+    assertThat(loop.summary()).isEqualTo("per record ×1000: redis GET acct:{id} → redis HGET prefs:{id} lang, 0.4 s (70% of job)");
+    assertThat(loop.fix()).isEqualTo("fetch for many records at once: one MGET or a pipeline per batch of records");
   }
 
   @Test
@@ -140,10 +140,10 @@ class JobAnalysisTest {
       t += 22 * MS;
     }
     List<Finding> findings = job.result(0, t).findings;
-    assertThat(findings).extracting(f -> f.kind).containsExactly("repeated_sequence");
-    assertThat(findings.get(0).summary)
+    assertThat(findings).extracting(f -> f.kind()).containsExactly("repeated_sequence");
+    assertThat(findings.get(0).summary())
         .isEqualTo("per record ×200: db SELECT accounts → http GET partner:8082/accounts/{id}, 4.2 s (95% of job)");
-    assertThat(findings.get(0).fix).contains("WHERE id IN").contains("bulk request");
+    assertThat(findings.get(0).fix()).contains("WHERE id IN").contains("bulk request");
   }
 
   @Test
@@ -157,11 +157,11 @@ class JobAnalysisTest {
       t += MS;
     }
     List<Finding> findings = job.result(0, t).findings;
-    assertThat(findings).extracting(f -> f.kind).containsExactly("repeated_sequence", "repeated_call");
-    assertThat(findings.get(0).statement).isEqualTo("GET user:{id} ×2 → select * from orders where user_id = ?");
-    assertThat(findings.get(0).count).isEqualTo(500);
-    assertThat(findings.get(1).statement).isEqualTo("GET user:{id}");
-    assertThat(findings.get(1).count).isEqualTo(1000);
+    assertThat(findings).extracting(f -> f.kind()).containsExactly("repeated_sequence", "repeated_call");
+    assertThat(findings.get(0).statement()).isEqualTo("GET user:{id} ×2 → select * from orders where user_id = ?");
+    assertThat(findings.get(0).count()).isEqualTo(500);
+    assertThat(findings.get(1).statement()).isEqualTo("GET user:{id}");
+    assertThat(findings.get(1).count()).isEqualTo(1000);
   }
 
   @Test
@@ -174,7 +174,7 @@ class JobAnalysisTest {
         t += 250_000;
       }
     }
-    assertThat(serial.result(0, t).findings).extracting(f -> f.kind).containsExactly("repeated_call", "repeated_call");
+    assertThat(serial.result(0, t).findings).extracting(f -> f.kind()).containsExactly("repeated_call", "repeated_call");
     // Two threads, one reading users and one orders, whose calls end in no particular order.
     JobAnalysis independent = new JobAnalysis(AnalysisSettings.defaults());
     java.util.Random order = new java.util.Random(7);
@@ -183,7 +183,7 @@ class JobAnalysisTest {
       independent.callEnded("i" + i, CallKind.REDIS, order.nextBoolean() ? "GET user:{id}" : "GET order:{id}", t, t + 200_000);
       t += 250_000;
     }
-    assertThat(independent.result(0, t).findings).extracting(f -> f.kind).containsOnly("repeated_call");
+    assertThat(independent.result(0, t).findings).extracting(f -> f.kind()).containsOnly("repeated_call");
   }
 
   @Test
@@ -196,7 +196,7 @@ class JobAnalysisTest {
       job.callEnded("q" + i, CallKind.DB, "select * from orders where customer_id in (?)", t + 8 * MS, t + 12 * MS);
       t += 13 * MS;
     }
-    assertThat(job.result(0, t).findings).extracting(f -> f.kind).doesNotContain("repeated_sequence");
+    assertThat(job.result(0, t).findings).extracting(f -> f.kind()).doesNotContain("repeated_sequence");
   }
 
   @Test

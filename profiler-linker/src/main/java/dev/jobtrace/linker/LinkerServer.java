@@ -91,7 +91,7 @@ public final class LinkerServer implements AutoCloseable {
     String problem = null;
     int status = 200;
     TraceSpan.Event event = span.event(SpanContract.PROFILE_EVENT);
-    String encoded = event == null ? null : event.attributes.get(SpanContract.PROFILE_FOLDED.getKey());
+    String encoded = event == null ? null : event.attributes().get(SpanContract.PROFILE_FOLDED.getKey());
     if (encoded == null) {
       String error = span.attr(SpanContract.PROFILE_ERROR.getKey());
       problem = error != null ? "No profile for this span: " + error : "This span carries no profile snippet.";
@@ -138,7 +138,7 @@ public final class LinkerServer implements AutoCloseable {
       TraceSpan.Event top = job.event(SpanContract.FINDING_EVENT);
       b.append("<tr><td>").append(Html.text(job.service)).append("</td><td>").append(Html.text(job.attr(SpanContract.JOB_NAME.getKey())))
           .append("</td><td>").append(Instant.ofEpochSecond(0, job.startNanos)).append("</td><td>").append(job.durationMillis())
-          .append(" ms</td><td>").append(top == null ? "" : Html.text(top.attributes.get(SpanContract.FINDING_SUMMARY.getKey())))
+          .append(" ms</td><td>").append(top == null ? "" : Html.text(top.attributes().get(SpanContract.FINDING_SUMMARY.getKey())))
           .append("</td><td>");
       if (profileId != null) {
         b.append("<a href='/profiles/").append(Html.text(profileId)).append("'>profile</a>");

@@ -63,10 +63,10 @@ final class ProfilePage {
       if (!findings.isEmpty()) {
         b.append("<h2>Findings</h2>");
         for (TraceSpan.Event f : findings) {
-          b.append("<div class='finding'><b>").append(Html.text(f.attributes.get(SpanContract.FINDING_KIND.getKey())))
-              .append("</b> ").append(Html.text(f.attributes.get(SpanContract.FINDING_SUMMARY.getKey())))
-              .append("<br><code>").append(Html.text(f.attributes.get(SpanContract.FINDING_STATEMENT.getKey()))).append("</code>");
-          String fix = f.attributes.get(SpanContract.FINDING_FIX.getKey());
+          b.append("<div class='finding'><b>").append(Html.text(f.attributes().get(SpanContract.FINDING_KIND.getKey())))
+              .append("</b> ").append(Html.text(f.attributes().get(SpanContract.FINDING_SUMMARY.getKey())))
+              .append("<br><code>").append(Html.text(f.attributes().get(SpanContract.FINDING_STATEMENT.getKey()))).append("</code>");
+          String fix = f.attributes().get(SpanContract.FINDING_FIX.getKey());
           if (fix != null) {
             b.append("<br><span class='fix'>Fix: ").append(Html.text(fix)).append("</span>");
           }

@@ -117,13 +117,6 @@ public final class TraceSpan {
     return out;
   }
 
-  public static final class Event {
-    public final String name;
-    public final Map<String, String> attributes;
-
-    Event(String name, Map<String, String> attributes) {
-      this.name = name;
-      this.attributes = attributes;
-    }
-  }
+  /** A span event: its name and its attributes as text. */
+  public record Event(String name, Map<String, String> attributes) {}
 }

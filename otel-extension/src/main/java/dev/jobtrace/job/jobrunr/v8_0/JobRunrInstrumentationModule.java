@@ -31,9 +31,12 @@ public final class JobRunrInstrumentationModule extends JobFrameworkInstrumentat
   @Override
   protected List<String> frameworkHelperClassNames() {
     return Arrays.asList(
+        "dev.jobtrace.config.Propagation",
         "dev.jobtrace.job.jobrunr.v8_0.JobRunrSettings",
         "dev.jobtrace.job.jobrunr.v8_0.JobRunrJobSpans",
         "dev.jobtrace.job.jobrunr.v8_0.JobRunrJobSpans$1",
+        "dev.jobtrace.job.jobrunr.v8_0.JobRunrJobSpans$JobAttributes",
+        "dev.jobtrace.job.jobrunr.v8_0.JobRunrJobSpans$Singletons",
         "dev.jobtrace.job.jobrunr.v8_0.JobRunrJobSpans$JobRun");
   }
 }

@@ -2,18 +2,18 @@ package dev.jobtrace.job.jobrunr.v8_0;
 
 import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.FaultInjection;
-import dev.jobtrace.job.JobOutcome;
+import dev.jobtrace.config.Propagation;
 import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
-import java.lang.reflect.InvocationTargetException;
+import io.opentelemetry.instrumentation.api.instrumenter.AttributesExtractor;
+import io.opentelemetry.instrumentation.api.instrumenter.Instrumenter;
+import io.opentelemetry.instrumentation.api.instrumenter.SpanKindExtractor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -70,46 +70,17 @@ public final class JobRunrJobSpans {
   public static JobRun start(Job job) {
     try {
       FaultInjection.at("jobrunr");
-      JobDetails details = job.getJobDetails();
-      String className = details.getClassName();
-      String method = details.getMethodName();
-      Tracer tracer = GlobalOpenTelemetry.getTracer("dev.jobtrace.jobrunr");
-      SpanBuilder builder =
-          tracer
-              .spanBuilder(simpleName(className) + "." + method)
-              .setSpanKind(SpanKind.CONSUMER)
-              .setAttribute(SpanContract.JOB_NAME, className + "." + method)
-              .setAttribute(SpanContract.JOB_SYSTEM, "jobrunr")
-              .setAttribute(SpanContract.JOB_ID, String.valueOf(job.getId()))
-              .setAttribute(SpanContract.JOB_ATTEMPT, attempt(job))
-              .setAttribute(SpanContract.JOB_DISPLAY_NAME, job.getJobName());
-      Long latency = queueLatencyMillis(job);
-      if (latency != null) {
-        builder.setAttribute(SpanContract.JOB_QUEUE_LATENCY_MS, latency);
-      }
-
-      SpanContext enqueuer =
-          Span.fromContext(
-                  W3CTraceContextPropagator.getInstance()
-                      .extract(Context.root(), job.getMetadata(), METADATA_GETTER))
-              .getSpanContext();
+      SpanContext enqueuer = enqueuer(job);
       Context parent = Context.root();
-      switch (JobRunrSettings.propagation()) {
-        case "child":
-          if (enqueuer.isValid()) {
-            parent = Context.root().with(Span.wrap(enqueuer));
-          }
-          break;
-        case "none":
-          break;
-        default:
-          if (enqueuer.isValid()) {
-            builder.addLink(enqueuer);
-          }
+      if (JobRunrSettings.propagation() == Propagation.CHILD && enqueuer.isValid()) {
+        parent = parent.with(Span.wrap(enqueuer));
       }
-      Span span = builder.setParent(parent).startSpan();
-      Scope scope = parent.with(span).makeCurrent();
-      return new JobRun(span, scope);
+      Instrumenter<Job, Void> instrumenter = Singletons.INSTRUMENTER;
+      if (!instrumenter.shouldStart(parent, job)) {
+        return null;
+      }
+      Context context = instrumenter.start(parent, job);
+      return new JobRun(job, context, context.makeCurrent());
     } catch (Throwable t) {
       logFailureOnce(t);
       return null;
@@ -123,15 +94,62 @@ public final class JobRunrJobSpans {
     }
     try {
       run.scope.close();
-      Throwable cause = thrown;
-      if (cause instanceof InvocationTargetException && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      JobOutcome.record(run.span, cause);
+      // The Instrumenter unwraps the reflective call's InvocationTargetException to the job's own.
+      Singletons.INSTRUMENTER.end(run.context, run.job, null, thrown);
     } catch (Throwable t) {
       logFailureOnce(t);
-    } finally {
-      run.span.end();
+      Span.fromContext(run.context).end();
+    }
+  }
+
+  /** The enqueuer's span, from the trace context stored in the job's metadata; invalid when none. */
+  static SpanContext enqueuer(Job job) {
+    return Span.fromContext(
+            W3CTraceContextPropagator.getInstance().extract(Context.root(), job.getMetadata(), METADATA_GETTER))
+        .getSpanContext();
+  }
+
+  static String spanName(Job job) {
+    JobDetails details = job.getJobDetails();
+    return simpleName(details.getClassName()) + "." + details.getMethodName();
+  }
+
+  /** The one Instrumenter of JobRunr job spans: CONSUMER spans named {@code Class.method}. */
+  static final class Singletons {
+    static final Instrumenter<Job, Void> INSTRUMENTER =
+        Instrumenter.<Job, Void>builder(GlobalOpenTelemetry.get(), "dev.jobtrace.jobrunr", JobRunrJobSpans::spanName)
+            .addAttributesExtractor(new JobAttributes())
+            .addSpanLinksExtractor(
+                (links, parentContext, job) -> {
+                  SpanContext enqueuer = enqueuer(job);
+                  if (JobRunrSettings.propagation() == Propagation.LINK && enqueuer.isValid()) {
+                    links.addLink(enqueuer);
+                  }
+                })
+            .buildInstrumenter(SpanKindExtractor.alwaysConsumer());
+
+    private Singletons() {}
+  }
+
+  /** The job attributes of the span contract, and the run's outcome. */
+  static final class JobAttributes implements AttributesExtractor<Job, Void> {
+    @Override
+    public void onStart(AttributesBuilder attributes, Context parentContext, Job job) {
+      JobDetails details = job.getJobDetails();
+      attributes.put(SpanContract.JOB_NAME, details.getClassName() + "." + details.getMethodName());
+      attributes.put(SpanContract.JOB_SYSTEM, "jobrunr");
+      attributes.put(SpanContract.JOB_ID, String.valueOf(job.getId()));
+      attributes.put(SpanContract.JOB_ATTEMPT, attempt(job));
+      attributes.put(SpanContract.JOB_DISPLAY_NAME, job.getJobName());
+      Long latency = queueLatencyMillis(job);
+      if (latency != null) {
+        attributes.put(SpanContract.JOB_QUEUE_LATENCY_MS, latency);
+      }
+    }
+
+    @Override
+    public void onEnd(AttributesBuilder attributes, Context context, Job job, Void unused, Throwable error) {
+      attributes.put(SpanContract.JOB_OUTCOME, error == null ? SpanContract.OUTCOME_SUCCESS : SpanContract.OUTCOME_FAILURE);
     }
   }
 
@@ -168,13 +186,15 @@ public final class JobRunrJobSpans {
     }
   }
 
-  /** The span of one job execution and the scope that made it current. */
+  /** One job execution: its context (holding the job span) and the scope that made it current. */
   public static final class JobRun {
-    final Span span;
+    final Job job;
+    final Context context;
     final Scope scope;
 
-    JobRun(Span span, Scope scope) {
-      this.span = span;
+    JobRun(Job job, Context context, Scope scope) {
+      this.job = job;
+      this.context = context;
       this.scope = scope;
     }
   }

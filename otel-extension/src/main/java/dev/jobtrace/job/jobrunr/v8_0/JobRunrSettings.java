@@ -1,5 +1,7 @@
 package dev.jobtrace.job.jobrunr.v8_0;
 
+import dev.jobtrace.config.Propagation;
+
 /**
  * The JobRunr settings as resolved by the extension, which validates them through the agent's
  * configuration and publishes the result here: this code runs in the application's class loader,
@@ -11,7 +13,9 @@ public final class JobRunrSettings {
 
   private JobRunrSettings() {}
 
-  static String propagation() {
-    return System.getProperty(PROPAGATION_PROPERTY, "link");
+  /** As the extension resolved it; {@link Propagation#LINK} before it has. */
+  static Propagation propagation() {
+    Propagation p = Propagation.parse(System.getProperty(PROPAGATION_PROPERTY));
+    return p == null ? Propagation.LINK : p;
   }
 }
