@@ -18,7 +18,8 @@ public final class JobtraceAutoConfiguration implements AutoConfigurationCustomi
     if (!JavaVersion.supported()) {
       logger.log(
           Level.WARNING,
-          "jobtrace: off on Java " + JavaVersion.feature()
+          "jobtrace: off on Java "
+              + JavaVersion.feature()
               + " (it needs Java 17 or newer); the OpenTelemetry agent traces without it");
       return;
     }

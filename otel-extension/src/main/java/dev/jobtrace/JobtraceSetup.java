@@ -1,13 +1,11 @@
 package dev.jobtrace;
 
-import dev.jobtrace.profiler.Sample;
-
 import dev.jobtrace.config.JobtraceConfig;
-import dev.jobtrace.job.JobSpanProcessor;
+import dev.jobtrace.export.ExportGate;
 import dev.jobtrace.job.JobFrameworkSettings;
+import dev.jobtrace.job.JobSpanProcessor;
 import dev.jobtrace.job.jobrunr.v8_0.JobRunrSettings;
 import dev.jobtrace.tracking.ActivationTracking;
-import dev.jobtrace.export.ExportGate;
 import dev.jobtrace.tracking.JobTraceTracker;
 import dev.jobtrace.vthreads.MountBridge;
 import io.opentelemetry.context.ContextStorage;
@@ -46,7 +44,8 @@ final class JobtraceSetup {
         (builder, properties) -> {
           JobtraceConfig cfg = config(properties);
           if (cfg.profile().profilerEnabled) {
-            // Before any instrumentation is installed: the virtual-thread advice resolves this bridge.
+            // Before any instrumentation is installed: the virtual-thread advice resolves this
+            // bridge.
             MountBridge.install(cfg.profile().recordingDir);
           }
           tracker.start(cfg.profile(), cfg.analysis());
@@ -57,10 +56,13 @@ final class JobtraceSetup {
   private Map<String, String> readConfig(ConfigProperties properties) {
     JobtraceConfig cfg = config(properties);
     System.setProperty(JobRunrSettings.PROPAGATION_PROPERTY, cfg.propagation().configValue());
-    System.setProperty(JobFrameworkSettings.BOOKKEEPING_TRACED_PROPERTY, String.valueOf(cfg.bookkeepingTraced()));
-    System.setProperty(JobFrameworkSettings.PARAMETER_VALUES_PROPERTY, String.valueOf(cfg.parameterValues()));
     System.setProperty(
-        JobFrameworkSettings.SLOW_CHUNK_MILLIS_PROPERTY, String.valueOf(cfg.profile().threshold.toMillis()));
+        JobFrameworkSettings.BOOKKEEPING_TRACED_PROPERTY, String.valueOf(cfg.bookkeepingTraced()));
+    System.setProperty(
+        JobFrameworkSettings.PARAMETER_VALUES_PROPERTY, String.valueOf(cfg.parameterValues()));
+    System.setProperty(
+        JobFrameworkSettings.SLOW_CHUNK_MILLIS_PROPERTY,
+        String.valueOf(cfg.profile().threshold.toMillis()));
     Map<String, String> overrides = new HashMap<>();
     // Which thread did the work is half of a job's story; keep the user's choice if made.
     if (properties.getString(THREAD_DETAILS) == null) {

@@ -1,8 +1,7 @@
 package dev.jobtrace.e2e;
 
-import dev.jobtrace.testing.Ports;
-
 import dev.jobtrace.testing.LocalJaeger;
+import dev.jobtrace.testing.Ports;
 import dev.jobtrace.testing.TestPostgres;
 import java.io.File;
 import java.io.IOException;
@@ -25,10 +24,10 @@ import java.util.concurrent.TimeUnit;
 import redis.embedded.RedisServer;
 
 /**
- * The demo of docker-compose.yml as local processes: Jaeger ({@link LocalJaeger}, with
- * the repo's config and link pattern), PostgreSQL (the machine's binaries), Redis (the binary
- * embedded-redis carries), the profiler-linker, and partner-api and example-jobs under
- * jobtrace-agent.jar. {@link #close()} stops every process it started, in reverse order.
+ * The demo of docker-compose.yml as local processes: Jaeger ({@link LocalJaeger}, with the repo's
+ * config and link pattern), PostgreSQL (the machine's binaries), Redis (the binary embedded-redis
+ * carries), the profiler-linker, and partner-api and example-jobs under jobtrace-agent.jar. {@link
+ * #close()} stops every process it started, in reverse order.
  *
  * <p>{@code main} runs it on the demo's usual ports until interrupted (scripts/demo-local.sh).
  */
@@ -43,7 +42,8 @@ public final class LocalTopology implements AutoCloseable {
     public final int partner;
     public final int dashboard;
 
-    private Ports(int jaegerQuery, int jaegerOtlpHttp, int linker, int worker, int partner, int dashboard) {
+    private Ports(
+        int jaegerQuery, int jaegerOtlpHttp, int linker, int worker, int partner, int dashboard) {
       this.jaegerQuery = jaegerQuery;
       this.jaegerOtlpHttp = jaegerOtlpHttp;
       this.linker = linker;
@@ -69,22 +69,31 @@ public final class LocalTopology implements AutoCloseable {
     public int workers = 4;
     public long partnerStallMillis = 3000;
     public Path logs;
+
     /** Extra JVM options for the worker (e.g. {@code -Dotel.jobtrace....}). */
     public List<String> workerOptions = new ArrayList<>();
-    /** The agent partner-api and example-jobs run under: jobtrace, upstream (the agent alone) or none. */
+
+    /**
+     * The agent partner-api and example-jobs run under: jobtrace, upstream (the agent alone) or
+     * none.
+     */
     public String agent = "jobtrace";
+
     /** Where the agents send spans; Jaeger's OTLP receiver when null. */
     public String otlpEndpoint;
   }
 
-  public static final Path REPO = Path.of(System.getProperty("jobtrace.repo.dir", ".")).toAbsolutePath().normalize();
+  public static final Path REPO =
+      Path.of(System.getProperty("jobtrace.repo.dir", ".")).toAbsolutePath().normalize();
 
   private final Settings settings;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Path agentJar = REPO.resolve("otel-extension/target/jobtrace-agent.jar");
-  private final Path upstreamAgentJar = REPO.resolve("otel-extension/target/upstream/opentelemetry-javaagent.jar");
+  private final Path upstreamAgentJar =
+      REPO.resolve("otel-extension/target/upstream/opentelemetry-javaagent.jar");
   private final Path examplesJar = REPO.resolve("example-jobs/target/example-jobs.jar");
   private final Path linkerJar = REPO.resolve("profiler-linker/target/profiler-linker.jar");
+
   /** Whether Jaeger serves the real UI (built by scripts/build-jaeger-ui.sh) or its placeholder. */
   private boolean realUi;
 
@@ -126,7 +135,8 @@ public final class LocalTopology implements AutoCloseable {
   private void startAll() throws Exception {
     for (Path jar : List.of(agentJar, examplesJar, linkerJar)) {
       if (!Files.isRegularFile(jar)) {
-        throw new IllegalStateException(jar + " is missing: build first with ./mvnw -q package -DskipTests");
+        throw new IllegalStateException(
+            jar + " is missing: build first with ./mvnw -q package -DskipTests");
       }
     }
     if (settings.logs == null) {
@@ -138,8 +148,14 @@ public final class LocalTopology implements AutoCloseable {
     // The real Jaeger UI when scripts/build-jaeger-ui.sh has built it, with the profile link
     // pointing at this topology's linker; otherwise the placeholder UI of the Go build.
     Optional<Path> ui = LocalJaeger.builtUi(REPO);
-    LocalJaeger jaeger = LocalJaeger.start(REPO, ports.jaegerQuery, ports.jaegerOtlpHttp, settings.logs.resolve("jaeger.log"),
-        ui.orElse(null), ports.linker == 8090 ? null : LocalJaeger.uiConfigLinkingTo(REPO, ports.linker));
+    LocalJaeger jaeger =
+        LocalJaeger.start(
+            REPO,
+            ports.jaegerQuery,
+            ports.jaegerOtlpHttp,
+            settings.logs.resolve("jaeger.log"),
+            ui.orElse(null),
+            ports.linker == 8090 ? null : LocalJaeger.uiConfigLinkingTo(REPO, ports.linker));
     realUi = ui.isPresent();
     started.push(jaeger);
     running.add(new Running("jaeger", jaeger.process(), jaeger.log()));
@@ -151,27 +167,46 @@ public final class LocalTopology implements AutoCloseable {
     redis.start();
     started.push(redis::stop);
 
-    started.push(process("profiler-linker", List.of(java(), "-jar", linkerJar.toString(),
-        "--jaeger-url", jaegerUrl(), "--port", Integer.toString(ports.linker)), Map.of(
-            "JOBTRACE_LINKER_JAEGER_UI_URL", "http://localhost:" + ports.jaegerQuery)));
+    started.push(
+        process(
+            "profiler-linker",
+            List.of(
+                java(),
+                "-jar",
+                linkerJar.toString(),
+                "--jaeger-url",
+                jaegerUrl(),
+                "--port",
+                Integer.toString(ports.linker)),
+            Map.of("JOBTRACE_LINKER_JAEGER_UI_URL", "http://localhost:" + ports.jaegerQuery)));
     awaitHttp("profiler-linker", linkerUrl() + "/healthz", 60);
 
-    started.push(process("partner-api", agentJvm("partner-api", List.of("-cp", examplesJar.toString(),
-        "dev.jobtrace.examples.partner.PartnerApi"), List.of()), Map.of(
-            "PARTNER_DB_URL", postgres.jdbcUrl(),
-            "PARTNER_PORT", Integer.toString(ports.partner),
-            "PARTNER_STALL_MS", Long.toString(settings.partnerStallMillis))));
+    started.push(
+        process(
+            "partner-api",
+            agentJvm(
+                "partner-api",
+                List.of("-cp", examplesJar.toString(), "dev.jobtrace.examples.partner.PartnerApi"),
+                List.of()),
+            Map.of(
+                "PARTNER_DB_URL", postgres.jdbcUrl(),
+                "PARTNER_PORT", Integer.toString(ports.partner),
+                "PARTNER_STALL_MS", Long.toString(settings.partnerStallMillis))));
     awaitPort("partner-api", ports.partner, 120);
 
-    started.push(process("example-jobs", agentJvm("example-jobs", List.of("-jar", examplesJar.toString()),
-        settings.workerOptions), Map.of(
-            "EXAMPLES_DB_URL", postgres.jdbcUrl(),
-            "EXAMPLES_REDIS_URL", "redis://127.0.0.1:" + redisPort,
-            "EXAMPLES_PARTNER_URL", "http://127.0.0.1:" + ports.partner,
-            "EXAMPLES_HTTP_PORT", Integer.toString(ports.worker),
-            "EXAMPLES_DASHBOARD_PORT", Integer.toString(ports.dashboard),
-            "EXAMPLES_SCALE", Double.toString(settings.scale),
-            "EXAMPLES_WORKERS", Integer.toString(settings.workers))));
+    started.push(
+        process(
+            "example-jobs",
+            agentJvm(
+                "example-jobs", List.of("-jar", examplesJar.toString()), settings.workerOptions),
+            Map.of(
+                "EXAMPLES_DB_URL", postgres.jdbcUrl(),
+                "EXAMPLES_REDIS_URL", "redis://127.0.0.1:" + redisPort,
+                "EXAMPLES_PARTNER_URL", "http://127.0.0.1:" + ports.partner,
+                "EXAMPLES_HTTP_PORT", Integer.toString(ports.worker),
+                "EXAMPLES_DASHBOARD_PORT", Integer.toString(ports.dashboard),
+                "EXAMPLES_SCALE", Double.toString(settings.scale),
+                "EXAMPLES_WORKERS", Integer.toString(settings.workers))));
     awaitHttp("example-jobs", workerUrl() + "/jobs", 300);
   }
 
@@ -189,21 +224,27 @@ public final class LocalTopology implements AutoCloseable {
         cmd.add("-javaagent:" + agentJar);
         break;
       default:
-        throw new IllegalArgumentException("agent must be jobtrace, upstream or none: " + settings.agent);
+        throw new IllegalArgumentException(
+            "agent must be jobtrace, upstream or none: " + settings.agent);
     }
-    String otlp = settings.otlpEndpoint != null ? settings.otlpEndpoint : "http://127.0.0.1:" + settings.ports.jaegerOtlpHttp;
-    cmd.addAll(List.of(
-        "-Dotel.service.name=" + service,
-        "-Dotel.exporter.otlp.endpoint=" + otlp,
-        // Jaeger takes traces only; spans go out within a second.
-        "-Dotel.bsp.schedule.delay=1000",
-        "-Dotel.metrics.exporter=none",
-        "-Dotel.logs.exporter=none"));
+    String otlp =
+        settings.otlpEndpoint != null
+            ? settings.otlpEndpoint
+            : "http://127.0.0.1:" + settings.ports.jaegerOtlpHttp;
+    cmd.addAll(
+        List.of(
+            "-Dotel.service.name=" + service,
+            "-Dotel.exporter.otlp.endpoint=" + otlp,
+            // Jaeger takes traces only; spans go out within a second.
+            "-Dotel.bsp.schedule.delay=1000",
+            "-Dotel.metrics.exporter=none",
+            "-Dotel.logs.exporter=none"));
     cmd.addAll(main);
     return cmd;
   }
 
-  private AutoCloseable process(String name, List<String> command, Map<String, String> env) throws IOException {
+  private AutoCloseable process(String name, List<String> command, Map<String, String> env)
+      throws IOException {
     File log = settings.logs.resolve(name + ".log").toFile();
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
     pb.environment().putAll(env);
@@ -230,8 +271,14 @@ public final class LocalTopology implements AutoCloseable {
     }
     for (Running r : running) {
       if (!r.process.isAlive()) {
-        throw new IllegalStateException(r.name + " exited with " + r.process.exitValue() + "; its log ("
-            + r.log + ") ends:\n" + tail(r.log));
+        throw new IllegalStateException(
+            r.name
+                + " exited with "
+                + r.process.exitValue()
+                + "; its log ("
+                + r.log
+                + ") ends:\n"
+                + tail(r.log));
       }
     }
   }
@@ -247,8 +294,10 @@ public final class LocalTopology implements AutoCloseable {
     while (Instant.now().isBefore(deadline)) {
       checkAlive();
       try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200) {
           return;
         }
@@ -257,7 +306,8 @@ public final class LocalTopology implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException(name + " did not answer " + url + " within " + seconds + " s; logs in " + settings.logs);
+    throw new IllegalStateException(
+        name + " did not answer " + url + " within " + seconds + " s; logs in " + settings.logs);
   }
 
   private void awaitPort(String name, int port, int seconds) throws Exception {
@@ -270,7 +320,14 @@ public final class LocalTopology implements AutoCloseable {
         Thread.sleep(250);
       }
     }
-    throw new IllegalStateException(name + " did not listen on " + port + " within " + seconds + " s; logs in " + settings.logs);
+    throw new IllegalStateException(
+        name
+            + " did not listen on "
+            + port
+            + " within "
+            + seconds
+            + " s; logs in "
+            + settings.logs);
   }
 
   private static String java() {
@@ -303,15 +360,28 @@ public final class LocalTopology implements AutoCloseable {
     LocalTopology topology = start(settings);
     Runtime.getRuntime().addShutdownHook(new Thread(topology::close));
     Ports p = settings.ports;
-    System.out.println("jobtrace demo is up (logs in " + settings.logs + "):\n"
-        + (topology.realUi
-            ? "  Jaeger UI                                              http://localhost:" + p.jaegerQuery + "\n"
-            : "  Jaeger (query API; the UI is a placeholder: scripts/build-jaeger-ui.sh builds the real one)\n"
-              + "                                                         http://localhost:" + p.jaegerQuery + "\n")
-        + "  profiler-linker (slow job runs, flame graphs)          http://localhost:" + p.linker + "\n"
-        + "  JobRunr dashboard                                      http://localhost:" + p.dashboard + "\n"
-        + "  enqueue a job:  curl -X POST http://localhost:" + p.worker + "/jobs/reference-data/slow\n"
-        + "Ctrl-C stops everything.");
+    System.out.println(
+        "jobtrace demo is up (logs in "
+            + settings.logs
+            + "):\n"
+            + (topology.realUi
+                ? "  Jaeger UI                                              http://localhost:"
+                    + p.jaegerQuery
+                    + "\n"
+                : "  Jaeger (query API; the UI is a placeholder: scripts/build-jaeger-ui.sh builds the real one)\n"
+                    + "                                                         http://localhost:"
+                    + p.jaegerQuery
+                    + "\n")
+            + "  profiler-linker (slow job runs, flame graphs)          http://localhost:"
+            + p.linker
+            + "\n"
+            + "  JobRunr dashboard                                      http://localhost:"
+            + p.dashboard
+            + "\n"
+            + "  enqueue a job:  curl -X POST http://localhost:"
+            + p.worker
+            + "/jobs/reference-data/slow\n"
+            + "Ctrl-C stops everything.");
     while (true) {
       Thread.sleep(2000);
       try {

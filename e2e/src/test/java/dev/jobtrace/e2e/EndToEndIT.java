@@ -1,16 +1,14 @@
 package dev.jobtrace.e2e;
 
-import dev.jobtrace.testing.Ports;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jobtrace.linker.TraceSpan;
 import dev.jobtrace.e2e.JaegerQuery.Trace;
+import dev.jobtrace.linker.TraceSpan;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,17 +34,30 @@ import org.junit.jupiter.api.Test;
  */
 class EndToEndIT {
 
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   static final List<String> SEQUENTIAL =
-      List.of("reference-data", "customer-lookup", "client-report", "client-report-batch", "partner-sync", "invoice-export");
-  /** The Spring Batch story's own job traces by variant, beside the JobRunr runs that launched them. */
+      List.of(
+          "reference-data",
+          "customer-lookup",
+          "client-report",
+          "client-report-batch",
+          "partner-sync",
+          "invoice-export");
+
+  /**
+   * The Spring Batch story's own job traces by variant, beside the JobRunr runs that launched them.
+   */
   static final Map<String, Trace> BATCH = new LinkedHashMap<>();
+
   static final String SETTLEMENT = "wallet-settlement";
 
   static LocalTopology topology;
   static JaegerQuery jaeger;
+
   /** "job/variant" → the runs' traces. */
   static final Map<String, List<Trace>> RUNS = new LinkedHashMap<>();
+
   static final List<String> failures = new ArrayList<>();
 
   @BeforeAll
@@ -65,7 +76,10 @@ class EndToEndIT {
       }
     }
     for (String variant : List.of("slow", "fixed")) {
-      BATCH.put(variant, awaitBatchTrace("client-report-batch/" + variant, only("client-report-batch/" + variant)));
+      BATCH.put(
+          variant,
+          awaitBatchTrace(
+              "client-report-batch/" + variant, only("client-report-batch/" + variant)));
     }
     // Settlement is about runs at once: three slow together, then three fixed.
     RUNS.put(SETTLEMENT + "/slow", awaitRuns(SETTLEMENT, "slow", 3));
@@ -79,13 +93,25 @@ class EndToEndIT {
     }
   }
 
-  /** Enqueues {@code count} runs at once through the worker's endpoint and waits for their traces in Jaeger. */
+  /**
+   * Enqueues {@code count} runs at once through the worker's endpoint and waits for their traces in
+   * Jaeger.
+   */
   static List<Trace> awaitRuns(String job, String variant, int count) throws Exception {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(topology.workerUrl() + "/jobs/" + job + "/" + variant))
-          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-      check(r.statusCode() == 202, job + "/" + variant, "enqueue answers 202", r.statusCode() + " " + r.body());
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create(topology.workerUrl() + "/jobs/" + job + "/" + variant))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      check(
+          r.statusCode() == 202,
+          job + "/" + variant,
+          "enqueue answers 202",
+          r.statusCode() + " " + r.body());
       ids.add(r.body().trim());
     }
     List<Trace> traces = new ArrayList<>();
@@ -94,7 +120,8 @@ class EndToEndIT {
       if (job.equals("partner-sync")) {
         // partner-api exports on its own schedule: give its spans time to arrive.
         Instant deadline = Instant.now().plusSeconds(30);
-        while (!trace.any(s -> s.service.equals("partner-api")) && Instant.now().isBefore(deadline)) {
+        while (!trace.any(s -> s.service.equals("partner-api"))
+            && Instant.now().isBefore(deadline)) {
           Thread.sleep(500);
           trace = jaeger.trace(trace.job().traceId);
         }
@@ -104,7 +131,10 @@ class EndToEndIT {
     return traces;
   }
 
-  /** The trace holding the job span with that JobRunr id, once Jaeger has it and its profile (if any). */
+  /**
+   * The trace holding the job span with that JobRunr id, once Jaeger has it and its profile (if
+   * any).
+   */
   static Trace awaitJobTrace(String run, String jobId) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
     while (Instant.now().isBefore(deadline)) {
@@ -121,7 +151,13 @@ class EndToEndIT {
       }
       Thread.sleep(500);
     }
-    throw new AssertionError("[" + run + "] job " + jobId + ": no job span in Jaeger within 5 minutes; logs in " + topology.logs());
+    throw new AssertionError(
+        "["
+            + run
+            + "] job "
+            + jobId
+            + ": no job span in Jaeger within 5 minutes; logs in "
+            + topology.logs());
   }
 
   /**
@@ -132,9 +168,11 @@ class EndToEndIT {
     TraceSpan launching = launcher.job();
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
     while (Instant.now().isBefore(deadline)) {
-      for (TraceSpan span : jaeger.search("example-jobs", "client-report-batch", Duration.ofMinutes(30), 50)) {
+      for (TraceSpan span :
+          jaeger.search("example-jobs", "client-report-batch", Duration.ofMinutes(30), 50)) {
         if ("spring-batch".equals(span.attr("jobtrace.job.system"))
-            && span.startNanos >= launching.startNanos && span.endNanos <= launching.endNanos) {
+            && span.startNanos >= launching.startNanos
+            && span.endNanos <= launching.endNanos) {
           Trace trace = jaeger.trace(span.traceId);
           TraceSpan job = trace.job();
           if (job != null && job.attr("jobtrace.time.other_ms") != null) {
@@ -144,11 +182,18 @@ class EndToEndIT {
       }
       Thread.sleep(500);
     }
-    throw new AssertionError("[" + run + "] no Spring Batch job trace within the launching run in Jaeger; logs in " + topology.logs());
+    throw new AssertionError(
+        "["
+            + run
+            + "] no Spring Batch job trace within the launching run in Jaeger; logs in "
+            + topology.logs());
   }
 
   static HttpResponse<String> page(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(topology.linkerUrl() + path)).timeout(Duration.ofSeconds(30)).build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(topology.linkerUrl() + path))
+            .timeout(Duration.ofSeconds(30))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -171,34 +216,66 @@ class EndToEndIT {
     for (String variant : List.of("slow", "fixed")) {
       String run = "reference-data/" + variant;
       Trace t = only(run);
-      check(t.job().longAttr("jobtrace.calls.redis") > 0, run, "job counts Redis calls", t.job().attributes);
-      check(t.any(s -> "redis".equals(s.attr("db.system")) || "redis".equals(s.attr("db.system.name"))), run, "trace holds Redis spans", t.names());
+      check(
+          t.job().longAttr("jobtrace.calls.redis") > 0,
+          run,
+          "job counts Redis calls",
+          t.job().attributes);
+      check(
+          t.any(
+              s -> "redis".equals(s.attr("db.system")) || "redis".equals(s.attr("db.system.name"))),
+          run,
+          "trace holds Redis spans",
+          t.names());
 
       run = "client-report/" + variant;
       t = only(run);
-      check(t.job().longAttr("jobtrace.calls.db") == 90, run, "job counts its 90 batch queries", t.job().attr("jobtrace.calls.db"));
-      check(t.any(s -> s.name.contains("SELECT") && s.service.equals("example-jobs")), run, "trace holds SQL spans", t.names());
+      check(
+          t.job().longAttr("jobtrace.calls.db") == 90,
+          run,
+          "job counts its 90 batch queries",
+          t.job().attr("jobtrace.calls.db"));
+      check(
+          t.any(s -> s.name.contains("SELECT") && s.service.equals("example-jobs")),
+          run,
+          "trace holds SQL spans",
+          t.names());
 
       run = "partner-sync/" + variant;
       t = only(run);
-      List<TraceSpan> servers = t.spans.stream().filter(s -> s.service.equals("partner-api") && s.kind.equals("SERVER")).toList();
-      check(!servers.isEmpty(), run, "partner-api's server spans are in the job's trace", t.names());
+      List<TraceSpan> servers =
+          t.spans.stream()
+              .filter(s -> s.service.equals("partner-api") && s.kind.equals("SERVER"))
+              .toList();
+      check(
+          !servers.isEmpty(), run, "partner-api's server spans are in the job's trace", t.names());
       for (TraceSpan server : servers) {
         TraceSpan client = t.byId(server.parentSpanId);
-        check(client != null && client.service.equals("example-jobs") && client.kind.equals("CLIENT"), run,
-            "each partner-api span is under the worker's HTTP client span", server + " has parent " + client);
+        check(
+            client != null && client.service.equals("example-jobs") && client.kind.equals("CLIENT"),
+            run,
+            "each partner-api span is under the worker's HTTP client span",
+            server + " has parent " + client);
       }
-      TraceSpan query = t.first(s -> s.service.equals("partner-api") && s.name.startsWith("SELECT"));
+      TraceSpan query =
+          t.first(s -> s.service.equals("partner-api") && s.name.startsWith("SELECT"));
       check(query != null, run, "partner-api's own SQL span is in the job's trace", t.names());
 
       run = "invoice-export/" + variant;
       t = only(run);
-      check(t.any(s -> s.name.contains("export_runs")), run, "trace holds the export's SQL spans", t.names());
+      check(
+          t.any(s -> s.name.contains("export_runs")),
+          run,
+          "trace holds the export's SQL spans",
+          t.names());
 
       run = SETTLEMENT + "/" + variant;
       for (Trace s : RUNS.get(run)) {
-        check(s.any(x -> x.name.contains(variant.equals("slow") ? "UPDATE" : "INSERT")), run,
-            "trace holds the settlement's writes", s.names());
+        check(
+            s.any(x -> x.name.contains(variant.equals("slow") ? "UPDATE" : "INSERT")),
+            run,
+            "trace holds the settlement's writes",
+            s.names());
       }
     }
   }
@@ -206,37 +283,60 @@ class EndToEndIT {
   // ---- slow variants: findings, snippets, a flame graph that names the cause ----
 
   /** Cause frame per story: what the flame graph of the slow run must be dominated by. */
-  static final Map<String, String> CAUSE = Map.of(
-      "reference-data", "ReferenceData.fetch",
-      // The job thread waiting on its GETs, and Netty's event loop writing them for it (its share
-      // differs between platform and virtual threads; the two together do not).
-      "customer-lookup", "Customers.get|io.netty.",
-      "client-report", "PgPreparedStatement.executeQuery",
-      "partner-sync", "HttpClientImpl.send",
-      "invoice-export", "com.fasterxml.jackson",
-      // Contended runs wait in their UPDATEs and in the SELECTs they run while holding row locks;
-      // how the wait splits between the two varies from run to run, the wait in the database not.
-      SETTLEMENT, "PgPreparedStatement.execute");
+  static final Map<String, String> CAUSE =
+      Map.of(
+          "reference-data",
+          "ReferenceData.fetch",
+          // The job thread waiting on its GETs, and Netty's event loop writing them for it (its
+          // share
+          // differs between platform and virtual threads; the two together do not).
+          "customer-lookup",
+          "Customers.get|io.netty.",
+          "client-report",
+          "PgPreparedStatement.executeQuery",
+          "partner-sync",
+          "HttpClientImpl.send",
+          "invoice-export",
+          "com.fasterxml.jackson",
+          // Contended runs wait in their UPDATEs and in the SELECTs they run while holding row
+          // locks;
+          // how the wait splits between the two varies from run to run, the wait in the database
+          // not.
+          SETTLEMENT,
+          "PgPreparedStatement.execute");
 
   /** Finding per story that the slow run must carry and the fixed run must not. */
-  static final Map<String, String> FINDING = Map.of(
-      "reference-data", "repeated_call",
-      "customer-lookup", "repeated_sequence",
-      "client-report", "slow_query",
-      "partner-sync", "slow_http");
+  static final Map<String, String> FINDING =
+      Map.of(
+          "reference-data", "repeated_call",
+          "customer-lookup", "repeated_sequence",
+          "client-report", "slow_query",
+          "partner-sync", "slow_http");
 
   @Test
   void slowRunsCarryTheirFindingAndFixedRunsDoNot() {
-    FINDING.forEach((job, kind) -> {
-      Trace slow = only(job + "/slow");
-      check(slow.job().findingKinds().contains(kind), job + "/slow", "carries a " + kind + " finding", slow.job().findingKinds());
-      Trace fixed = only(job + "/fixed");
-      check(!fixed.job().findingKinds().contains(kind), job + "/fixed", "carries no " + kind + " finding", fixed.job().findingKinds());
-    });
+    FINDING.forEach(
+        (job, kind) -> {
+          Trace slow = only(job + "/slow");
+          check(
+              slow.job().findingKinds().contains(kind),
+              job + "/slow",
+              "carries a " + kind + " finding",
+              slow.job().findingKinds());
+          Trace fixed = only(job + "/fixed");
+          check(
+              !fixed.job().findingKinds().contains(kind),
+              job + "/fixed",
+              "carries no " + kind + " finding",
+              fixed.job().findingKinds());
+        });
     for (Trace slow : RUNS.get(SETTLEMENT + "/slow")) {
       TraceSpan job = slow.job();
-      check(job.longAttr("jobtrace.time.db_ms") > job.durationMillis() * 7 / 10, SETTLEMENT + "/slow",
-          "spends most of its time waiting on the database", job.attributes);
+      check(
+          job.longAttr("jobtrace.time.db_ms") > job.durationMillis() * 7 / 10,
+          SETTLEMENT + "/slow",
+          "spends most of its time waiting on the database",
+          job.attributes);
     }
   }
 
@@ -244,25 +344,37 @@ class EndToEndIT {
    * Application frame and library per story that the slow run's hot-frames line must name, with at
    * least 30% of its samples: the line says what to read in the code, not where the JDK waits.
    */
-  static final Map<String, String> HOT = Map.of(
-      "reference-data", "ReferenceData.fetch \\d+% \\(waiting in Lettuce\\)",
-      "customer-lookup", "CustomerLookupJob\\$Customers.get \\d+% \\(waiting in Lettuce\\)",
-      "client-report", "ClientReportJob.report \\d+% \\(waiting in PostgreSQL JDBC\\)",
-      "partner-sync", "PartnerSyncJob.slow \\d+% \\(waiting in HttpClient\\)",
-      "invoice-export", "InvoiceExportJob.slow \\d+% \\(in Jackson\\)",
-      SETTLEMENT, "WalletSettlementJob.settle \\d+% \\(waiting in PostgreSQL JDBC\\)");
+  static final Map<String, String> HOT =
+      Map.of(
+          "reference-data",
+          "ReferenceData.fetch \\d+% \\(waiting in Lettuce\\)",
+          "customer-lookup",
+          "CustomerLookupJob\\$Customers.get \\d+% \\(waiting in Lettuce\\)",
+          "client-report",
+          "ClientReportJob.report \\d+% \\(waiting in PostgreSQL JDBC\\)",
+          "partner-sync",
+          "PartnerSyncJob.slow \\d+% \\(waiting in HttpClient\\)",
+          "invoice-export",
+          "InvoiceExportJob.slow \\d+% \\(in Jackson\\)",
+          SETTLEMENT,
+          "WalletSettlementJob.settle \\d+% \\(waiting in PostgreSQL JDBC\\)");
 
   @Test
   void slowRunsHotFramesNameTheApplicationFrameAndWhatItWaitsIn() {
-    HOT.forEach((job, entry) -> {
-      for (Trace trace : RUNS.get(job + "/slow")) {
-        String hot = trace.job().attr("jobtrace.profile.hot");
-        System.out.println("hot frames of " + job + "/slow: " + hot);
-        Matcher m = Pattern.compile(entry.replace("\\d+", "(\\d+)")).matcher(hot == null ? "" : hot);
-        check(m.find() && Integer.parseInt(m.group(1)) >= 30, job + "/slow",
-            "hot frames name " + entry.replace("\\", "") + " with at least 30%", hot);
-      }
-    });
+    HOT.forEach(
+        (job, entry) -> {
+          for (Trace trace : RUNS.get(job + "/slow")) {
+            String hot = trace.job().attr("jobtrace.profile.hot");
+            System.out.println("hot frames of " + job + "/slow: " + hot);
+            Matcher m =
+                Pattern.compile(entry.replace("\\d+", "(\\d+)")).matcher(hot == null ? "" : hot);
+            check(
+                m.find() && Integer.parseInt(m.group(1)) >= 30,
+                job + "/slow",
+                "hot frames name " + entry.replace("\\", "") + " with at least 30%",
+                hot);
+          }
+        });
   }
 
   @Test
@@ -270,31 +382,78 @@ class EndToEndIT {
     String run = "client-report-batch/slow";
     Trace slow = BATCH.get("slow");
     TraceSpan job = slow.job();
-    check(job.name.equals("client-report-batch") && "spring-batch".equals(job.attr("jobtrace.job.system")), run,
-        "the Spring Batch job is a job span of its own", job);
-    check("COMPLETED".equals(job.attr("jobtrace.job.status")), run, "the job completed", job.attributes);
-    check(job.findingKinds().contains("slow_query"), run, "carries a slow_query finding", job.findingKinds());
-    check(job.longAttr("jobtrace.calls.db") == 91, run,
-        "counts its 90 batch queries and the publish step's insert, none of the job repository's", job.attributes);
-    check(job.longAttr("jobtrace.job.bookkeeping_calls") > 0, run, "counts the job repository's calls apart", job.attributes);
+    check(
+        job.name.equals("client-report-batch")
+            && "spring-batch".equals(job.attr("jobtrace.job.system")),
+        run,
+        "the Spring Batch job is a job span of its own",
+        job);
+    check(
+        "COMPLETED".equals(job.attr("jobtrace.job.status")),
+        run,
+        "the job completed",
+        job.attributes);
+    check(
+        job.findingKinds().contains("slow_query"),
+        run,
+        "carries a slow_query finding",
+        job.findingKinds());
+    check(
+        job.longAttr("jobtrace.calls.db") == 91,
+        run,
+        "counts its 90 batch queries and the publish step's insert, none of the job repository's",
+        job.attributes);
+    check(
+        job.longAttr("jobtrace.job.bookkeeping_calls") > 0,
+        run,
+        "counts the job repository's calls apart",
+        job.attributes);
     TraceSpan read = slow.first(s -> "read-invoices".equals(s.attr("jobtrace.step.name")));
-    check(read != null && job.spanId.equals(read.parentSpanId), run, "the read step is under the job span", slow.names());
-    check(read.longAttr("jobtrace.step.read_ms") > read.durationMillis() * 7 / 10, run,
-        "the step's time is its reads", read.attributes);
-    check(slow.spans.stream().filter(s -> s.name.startsWith("SELECT")).allMatch(s -> read.spanId.equals(s.parentSpanId)),
-        run, "the batch queries are under the read step", slow.names());
-    check(read.attr("jobtrace.profile.id") != null, run, "the slow step carries a profile", read.attributes);
+    check(
+        read != null && job.spanId.equals(read.parentSpanId),
+        run,
+        "the read step is under the job span",
+        slow.names());
+    check(
+        read.longAttr("jobtrace.step.read_ms") > read.durationMillis() * 7 / 10,
+        run,
+        "the step's time is its reads",
+        read.attributes);
+    check(
+        slow.spans.stream()
+            .filter(s -> s.name.startsWith("SELECT"))
+            .allMatch(s -> read.spanId.equals(s.parentSpanId)),
+        run,
+        "the batch queries are under the read step",
+        slow.names());
+    check(
+        read.attr("jobtrace.profile.id") != null,
+        run,
+        "the slow step carries a profile",
+        read.attributes);
     HttpResponse<String> profile = page("/profiles/" + read.attr("jobtrace.profile.id"));
-    check(profile.statusCode() == 200 && profile.body().contains("read-invoices") && profile.body().contains("slow_query"),
-        run, "the linker shows the step's profile with the job's finding", profile.statusCode() + " " + profile.body());
+    check(
+        profile.statusCode() == 200
+            && profile.body().contains("read-invoices")
+            && profile.body().contains("slow_query"),
+        run,
+        "the linker shows the step's profile with the job's finding",
+        profile.statusCode() + " " + profile.body());
     Trace fixed = BATCH.get("fixed");
-    check(!fixed.job().findingKinds().contains("slow_query"), "client-report-batch/fixed", "carries no slow_query finding",
+    check(
+        !fixed.job().findingKinds().contains("slow_query"),
+        "client-report-batch/fixed",
+        "carries no slow_query finding",
         fixed.job().findingKinds());
-    check("COMPLETED".equals(fixed.job().attr("jobtrace.job.status")), "client-report-batch/fixed", "the job completed",
+    check(
+        "COMPLETED".equals(fixed.job().attr("jobtrace.job.status")),
+        "client-report-batch/fixed",
+        "the job completed",
         fixed.job().attributes);
   }
 
-  static final List<String> CUSTOMER_SHAPES = List.of("GET customer:{id}", "GET customer-locale:{id}");
+  static final List<String> CUSTOMER_SHAPES =
+      List.of("GET customer:{id}", "GET customer-locale:{id}");
 
   @Test
   void aPerRecordLoopOverEachRecordsOwnKeysIsOneFindingThatNamesTheLoop() throws Exception {
@@ -302,26 +461,58 @@ class EndToEndIT {
     Trace slow = only(run);
     TraceSpan.Event finding = slow.job().event("jobtrace.finding");
     Map<String, String> top = finding == null ? Map.of() : finding.attributes();
-    check("repeated_sequence".equals(top.get("jobtrace.finding.kind"))
-            && String.join(" → ", CUSTOMER_SHAPES).equals(top.get("jobtrace.finding.statement")), run,
-        "its top finding is the loop, named by the shapes of its two GETs per record", top);
+    check(
+        "repeated_sequence".equals(top.get("jobtrace.finding.kind"))
+            && String.join(" → ", CUSTOMER_SHAPES).equals(top.get("jobtrace.finding.statement")),
+        run,
+        "its top finding is the loop, named by the shapes of its two GETs per record",
+        top);
     long gets = slow.job().longAttr("jobtrace.calls.redis");
-    check(gets >= 10_000 && String.valueOf(gets / 2).equals(top.get("jobtrace.finding.count")), run,
-        "the finding counts one repetition per record", top + " of " + gets + " calls");
-    check(top.getOrDefault("jobtrace.finding.fix", "").contains("MGET"), run, "the finding says what batches the loop", top);
-    check(slow.job().findingKinds().equals(List.of("repeated_sequence")), run,
-        "the loop's GETs get no findings of their own beside it", slow.job().findingKinds());
-    List<TraceSpan> composites = slow.spans.stream().filter(s -> s.attr("jobtrace.composite.shape") != null).toList();
-    check(composites.stream().map(c -> c.attr("jobtrace.composite.shape")).collect(Collectors.toSet())
-            .equals(Set.copyOf(CUSTOMER_SHAPES)), run, "the GETs fold into composites of those two shapes", slow.names());
+    check(
+        gets >= 10_000 && String.valueOf(gets / 2).equals(top.get("jobtrace.finding.count")),
+        run,
+        "the finding counts one repetition per record",
+        top + " of " + gets + " calls");
+    check(
+        top.getOrDefault("jobtrace.finding.fix", "").contains("MGET"),
+        run,
+        "the finding says what batches the loop",
+        top);
+    check(
+        slow.job().findingKinds().equals(List.of("repeated_sequence")),
+        run,
+        "the loop's GETs get no findings of their own beside it",
+        slow.job().findingKinds());
+    List<TraceSpan> composites =
+        slow.spans.stream().filter(s -> s.attr("jobtrace.composite.shape") != null).toList();
+    check(
+        composites.stream()
+            .map(c -> c.attr("jobtrace.composite.shape"))
+            .collect(Collectors.toSet())
+            .equals(Set.copyOf(CUSTOMER_SHAPES)),
+        run,
+        "the GETs fold into composites of those two shapes",
+        slow.names());
     check(slow.spans.size() < 100, run, "the trace stays small", slow.spans.size());
     HttpResponse<String> linker = page("/profiles/" + slow.job().attr("jobtrace.profile.id"));
-    check(linker.body().contains("repeated_sequence") && linker.body().contains("Fix: fetch for many records at once"), run,
-        "the linker's profile page shows the loop's finding with its fix", linker.statusCode() + " " + linker.body());
+    check(
+        linker.body().contains("repeated_sequence")
+            && linker.body().contains("Fix: fetch for many records at once"),
+        run,
+        "the linker's profile page shows the loop's finding with its fix",
+        linker.statusCode() + " " + linker.body());
     String fixedRun = "customer-lookup/fixed";
     Trace fixed = only(fixedRun);
-    check(fixed.any(s -> s.name.contains("MGET")), fixedRun, "reads each batch with MGETs", fixed.names());
-    check(fixed.job().findingKinds().isEmpty(), fixedRun, "carries no finding: its loop is over batches", fixed.job().findingKinds());
+    check(
+        fixed.any(s -> s.name.contains("MGET")),
+        fixedRun,
+        "reads each batch with MGETs",
+        fixed.names());
+    check(
+        fixed.job().findingKinds().isEmpty(),
+        fixedRun,
+        "carries no finding: its loop is over batches",
+        fixed.job().findingKinds());
   }
 
   @Test
@@ -329,16 +520,37 @@ class EndToEndIT {
     for (Map.Entry<String, String> e : FINDING.entrySet()) {
       String run = e.getKey() + "/slow";
       TraceSpan job = only(run).job();
-      check("true".equals(job.attr("jobtrace.finding." + e.getValue())), run,
-          "job span carries the tag jobtrace.finding." + e.getValue() + "=true", job.attributes);
-      check(job.attr("jobtrace.findings") != null && List.of(job.attr("jobtrace.findings").split(",")).contains(e.getValue()),
-          run, "jobtrace.findings lists " + e.getValue(), job.attr("jobtrace.findings"));
-      check(job.attr("jobtrace.finding.top") != null && job.attr("jobtrace.finding.top").contains(": "), run,
-          "jobtrace.finding.top says the most costly finding", job.attr("jobtrace.finding.top"));
-      List<String> found = jaeger.uiTagSearch("example-jobs", "jobtrace.finding." + e.getValue(), "true", Duration.ofMinutes(60));
-      check(found.contains(job.traceId), run, "the UI's tag search jobtrace.finding." + e.getValue() + "=true finds the run", found);
+      check(
+          "true".equals(job.attr("jobtrace.finding." + e.getValue())),
+          run,
+          "job span carries the tag jobtrace.finding." + e.getValue() + "=true",
+          job.attributes);
+      check(
+          job.attr("jobtrace.findings") != null
+              && List.of(job.attr("jobtrace.findings").split(",")).contains(e.getValue()),
+          run,
+          "jobtrace.findings lists " + e.getValue(),
+          job.attr("jobtrace.findings"));
+      check(
+          job.attr("jobtrace.finding.top") != null
+              && job.attr("jobtrace.finding.top").contains(": "),
+          run,
+          "jobtrace.finding.top says the most costly finding",
+          job.attr("jobtrace.finding.top"));
+      List<String> found =
+          jaeger.uiTagSearch(
+              "example-jobs", "jobtrace.finding." + e.getValue(), "true", Duration.ofMinutes(60));
+      check(
+          found.contains(job.traceId),
+          run,
+          "the UI's tag search jobtrace.finding." + e.getValue() + "=true finds the run",
+          found);
       String fixed = only(e.getKey() + "/fixed").job().traceId;
-      check(!found.contains(fixed), e.getKey() + "/fixed", "the tag search does not find the fixed run", found);
+      check(
+          !found.contains(fixed),
+          e.getKey() + "/fixed",
+          "the tag search does not find the fixed run",
+          found);
     }
   }
 
@@ -353,8 +565,17 @@ class EndToEndIT {
           for (JsonNode log : span.path("logs")) {
             long at = log.path("timestamp").asLong();
             events++;
-            check(at >= start && at <= end, e.getKey(), "event of span " + span.path("operationName").asText()
-                + " within its bounds [" + start + ", " + end + "] µs", at);
+            check(
+                at >= start && at <= end,
+                e.getKey(),
+                "event of span "
+                    + span.path("operationName").asText()
+                    + " within its bounds ["
+                    + start
+                    + ", "
+                    + end
+                    + "] µs",
+                at);
           }
         }
       }
@@ -374,17 +595,37 @@ class EndToEndIT {
       for (Trace trace : RUNS.get(run)) {
         TraceSpan span = trace.job();
         String id = span.attr("jobtrace.profile.id");
-        check(id != null, run, "job span carries a profile snippet", span.attr("jobtrace.profile.error"));
+        check(
+            id != null,
+            run,
+            "job span carries a profile snippet",
+            span.attr("jobtrace.profile.error"));
         HttpResponse<String> profile = page("/profiles/" + id);
-        check(profile.statusCode() == 200, run, "linker's profile page answers 200", profile.statusCode() + " " + profile.body());
-        check(profile.body().contains("/profiles/" + id + "/flamegraph"), run, "profile page embeds the flame graph", profile.body());
+        check(
+            profile.statusCode() == 200,
+            run,
+            "linker's profile page answers 200",
+            profile.statusCode() + " " + profile.body());
+        check(
+            profile.body().contains("/profiles/" + id + "/flamegraph"),
+            run,
+            "profile page embeds the flame graph",
+            profile.body());
         HttpResponse<String> graph = page("/profiles/" + id + "/flamegraph");
-        check(graph.statusCode() == 200 && graph.body().contains("<canvas"), run, "flame graph page renders a flame graph",
+        check(
+            graph.statusCode() == 200 && graph.body().contains("<canvas"),
+            run,
+            "flame graph page renders a flame graph",
             graph.statusCode());
-        // The graph is drawn from the folded stacks the linker serves: the cause must dominate them.
+        // The graph is drawn from the folded stacks the linker serves: the cause must dominate
+        // them.
         double share = share(page("/profiles/" + id + "/folded").body(), CAUSE.get(job));
-        check(share >= 0.3, run, "at least 30% of the profile's samples pass through " + CAUSE.get(job),
-            String.format("%.0f%%; hot frames: %s", share * 100, span.attr("jobtrace.profile.hot")));
+        check(
+            share >= 0.3,
+            run,
+            "at least 30% of the profile's samples pass through " + CAUSE.get(job),
+            String.format(
+                "%.0f%%; hot frames: %s", share * 100, span.attr("jobtrace.profile.hot")));
         lowest = Math.min(lowest, share);
       }
       shares.setProperty(job, String.format(Locale.ROOT, "%.3f", lowest));
@@ -394,7 +635,8 @@ class EndToEndIT {
     String jvm = "jdk-" + Runtime.version().feature();
     Files.createDirectories(SHARES);
     try (var out = Files.newBufferedWriter(SHARES.resolve(jvm + ".properties"))) {
-      shares.store(out, "lowest share of each slow story's profile passing through its cause frame");
+      shares.store(
+          out, "lowest share of each slow story's profile passing through its cause frame");
     }
     System.out.println("cause shares on " + jvm + ": " + new TreeMap<>(shares));
     try (var others = Files.list(SHARES)) {
@@ -412,15 +654,22 @@ class EndToEndIT {
           }
           double mine = Double.parseDouble(shares.getProperty(job));
           double their = Double.parseDouble(theirs.getProperty(job));
-          check(Math.abs(mine - their) <= 0.10, job + "/slow",
-              "passes through " + CAUSE.get(job) + " within 10 points of the run in " + other.getFileName(),
+          check(
+              Math.abs(mine - their) <= 0.10,
+              job + "/slow",
+              "passes through "
+                  + CAUSE.get(job)
+                  + " within 10 points of the run in "
+                  + other.getFileName(),
               String.format("%.0f%% here on %s, %.0f%% there", mine * 100, jvm, their * 100));
         }
       }
     }
   }
 
-  /** Share of the folded stacks' samples whose stack contains {@code frame} (or one of {@code a|b}). */
+  /**
+   * Share of the folded stacks' samples whose stack contains {@code frame} (or one of {@code a|b}).
+   */
   static double share(String folded, String frame) {
     String[] anyOf = frame.split("\\|");
     long all = 0;
@@ -443,10 +692,22 @@ class EndToEndIT {
   @Test
   void fixedRunsAreFaster() {
     for (String job : CAUSE.keySet()) {
-      long slow = RUNS.get(job + "/slow").stream().mapToLong(t -> t.job().durationMillis()).max().orElseThrow();
-      long fixed = RUNS.get(job + "/fixed").stream().mapToLong(t -> t.job().durationMillis()).max().orElseThrow();
+      long slow =
+          RUNS.get(job + "/slow").stream()
+              .mapToLong(t -> t.job().durationMillis())
+              .max()
+              .orElseThrow();
+      long fixed =
+          RUNS.get(job + "/fixed").stream()
+              .mapToLong(t -> t.job().durationMillis())
+              .max()
+              .orElseThrow();
       System.out.printf("%-18s slow %6d ms   fixed %6d ms%n", job, slow, fixed);
-      check(fixed < slow, job + "/fixed", "is faster than the slow run (" + slow + " ms)", fixed + " ms");
+      check(
+          fixed < slow,
+          job + "/fixed",
+          "is faster than the slow run (" + slow + " ms)",
+          fixed + " ms");
     }
   }
 }

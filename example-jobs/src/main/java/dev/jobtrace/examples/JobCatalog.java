@@ -33,28 +33,49 @@ public final class JobCatalog {
     PartnerSyncJob partnerSync = new PartnerSyncJob();
     InvoiceExportJob invoiceExport = new InvoiceExportJob();
     WalletSettlementJob settlement = new WalletSettlementJob();
-    JOBS.put("reference-data", v -> v.equals("slow")
-        ? BackgroundJob.enqueue(() -> reference.slow()).asUUID()
-        : BackgroundJob.enqueue(() -> reference.fixed()).asUUID());
-    JOBS.put("customer-lookup", v -> v.equals("slow")
-        ? BackgroundJob.enqueue(() -> customerLookup.slow()).asUUID()
-        : BackgroundJob.enqueue(() -> customerLookup.fixed()).asUUID());
-    JOBS.put("client-report", v -> v.equals("slow")
-        ? BackgroundJob.enqueue(() -> clientReport.slow()).asUUID()
-        : BackgroundJob.enqueue(() -> clientReport.fixed()).asUUID());
+    JOBS.put(
+        "reference-data",
+        v ->
+            v.equals("slow")
+                ? BackgroundJob.enqueue(() -> reference.slow()).asUUID()
+                : BackgroundJob.enqueue(() -> reference.fixed()).asUUID());
+    JOBS.put(
+        "customer-lookup",
+        v ->
+            v.equals("slow")
+                ? BackgroundJob.enqueue(() -> customerLookup.slow()).asUUID()
+                : BackgroundJob.enqueue(() -> customerLookup.fixed()).asUUID());
+    JOBS.put(
+        "client-report",
+        v ->
+            v.equals("slow")
+                ? BackgroundJob.enqueue(() -> clientReport.slow()).asUUID()
+                : BackgroundJob.enqueue(() -> clientReport.fixed()).asUUID());
     // Story 2 again as a Spring Batch job, launched by a JobRunr run as a nightly schedule would.
-    JOBS.put("client-report-batch", v -> v.equals("slow")
-        ? BackgroundJob.enqueue(() -> clientReportBatch.slow()).asUUID()
-        : BackgroundJob.enqueue(() -> clientReportBatch.fixed()).asUUID());
-    JOBS.put("partner-sync", v -> v.equals("slow")
-        ? BackgroundJob.enqueue(() -> partnerSync.slow()).asUUID()
-        : BackgroundJob.enqueue(() -> partnerSync.fixed()).asUUID());
-    JOBS.put("invoice-export", v -> v.equals("slow")
-        ? BackgroundJob.enqueue(() -> invoiceExport.slow()).asUUID()
-        : BackgroundJob.enqueue(() -> invoiceExport.fixed()).asUUID());
-    JOBS.put("wallet-settlement", v -> v.equals("slow")
-        ? BackgroundJob.enqueue(() -> settlement.slow()).asUUID()
-        : BackgroundJob.enqueue(() -> settlement.fixed()).asUUID());
+    JOBS.put(
+        "client-report-batch",
+        v ->
+            v.equals("slow")
+                ? BackgroundJob.enqueue(() -> clientReportBatch.slow()).asUUID()
+                : BackgroundJob.enqueue(() -> clientReportBatch.fixed()).asUUID());
+    JOBS.put(
+        "partner-sync",
+        v ->
+            v.equals("slow")
+                ? BackgroundJob.enqueue(() -> partnerSync.slow()).asUUID()
+                : BackgroundJob.enqueue(() -> partnerSync.fixed()).asUUID());
+    JOBS.put(
+        "invoice-export",
+        v ->
+            v.equals("slow")
+                ? BackgroundJob.enqueue(() -> invoiceExport.slow()).asUUID()
+                : BackgroundJob.enqueue(() -> invoiceExport.fixed()).asUUID());
+    JOBS.put(
+        "wallet-settlement",
+        v ->
+            v.equals("slow")
+                ? BackgroundJob.enqueue(() -> settlement.slow()).asUUID()
+                : BackgroundJob.enqueue(() -> settlement.fixed()).asUUID());
   }
 
   private JobCatalog() {}
@@ -67,7 +88,8 @@ public final class JobCatalog {
   public static UUID enqueue(String job, String variant) {
     Enqueuer enqueuer = JOBS.get(job);
     if (enqueuer == null) {
-      throw new IllegalArgumentException("unknown job \"" + job + "\"; known jobs: " + String.join(", ", names()));
+      throw new IllegalArgumentException(
+          "unknown job \"" + job + "\"; known jobs: " + String.join(", ", names()));
     }
     if (!VARIANTS.contains(variant)) {
       throw new IllegalArgumentException("unknown variant \"" + variant + "\"; use slow or fixed");

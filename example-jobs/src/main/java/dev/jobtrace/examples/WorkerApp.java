@@ -23,8 +23,8 @@ import org.jobrunr.configuration.JobRunr;
 import org.jobrunr.jobs.Job;
 import org.jobrunr.jobs.states.JobState;
 import org.jobrunr.jobs.states.SucceededState;
-import org.jobrunr.storage.JobNotFoundException;
 import org.jobrunr.server.BackgroundJobServerConfiguration;
+import org.jobrunr.storage.JobNotFoundException;
 import org.jobrunr.storage.JobStats;
 import org.jobrunr.storage.StorageProvider;
 import org.jobrunr.storage.sql.postgres.PostgresStorageProvider;
@@ -37,9 +37,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  *
  * <p>Settings (environment): EXAMPLES_DB_URL, EXAMPLES_REDIS_URL, EXAMPLES_HTTP_PORT (8081),
  * EXAMPLES_DASHBOARD_PORT (8000; 0 turns it off), EXAMPLES_SCALE (1.0), EXAMPLES_WORKERS (4),
- * EXAMPLES_PARTNER_URL (http://127.0.0.1:8082).
- * {@code --run job/variant[,job/variant...]} enqueues those through the endpoint, waits for them
- * and exits.
+ * EXAMPLES_PARTNER_URL (http://127.0.0.1:8082). {@code --run job/variant[,job/variant...]} enqueues
+ * those through the endpoint, waits for them and exits.
  */
 public final class WorkerApp {
 
@@ -57,10 +56,14 @@ public final class WorkerApp {
   }
 
   private static void start(String[] args) throws Exception {
-    String dbUrl = env("EXAMPLES_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+    String dbUrl =
+        env("EXAMPLES_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
     PGSimpleDataSource db = new PGSimpleDataSource();
     db.setURL(dbUrl);
-    Backends.init(db, env("EXAMPLES_REDIS_URL", "redis://127.0.0.1:6379"), Double.parseDouble(env("EXAMPLES_SCALE", "1.0")),
+    Backends.init(
+        db,
+        env("EXAMPLES_REDIS_URL", "redis://127.0.0.1:6379"),
+        Double.parseDouble(env("EXAMPLES_SCALE", "1.0")),
         env("EXAMPLES_PARTNER_URL", "http://127.0.0.1:8082"));
     ReferenceData.seed();
     CustomerLookupJob.seed();
@@ -79,12 +82,18 @@ public final class WorkerApp {
         .useDashboardIf(dashboard > 0, dashboard)
         .initialize();
 
-    HttpServer http = HttpServer.create(new InetSocketAddress(Integer.parseInt(env("EXAMPLES_HTTP_PORT", "8081"))), 50);
+    HttpServer http =
+        HttpServer.create(
+            new InetSocketAddress(Integer.parseInt(env("EXAMPLES_HTTP_PORT", "8081"))), 50);
     http.createContext("/jobs", WorkerApp::handle);
     http.setExecutor(Executors.newFixedThreadPool(4));
     http.start();
-    System.out.println("example-jobs: enqueue with POST http://localhost:" + http.getAddress().getPort()
-        + "/jobs/{" + String.join("|", JobCatalog.names()) + "}/{slow|fixed}");
+    System.out.println(
+        "example-jobs: enqueue with POST http://localhost:"
+            + http.getAddress().getPort()
+            + "/jobs/{"
+            + String.join("|", JobCatalog.names())
+            + "}/{slow|fixed}");
 
     if (args.length == 2 && args[0].equals("--run")) {
       runAndExit(storage, http.getAddress().getPort(), args[1].split(","));
@@ -102,7 +111,12 @@ public final class WorkerApp {
       return;
     }
     if (!exchange.getRequestMethod().equals("POST") || parts.length != 4) {
-      reply(exchange, 404, "use POST /jobs/{job}/{slow|fixed}; jobs: " + String.join(", ", JobCatalog.names()) + "\n");
+      reply(
+          exchange,
+          404,
+          "use POST /jobs/{job}/{slow|fixed}; jobs: "
+              + String.join(", ", JobCatalog.names())
+              + "\n");
       return;
     }
     try {
@@ -127,8 +141,15 @@ public final class WorkerApp {
     }
     JobState state = job.getJobState();
     if (state instanceof SucceededState) {
-      reply(exchange, 200, state.getName() + " " + ((SucceededState) state).getProcessDuration().toMillis() + " "
-          + state.getCreatedAt().toEpochMilli() + "\n");
+      reply(
+          exchange,
+          200,
+          state.getName()
+              + " "
+              + ((SucceededState) state).getProcessDuration().toMillis()
+              + " "
+              + state.getCreatedAt().toEpochMilli()
+              + "\n");
     } else {
       reply(exchange, 200, state.getName() + "\n");
     }
@@ -143,14 +164,17 @@ public final class WorkerApp {
     }
   }
 
-  private static void runAndExit(StorageProvider storage, int port, String[] runs) throws Exception {
+  private static void runAndExit(StorageProvider storage, int port, String[] runs)
+      throws Exception {
     HttpClient client = HttpClient.newHttpClient();
     long before = storage.getJobStats().getSucceeded() + storage.getJobStats().getFailed();
     for (String run : runs) {
-      HttpResponse<String> r = client.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs/" + run))
-              .POST(HttpRequest.BodyPublishers.noBody()).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs/" + run))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 202) {
         System.out.println("enqueue " + run + " failed: " + r.statusCode() + " " + r.body());
         System.exit(2);
@@ -159,9 +183,12 @@ public final class WorkerApp {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
     while (Instant.now().isBefore(deadline)) {
       JobStats stats = storage.getJobStats();
-      if (stats.getEnqueued() == 0 && stats.getProcessing() == 0 && stats.getScheduled() == 0
+      if (stats.getEnqueued() == 0
+          && stats.getProcessing() == 0
+          && stats.getScheduled() == 0
           && stats.getSucceeded() + stats.getFailed() - before >= runs.length) {
-        System.out.println("jobs finished: succeeded=" + stats.getSucceeded() + " failed=" + stats.getFailed());
+        System.out.println(
+            "jobs finished: succeeded=" + stats.getSucceeded() + " failed=" + stats.getFailed());
         JobRunr.destroy();
         System.exit(0);
       }

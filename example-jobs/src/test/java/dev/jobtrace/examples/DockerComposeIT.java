@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.jobtrace.it.RepoScripts;
+import dev.jobtrace.testing.RepoScripts;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -30,9 +30,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * docker-compose.yml cannot be run here (no Docker engine). It is loaded instead by docker compose's
- * own loader (compose-go, through scripts/compose-check: schema, interpolation, normalization,
- * references between services), and its normalized model is checked against what a
+ * docker-compose.yml cannot be run here (no Docker engine). It is loaded instead by docker
+ * compose's own loader (compose-go, through scripts/compose-check: schema, interpolation,
+ * normalization, references between services), and its normalized model is checked against what a
  * {@code docker compose up} needs from the repository once the jars are built: the files it mounts,
  * the classes its commands start, and for every address one service gives another, a service that
  * listens there. {@code -Djobtrace.compose.file=FILE} checks another compose file against the
@@ -49,12 +49,19 @@ class DockerComposeIT {
 
   @BeforeAll
   static void load() throws Exception {
-    Path file = Path.of(System.getProperty("jobtrace.compose.file", REPO.resolve("docker-compose.yml").toString()));
+    Path file =
+        Path.of(
+            System.getProperty(
+                "jobtrace.compose.file", REPO.resolve("docker-compose.yml").toString()));
     Path checker = RepoScripts.pathFrom(REPO, "compose-check/build.sh", 10);
     File out = File.createTempFile("compose", ".json");
     File err = File.createTempFile("compose", ".err");
-    Process p = new ProcessBuilder(checker.toString(), "--project-directory", REPO.toString(), file.toString())
-        .redirectOutput(out).redirectError(err).start();
+    Process p =
+        new ProcessBuilder(
+                checker.toString(), "--project-directory", REPO.toString(), file.toString())
+            .redirectOutput(out)
+            .redirectError(err)
+            .start();
     if (!p.waitFor(1, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       fail("compose-check did not finish in a minute");
@@ -69,11 +76,19 @@ class DockerComposeIT {
 
   @Test
   void everyBindMountExistsOnceTheJarsAreBuilt() {
-    services().forEach((name, service) -> service.path("volumes").forEach(v -> {
-      if (v.path("type").asText().equals("bind")) {
-        assertThat(Path.of(v.path("source").asText())).as(name + " mounts").exists();
-      }
-    }));
+    services()
+        .forEach(
+            (name, service) ->
+                service
+                    .path("volumes")
+                    .forEach(
+                        v -> {
+                          if (v.path("type").asText().equals("bind")) {
+                            assertThat(Path.of(v.path("source").asText()))
+                                .as(name + " mounts")
+                                .exists();
+                          }
+                        }));
   }
 
   @Test
@@ -87,7 +102,9 @@ class DockerComposeIT {
       for (String arg : cmd) {
         if (arg.startsWith("-javaagent:")) {
           Path agent = hostPath(name, arg.substring("-javaagent:".length()));
-          assertThat(classIn(agent, manifest(agent, "Premain-Class"))).as(name + ": the agent's Premain-Class in " + agent).isTrue();
+          assertThat(classIn(agent, manifest(agent, "Premain-Class")))
+              .as(name + ": the agent's Premain-Class in " + agent)
+              .isTrue();
         }
       }
       String main = mainClass(name, cmd);
@@ -107,9 +124,15 @@ class DockerComposeIT {
           continue;
         }
         String what = s.getKey() + " " + env.getKey() + "=" + env.getValue();
-        assertThat(services.keySet()).as(what + ": a service named " + url.getHost()).contains(url.getHost());
-        assertThat(listeners(url.getHost())).as(what + ": ports " + url.getHost() + " listens on").containsKey(port(url));
-        assertThat(s.getValue().path("depends_on").has(url.getHost())).as(what + ": depends_on " + url.getHost()).isTrue();
+        assertThat(services.keySet())
+            .as(what + ": a service named " + url.getHost())
+            .contains(url.getHost());
+        assertThat(listeners(url.getHost()))
+            .as(what + ": ports " + url.getHost() + " listens on")
+            .containsKey(port(url));
+        assertThat(s.getValue().path("depends_on").has(url.getHost()))
+            .as(what + ": depends_on " + url.getHost())
+            .isTrue();
       }
     }
   }
@@ -121,35 +144,51 @@ class DockerComposeIT {
       String name = e.getKey();
       Map<Integer, String> listeners = listeners(name);
       for (JsonNode p : e.getValue().path("ports")) {
-        assertThat(listeners).as(name + " publishes " + p.path("published").asText() + " to its port " + p.path("target").asInt())
+        assertThat(listeners)
+            .as(
+                name
+                    + " publishes "
+                    + p.path("published").asText()
+                    + " to its port "
+                    + p.path("target").asInt())
             .containsKey(p.path("target").asInt());
       }
       for (JsonNode t : e.getValue().path("healthcheck").path("test")) {
         Matcher m = tcpProbe.matcher(t.asText());
         while (m.find()) {
-          assertThat(listeners).as(name + "'s healthcheck probes port " + m.group(1)).containsKey(Integer.parseInt(m.group(1)));
+          assertThat(listeners)
+              .as(name + "'s healthcheck probes port " + m.group(1))
+              .containsKey(Integer.parseInt(m.group(1)));
         }
       }
     }
   }
 
-  /** What a browser on the host opens: Jaeger's link to the linker, the linker's links back to Jaeger. */
+  /**
+   * What a browser on the host opens: Jaeger's link to the linker, the linker's links back to
+   * Jaeger.
+   */
   @Test
   void everyBrowserAddressIsAPublishedListener() throws Exception {
     Map<String, String> browserUrls = new LinkedHashMap<>();
     for (var s : services().entrySet()) {
-      environment(s.getValue()).forEach((key, value) -> {
-        URI url = url(value);
-        if (url != null && isLocalhost(url.getHost())) {
-          browserUrls.put(s.getKey() + " " + key, value);
-        }
-      });
+      environment(s.getValue())
+          .forEach(
+              (key, value) -> {
+                URI url = url(value);
+                if (url != null && isLocalhost(url.getHost())) {
+                  browserUrls.put(s.getKey() + " " + key, value);
+                }
+              });
     }
     for (var e : services().entrySet()) {
       if (isJaeger(e.getValue())) {
-        Path uiConfig = hostPath(e.getKey(), jaegerSetting(e.getKey(), "extensions.jaeger_query.ui.config_file"));
+        Path uiConfig =
+            hostPath(
+                e.getKey(), jaegerSetting(e.getKey(), "extensions.jaeger_query.ui.config_file"));
         for (JsonNode link : JSON.readTree(uiConfig.toFile()).path("linkPatterns")) {
-          browserUrls.put(e.getKey() + " link pattern " + link.path("key").asText(), link.path("url").asText());
+          browserUrls.put(
+              e.getKey() + " link pattern " + link.path("key").asText(), link.path("url").asText());
         }
       }
     }
@@ -164,8 +203,11 @@ class DockerComposeIT {
       }
     }
     // A link pattern's #{tag} stands for a value.
-    browserUrls.forEach((what, url) -> assertThat(published).as(what + "=" + url + ": a published port")
-        .containsKey(port(url(url.replaceAll("#\\{[^}]*}", "x")))));
+    browserUrls.forEach(
+        (what, url) ->
+            assertThat(published)
+                .as(what + "=" + url + ": a published port")
+                .containsKey(port(url(url.replaceAll("#\\{[^}]*}", "x")))));
   }
 
   @Test
@@ -174,21 +216,27 @@ class DockerComposeIT {
       JsonNode env = e.getValue().path("environment");
       if (env.has("OTEL_EXPORTER_OTLP_ENDPOINT")) {
         URI otlp = url(env.path("OTEL_EXPORTER_OTLP_ENDPOINT").asText());
-        String protocol = env.path("OTEL_EXPORTER_OTLP_PROTOCOL").asText("http/protobuf").equals("grpc") ? "grpc" : "http";
-        assertThat(listeners(otlp.getHost()).get(port(otlp))).as(e.getKey() + " exports OTLP/" + protocol + " to " + otlp)
+        String protocol =
+            env.path("OTEL_EXPORTER_OTLP_PROTOCOL").asText("http/protobuf").equals("grpc")
+                ? "grpc"
+                : "http";
+        assertThat(listeners(otlp.getHost()).get(port(otlp)))
+            .as(e.getKey() + " exports OTLP/" + protocol + " to " + otlp)
             .isEqualTo("receivers.otlp.protocols." + protocol);
         // A signal Jaeger has no pipeline for is refused: exporting it only logs errors.
         Set<String> pipelines = pipelines(otlp.getHost());
         for (String signal : List.of("metrics", "logs")) {
           if (!pipelines.contains(signal)) {
-            assertThat(env.path("OTEL_" + signal.toUpperCase() + "_EXPORTER").asText()).as(e.getKey() + " exports " + signal
-                + " to a Jaeger with pipelines " + pipelines).isEqualTo("none");
+            assertThat(env.path("OTEL_" + signal.toUpperCase() + "_EXPORTER").asText())
+                .as(e.getKey() + " exports " + signal + " to a Jaeger with pipelines " + pipelines)
+                .isEqualTo("none");
           }
         }
       }
       if (env.has("JOBTRACE_LINKER_JAEGER_URL")) {
         URI query = url(env.path("JOBTRACE_LINKER_JAEGER_URL").asText());
-        assertThat(listeners(query.getHost()).get(port(query))).as(e.getKey() + " queries Jaeger at " + query)
+        assertThat(listeners(query.getHost()).get(port(query)))
+            .as(e.getKey() + " queries Jaeger at " + query)
             .isEqualTo("extensions.jaeger_query.http");
       }
     }
@@ -196,48 +244,83 @@ class DockerComposeIT {
 
   @Test
   void databaseUrlsCarryThePostgresServicesCredentials() {
-    services().forEach((name, service) -> service.path("environment").fields().forEachRemaining(env -> {
-      if (!env.getValue().asText().startsWith("jdbc:postgresql:")) {
-        return;
-      }
-      URI url = url(env.getValue().asText());
-      JsonNode pg = service(url.getHost()).path("environment");
-      String user = pg.path("POSTGRES_USER").asText("postgres");
-      Map<String, String> query = query(url);
-      String what = name + " " + env.getKey();
-      assertThat(query.get("user")).as(what + ": the user " + url.getHost() + " creates").isEqualTo(user);
-      assertThat(query.get("password")).as(what + ": the password " + url.getHost() + " sets")
-          .isEqualTo(pg.path("POSTGRES_PASSWORD").asText(null));
-      assertThat(url.getPath().substring(1)).as(what + ": the database " + url.getHost() + " creates")
-          .isEqualTo(pg.path("POSTGRES_DB").asText(user));
-    }));
+    services()
+        .forEach(
+            (name, service) ->
+                service
+                    .path("environment")
+                    .fields()
+                    .forEachRemaining(
+                        env -> {
+                          if (!env.getValue().asText().startsWith("jdbc:postgresql:")) {
+                            return;
+                          }
+                          URI url = url(env.getValue().asText());
+                          JsonNode pg = service(url.getHost()).path("environment");
+                          String user = pg.path("POSTGRES_USER").asText("postgres");
+                          Map<String, String> query = query(url);
+                          String what = name + " " + env.getKey();
+                          assertThat(query.get("user"))
+                              .as(what + ": the user " + url.getHost() + " creates")
+                              .isEqualTo(user);
+                          assertThat(query.get("password"))
+                              .as(what + ": the password " + url.getHost() + " sets")
+                              .isEqualTo(pg.path("POSTGRES_PASSWORD").asText(null));
+                          assertThat(url.getPath().substring(1))
+                              .as(what + ": the database " + url.getHost() + " creates")
+                              .isEqualTo(pg.path("POSTGRES_DB").asText(user));
+                        }));
   }
 
   @Test
   void servicesWaitForHealthOnlyWhereThereIsAHealthcheck() {
-    services().forEach((name, service) -> service.path("depends_on").fields().forEachRemaining(dep -> {
-      if (dep.getValue().path("condition").asText().equals("service_healthy")) {
-        JsonNode check = service(dep.getKey()).path("healthcheck");
-        assertThat(check.path("test").isArray() && !check.path("disable").asBoolean())
-            .as(name + " waits for " + dep.getKey() + " to be healthy: its healthcheck").isTrue();
-      }
-    }));
+    services()
+        .forEach(
+            (name, service) ->
+                service
+                    .path("depends_on")
+                    .fields()
+                    .forEachRemaining(
+                        dep -> {
+                          if (dep.getValue().path("condition").asText().equals("service_healthy")) {
+                            JsonNode check = service(dep.getKey()).path("healthcheck");
+                            assertThat(
+                                    check.path("test").isArray()
+                                        && !check.path("disable").asBoolean())
+                                .as(
+                                    name
+                                        + " waits for "
+                                        + dep.getKey()
+                                        + " to be healthy: its healthcheck")
+                                .isTrue();
+                          }
+                        }));
   }
 
   // --- Jaeger: the configuration the end-to-end suite proves ---
 
   /**
    * The end-to-end suite runs Jaeger as a process (LocalJaeger, in the otel-extension test harness)
-   * with the repository's configuration files, on the Jaeger release scripts/build-jaeger.sh builds;
-   * the compose Jaeger must run the same files on the same release for those tests to speak for it.
+   * with the repository's configuration files, on the Jaeger release scripts/build-jaeger.sh
+   * builds; the compose Jaeger must run the same files on the same release for those tests to speak
+   * for it.
    */
   @Test
   void jaegerRunsTheConfigurationTheEndToEndSuiteRuns() throws Exception {
-    String harness = Files.readString(REPO.resolve("otel-extension/src/test/java/dev/jobtrace/it/LocalJaeger.java"));
-    Set<Path> suiteFiles = Pattern.compile("repo\\.resolve\\(\"([^\"]+)\"\\)").matcher(harness).results()
-        .map(m -> REPO.resolve(m.group(1))).filter(f -> !f.startsWith(REPO.resolve("scripts"))).collect(Collectors.toSet());
+    String harness =
+        Files.readString(
+            REPO.resolve("otel-extension/src/test/java/dev/jobtrace/it/LocalJaeger.java"));
+    Set<Path> suiteFiles =
+        Pattern.compile("repo\\.resolve\\(\"([^\"]+)\"\\)")
+            .matcher(harness)
+            .results()
+            .map(m -> REPO.resolve(m.group(1)))
+            .filter(f -> !f.startsWith(REPO.resolve("scripts")))
+            .collect(Collectors.toSet());
     String buildScript = Files.readString(REPO.resolve("scripts/build-jaeger.sh"));
-    Matcher built = Pattern.compile("JAEGER_VERSION=\"\\$\\{JAEGER_VERSION:-v1\\.(\\d+)\\.(\\d+)}\"").matcher(buildScript);
+    Matcher built =
+        Pattern.compile("JAEGER_VERSION=\"\\$\\{JAEGER_VERSION:-v1\\.(\\d+)\\.(\\d+)}\"")
+            .matcher(buildScript);
     assertThat(built.find()).as("JAEGER_VERSION in scripts/build-jaeger.sh").isTrue();
     int jaegers = 0;
     for (var e : services().entrySet()) {
@@ -249,11 +332,20 @@ class DockerComposeIT {
       Path config = jaegerConfigFile(name);
       Path uiConfig = hostPath(name, jaegerSetting(name, "extensions.jaeger_query.ui.config_file"));
       assertThat(suiteFiles).as(name + " runs " + config).anyMatch(f -> same(f, config));
-      assertThat(suiteFiles).as(name + " serves the UI configuration " + uiConfig).anyMatch(f -> same(f, uiConfig));
+      assertThat(suiteFiles)
+          .as(name + " serves the UI configuration " + uiConfig)
+          .anyMatch(f -> same(f, uiConfig));
       // Jaeger releases v1.N and v2.(N-63) together from one source: the image and the module tag.
       String tag = e.getValue().path("image").asText().replaceFirst("^.*:", "");
       String release = "2." + (Integer.parseInt(built.group(1)) - 63) + "." + built.group(2);
-      assertThat(tag).as(name + "'s image against v1." + built.group(1) + "." + built.group(2) + " of scripts/build-jaeger.sh")
+      assertThat(tag)
+          .as(
+              name
+                  + "'s image against v1."
+                  + built.group(1)
+                  + "."
+                  + built.group(2)
+                  + " of scripts/build-jaeger.sh")
           .isEqualTo(release);
     }
     assertThat(jaegers).as("Jaeger services").isPositive();
@@ -275,7 +367,10 @@ class DockerComposeIT {
 
   static Map<String, String> environment(JsonNode service) {
     Map<String, String> out = new LinkedHashMap<>();
-    service.path("environment").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    service
+        .path("environment")
+        .fields()
+        .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
     return out;
   }
 
@@ -301,7 +396,10 @@ class DockerComposeIT {
     return fail(name + " mounts nothing at " + containerPath);
   }
 
-  /** The class a java command starts (-jar: its Main-Class; -cp: the first argument after the options), checked present. */
+  /**
+   * The class a java command starts (-jar: its Main-Class; -cp: the first argument after the
+   * options), checked present.
+   */
   static String mainClass(String name, List<String> cmd) throws Exception {
     for (int i = 1; i < cmd.size(); i++) {
       String arg = cmd.get(i);
@@ -317,7 +415,9 @@ class DockerComposeIT {
         for (String entry : cmd.get(i + 1).split(":")) {
           jars.add(hostPath(name, entry));
         }
-        assertThat(jars).as(name + ": " + main + " on its class path").anyMatch(j -> classIn(j, main));
+        assertThat(jars)
+            .as(name + ": " + main + " on its class path")
+            .anyMatch(j -> classIn(j, main));
         return main;
       }
     }
@@ -326,7 +426,8 @@ class DockerComposeIT {
 
   static String manifest(Path jar, String attribute) {
     try (JarFile j = new JarFile(jar.toFile())) {
-      String value = j.getManifest() == null ? null : j.getManifest().getMainAttributes().getValue(attribute);
+      String value =
+          j.getManifest() == null ? null : j.getManifest().getMainAttributes().getValue(attribute);
       assertThat(value).as(attribute + " in " + jar).isNotNull();
       return value;
     } catch (IOException e) {
@@ -361,15 +462,22 @@ class DockerComposeIT {
       JsonNode env = service.path("environment");
       switch (String.valueOf(mainClass(name, command(service)))) {
         case "dev.jobtrace.examples.WorkerApp" -> {
-          out.put(Integer.parseInt(env.path("EXAMPLES_HTTP_PORT").asText("8081")), "EXAMPLES_HTTP_PORT");
-          out.put(Integer.parseInt(env.path("EXAMPLES_DASHBOARD_PORT").asText("8000")), "EXAMPLES_DASHBOARD_PORT");
+          out.put(
+              Integer.parseInt(env.path("EXAMPLES_HTTP_PORT").asText("8081")),
+              "EXAMPLES_HTTP_PORT");
+          out.put(
+              Integer.parseInt(env.path("EXAMPLES_DASHBOARD_PORT").asText("8000")),
+              "EXAMPLES_DASHBOARD_PORT");
         }
         case "dev.jobtrace.examples.partner.PartnerApi" ->
             out.put(Integer.parseInt(env.path("PARTNER_PORT").asText("8082")), "PARTNER_PORT");
         case "dev.jobtrace.linker.LinkerMain" -> {
-          // The linker binds 127.0.0.1 unless told otherwise: unreachable from outside its container.
+          // The linker binds 127.0.0.1 unless told otherwise: unreachable from outside its
+          // container.
           if (env.path("JOBTRACE_LINKER_HOST").asText("127.0.0.1").equals("0.0.0.0")) {
-            out.put(Integer.parseInt(env.path("JOBTRACE_LINKER_PORT").asText("8090")), "JOBTRACE_LINKER_PORT");
+            out.put(
+                Integer.parseInt(env.path("JOBTRACE_LINKER_PORT").asText("8090")),
+                "JOBTRACE_LINKER_PORT");
           }
         }
         default -> fail(name + " starts a main class whose ports this check does not know");
@@ -390,7 +498,10 @@ class DockerComposeIT {
     return YAML.readTree(jaegerConfigFile(name).toFile());
   }
 
-  /** A setting of the Jaeger configuration, by its dotted path, as the service's environment makes it. */
+  /**
+   * A setting of the Jaeger configuration, by its dotted path, as the service's environment makes
+   * it.
+   */
   static String jaegerSetting(String name, String path) throws Exception {
     JsonNode node = jaegerConfig(name);
     for (String key : path.split("\\.")) {
@@ -400,26 +511,35 @@ class DockerComposeIT {
     return interpolate(node.asText(), service(name).path("environment"));
   }
 
-  /** Every {@code endpoint: host:port} under node whose host is all interfaces, port -> its dotted path. */
+  /**
+   * Every {@code endpoint: host:port} under node whose host is all interfaces, port -> its dotted
+   * path.
+   */
   static void endpoints(JsonNode node, String path, JsonNode env, Map<Integer, String> out) {
-    node.fields().forEachRemaining(f -> {
-      String at = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
-      if (f.getKey().equals("endpoint") && f.getValue().isTextual()) {
-        String endpoint = interpolate(f.getValue().asText(), env);
-        int colon = endpoint.lastIndexOf(':');
-        String host = endpoint.substring(0, colon);
-        if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("[::]")) {
-          out.put(Integer.parseInt(endpoint.substring(colon + 1)), path);
-        }
-      } else if (f.getValue().isObject()) {
-        endpoints(f.getValue(), at, env, out);
-      }
-    });
+    node.fields()
+        .forEachRemaining(
+            f -> {
+              String at = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
+              if (f.getKey().equals("endpoint") && f.getValue().isTextual()) {
+                String endpoint = interpolate(f.getValue().asText(), env);
+                int colon = endpoint.lastIndexOf(':');
+                String host = endpoint.substring(0, colon);
+                if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("[::]")) {
+                  out.put(Integer.parseInt(endpoint.substring(colon + 1)), path);
+                }
+              } else if (f.getValue().isObject()) {
+                endpoints(f.getValue(), at, env, out);
+              }
+            });
   }
 
   static Set<String> pipelines(String jaeger) throws Exception {
     Set<String> out = new TreeSet<>();
-    jaegerConfig(jaeger).path("service").path("pipelines").fieldNames().forEachRemaining(p -> out.add(p.replaceFirst("/.*", "")));
+    jaegerConfig(jaeger)
+        .path("service")
+        .path("pipelines")
+        .fieldNames()
+        .forEachRemaining(p -> out.add(p.replaceFirst("/.*", "")));
     return out;
   }
 
@@ -428,7 +548,10 @@ class DockerComposeIT {
     Matcher m = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}").matcher(value);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      String v = env.has(m.group(1)) ? env.path(m.group(1)).asText() : m.group(2) == null ? "" : m.group(2);
+      String v =
+          env.has(m.group(1))
+              ? env.path(m.group(1)).asText()
+              : m.group(2) == null ? "" : m.group(2);
       m.appendReplacement(out, Matcher.quoteReplacement(v));
     }
     return m.appendTail(out).toString();
@@ -449,7 +572,8 @@ class DockerComposeIT {
     if (url.getPort() != -1) {
       return url.getPort();
     }
-    Integer port = Map.of("http", 80, "https", 443, "redis", 6379, "postgresql", 5432).get(url.getScheme());
+    Integer port =
+        Map.of("http", 80, "https", 443, "redis", 6379, "postgresql", 5432).get(url.getScheme());
     return port != null ? port : fail(url + " names no port");
   }
 
@@ -462,7 +586,8 @@ class DockerComposeIT {
     if (url.getRawQuery() != null) {
       for (String kv : url.getRawQuery().split("&")) {
         String[] p = kv.split("=", 2);
-        out.put(java.net.URLDecoder.decode(p[0], StandardCharsets.UTF_8),
+        out.put(
+            java.net.URLDecoder.decode(p[0], StandardCharsets.UTF_8),
             p.length > 1 ? java.net.URLDecoder.decode(p[1], StandardCharsets.UTF_8) : "");
       }
     }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobtrace.examples.partner.PartnerApi;
 import dev.jobtrace.testing.AgentProcess;
 import dev.jobtrace.testing.ExportedSpan;
-import dev.jobtrace.testing.Snippets;
 import dev.jobtrace.testing.OtlpReceiver;
 import dev.jobtrace.testing.Ports;
 import dev.jobtrace.testing.Servers;
+import dev.jobtrace.testing.Snippets;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +40,8 @@ class ExampleJobsIT {
       AgentProcess.Result result =
           worker("http://127.0.0.1:" + partnerPort, "0.2", "1")
               .arg("--run")
-              .arg("reference-data/slow,reference-data/fixed,client-report/slow,client-report/fixed,partner-sync/slow,partner-sync/fixed,invoice-export/slow,invoice-export/fixed")
+              .arg(
+                  "reference-data/slow,reference-data/fixed,client-report/slow,client-report/fixed,partner-sync/slow,partner-sync/fixed,invoice-export/slow,invoice-export/fixed")
               .run(600);
       assertThat(result.output).contains("jobs finished: succeeded=8 failed=0");
     }
@@ -53,11 +54,17 @@ class ExampleJobsIT {
   static void settleThreeAtOnce(String variant) throws Exception {
     String run = "wallet-settlement/" + variant;
     AgentProcess.Result result =
-        worker("http://127.0.0.1:1", "0.5", "3").arg("--run").arg(run + "," + run + "," + run).run(600);
+        worker("http://127.0.0.1:1", "0.5", "3")
+            .arg("--run")
+            .arg(run + "," + run + "," + run)
+            .run(600);
     assertThat(result.output).contains("failed=0");
   }
 
-  /** The example worker under the agent; {@code workers} runs at a time (one: each run's numbers are its own). */
+  /**
+   * The example worker under the agent; {@code workers} runs at a time (one: each run's numbers are
+   * its own).
+   */
   static AgentProcess worker(String partnerUrl, String scale, String workers) throws Exception {
     return AgentProcess.of(WorkerApp.class, receiver)
         .set("otel.service.name", "example-jobs")
@@ -93,8 +100,14 @@ class ExampleJobsIT {
   static List<String> findingKinds(ExportedSpan job) {
     return job.span.getEventsList().stream()
         .filter(e -> e.getName().equals("jobtrace.finding"))
-        .map(e -> e.getAttributesList().stream().filter(kv -> kv.getKey().equals("jobtrace.finding.kind"))
-            .findFirst().orElseThrow().getValue().getStringValue())
+        .map(
+            e ->
+                e.getAttributesList().stream()
+                    .filter(kv -> kv.getKey().equals("jobtrace.finding.kind"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getValue()
+                    .getStringValue())
         .collect(Collectors.toList());
   }
 
@@ -102,11 +115,27 @@ class ExampleJobsIT {
   void slowReferenceDataRunNamesTheRepeatedLookupAndTheFixedRunDoesNot() {
     ExportedSpan slow = job("slow");
     ExportedSpan fixed = job("fixed");
-    Span.Event top = slow.span.getEventsList().stream().filter(e -> e.getName().equals("jobtrace.finding")).findFirst().orElseThrow();
-    String summary = top.getAttributesList().stream().filter(kv -> kv.getKey().equals("jobtrace.finding.summary"))
-        .findFirst().orElseThrow().getValue().getStringValue();
-    System.out.println("reference-data slow: " + slow.durationMillis() + " ms, " + summary
-        + "; fixed: " + fixed.durationMillis() + " ms, calls.redis=" + fixed.longAttr("jobtrace.calls.redis"));
+    Span.Event top =
+        slow.span.getEventsList().stream()
+            .filter(e -> e.getName().equals("jobtrace.finding"))
+            .findFirst()
+            .orElseThrow();
+    String summary =
+        top.getAttributesList().stream()
+            .filter(kv -> kv.getKey().equals("jobtrace.finding.summary"))
+            .findFirst()
+            .orElseThrow()
+            .getValue()
+            .getStringValue();
+    System.out.println(
+        "reference-data slow: "
+            + slow.durationMillis()
+            + " ms, "
+            + summary
+            + "; fixed: "
+            + fixed.durationMillis()
+            + " ms, calls.redis="
+            + fixed.longAttr("jobtrace.calls.redis"));
     assertThat(findingKinds(slow)).first().isEqualTo("repeated_call");
     assertThat(summary).startsWith("redis GET ×9000, ");
     assertThat(slow.longAttr("jobtrace.calls.redis")).isEqualTo(9000L);
@@ -118,9 +147,14 @@ class ExampleJobsIT {
   static String finding(ExportedSpan job, String kind, String attribute) {
     return job.span.getEventsList().stream()
         .filter(e -> e.getName().equals("jobtrace.finding"))
-        .filter(e -> ExportedSpan.value(e.getAttributesList(), "jobtrace.finding.kind").getStringValue().equals(kind))
+        .filter(
+            e ->
+                ExportedSpan.value(e.getAttributesList(), "jobtrace.finding.kind")
+                    .getStringValue()
+                    .equals(kind))
         .map(e -> ExportedSpan.value(e.getAttributesList(), attribute).getStringValue())
-        .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " finding on " + job.name()));
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind + " finding on " + job.name()));
   }
 
   @Test
@@ -128,12 +162,20 @@ class ExampleJobsIT {
     ExportedSpan slow = job("report.ClientReportJob", "slow");
     ExportedSpan fixed = job("report.ClientReportJob", "fixed");
     String summary = finding(slow, "slow_query", "jobtrace.finding.summary");
-    System.out.println("client-report slow: " + slow.durationMillis() + " ms, " + summary + "; fixed: "
-        + fixed.durationMillis() + " ms, findings " + findingKinds(fixed));
+    System.out.println(
+        "client-report slow: "
+            + slow.durationMillis()
+            + " ms, "
+            + summary
+            + "; fixed: "
+            + fixed.durationMillis()
+            + " ms, findings "
+            + findingKinds(fixed));
     assertThat(findingKinds(slow)).first().isEqualTo("slow_query");
     // 45 accounts, each read in one full and one half batch.
     assertThat(summary).startsWith("db SELECT ×90, ");
-    assertThat(finding(slow, "slow_query", "jobtrace.finding.statement")).contains("from client_invoices where account_id = ?");
+    assertThat(finding(slow, "slow_query", "jobtrace.finding.statement"))
+        .contains("from client_invoices where account_id = ?");
     assertThat(slow.longAttr("jobtrace.calls.db")).isEqualTo(90L);
     assertThat(slow.longAttr("jobtrace.time.db_ms")).isGreaterThan(slow.durationMillis() * 8 / 10);
     assertThat(findingKinds(fixed)).doesNotContain("slow_query");
@@ -145,19 +187,36 @@ class ExampleJobsIT {
   void partnerCallsAreOneTraceAcrossBothServicesDownToThePartnersQuery() {
     for (String variant : List.of("slow", "fixed")) {
       ExportedSpan job = job("sync.PartnerSyncJob", variant);
-      List<ExportedSpan> trace = spans.stream().filter(s -> s.traceId().equals(job.traceId())).collect(Collectors.toList());
-      List<ExportedSpan> servers = trace.stream()
-          .filter(s -> s.service.equals("partner-api") && s.kind() == Span.SpanKind.SPAN_KIND_SERVER)
-          .collect(Collectors.toList());
-      // One per account (40 at test scale), fast calls included: none is folded away from its callee.
+      List<ExportedSpan> trace =
+          spans.stream()
+              .filter(s -> s.traceId().equals(job.traceId()))
+              .collect(Collectors.toList());
+      List<ExportedSpan> servers =
+          trace.stream()
+              .filter(
+                  s ->
+                      s.service.equals("partner-api") && s.kind() == Span.SpanKind.SPAN_KIND_SERVER)
+              .collect(Collectors.toList());
+      // One per account (40 at test scale), fast calls included: none is folded away from its
+      // callee.
       assertThat(servers).as(variant).hasSize(40);
       for (ExportedSpan server : servers) {
-        ExportedSpan client = trace.stream().filter(s -> s.spanId().equals(server.parentSpanId())).findFirst()
-            .orElseThrow(() -> new AssertionError(variant + ": partner-api span without its client span in the trace"));
+        ExportedSpan client =
+            trace.stream()
+                .filter(s -> s.spanId().equals(server.parentSpanId()))
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new AssertionError(
+                            variant + ": partner-api span without its client span in the trace"));
         assertThat(client.service).isEqualTo("example-jobs");
         assertThat(client.kind()).isEqualTo(Span.SpanKind.SPAN_KIND_CLIENT);
-        assertThat(trace).anyMatch(s -> s.service.equals("partner-api") && s.parentSpanId().equals(server.spanId())
-            && s.name().startsWith("SELECT"));
+        assertThat(trace)
+            .anyMatch(
+                s ->
+                    s.service.equals("partner-api")
+                        && s.parentSpanId().equals(server.spanId())
+                        && s.name().startsWith("SELECT"));
       }
     }
   }
@@ -166,10 +225,19 @@ class ExampleJobsIT {
   void partnerSyncWithoutTimeoutWaitsOnStallsAndTheFixedRunDoesNot() {
     ExportedSpan slow = job("sync.PartnerSyncJob", "slow");
     ExportedSpan fixed = job("sync.PartnerSyncJob", "fixed");
-    System.out.println("partner-sync slow: " + slow.durationMillis() + " ms, http=" + slow.longAttr("jobtrace.time.http_ms")
-        + " ms; fixed: " + fixed.durationMillis() + " ms, http=" + fixed.longAttr("jobtrace.time.http_ms") + " ms");
+    System.out.println(
+        "partner-sync slow: "
+            + slow.durationMillis()
+            + " ms, http="
+            + slow.longAttr("jobtrace.time.http_ms")
+            + " ms; fixed: "
+            + fixed.durationMillis()
+            + " ms, http="
+            + fixed.longAttr("jobtrace.time.http_ms")
+            + " ms");
     assertThat(findingKinds(slow)).first().isEqualTo("slow_http");
-    assertThat(slow.longAttr("jobtrace.time.http_ms")).isGreaterThan(slow.durationMillis() * 8 / 10);
+    assertThat(slow.longAttr("jobtrace.time.http_ms"))
+        .isGreaterThan(slow.durationMillis() * 8 / 10);
     // 4 of the 40 accounts stall for 1.5 s each: the slow run waits them all out, one by one.
     assertThat(slow.durationMillis()).isGreaterThanOrEqualTo(6000L);
     assertThat(fixed.durationMillis()).isLessThan(slow.durationMillis() / 2);
@@ -179,8 +247,14 @@ class ExampleJobsIT {
   void invoiceExportProfileShowsSerializationAndTheFixedRunSkipsIt() {
     ExportedSpan slow = job("export.InvoiceExportJob", "slow");
     ExportedSpan fixed = job("export.InvoiceExportJob", "fixed");
-    System.out.println("invoice-export slow: " + slow.durationMillis() + " ms, hot=" + slow.attr("jobtrace.profile.hot")
-        + "; fixed: " + fixed.durationMillis() + " ms");
+    System.out.println(
+        "invoice-export slow: "
+            + slow.durationMillis()
+            + " ms, hot="
+            + slow.attr("jobtrace.profile.hot")
+            + "; fixed: "
+            + fixed.durationMillis()
+            + " ms");
     assertThat(slow.attr("jobtrace.profile.id")).isNotNull();
     // Most of the slow run's samples are inside Jackson's serializer.
     assertThat(jacksonShare(slow)).isGreaterThan(0.4);
@@ -195,7 +269,9 @@ class ExampleJobsIT {
 
   static List<ExportedSpan> jobs(String cls, String method) {
     return spans.stream()
-        .filter(s -> ("dev.jobtrace.examples." + cls + "." + method).equals(s.attr("jobtrace.job.name")))
+        .filter(
+            s ->
+                ("dev.jobtrace.examples." + cls + "." + method).equals(s.attr("jobtrace.job.name")))
         .collect(Collectors.toList());
   }
 
@@ -208,18 +284,28 @@ class ExampleJobsIT {
     long slowest = slow.stream().mapToLong(ExportedSpan::durationMillis).max().orElseThrow();
     long slowestFixed = fixed.stream().mapToLong(ExportedSpan::durationMillis).max().orElseThrow();
     // Time inside UPDATE statements: with the locks taken by the other runs, that is waiting.
-    long updateMs = spans.stream()
-        .filter(s -> slow.stream().anyMatch(j -> j.traceId().equals(s.traceId())))
-        .filter(s -> s.name().startsWith("UPDATE"))
-        .mapToLong(ExportedSpan::durationMillis).sum();
-    System.out.println("wallet-settlement slow runs: " + slow.stream().map(ExportedSpan::durationMillis).collect(Collectors.toList())
-        + " ms, db=" + slow.stream().map(s -> s.longAttr("jobtrace.time.db_ms")).collect(Collectors.toList())
-        + " ms, time in UPDATE=" + updateMs + " ms; fixed runs: "
-        + fixed.stream().map(ExportedSpan::durationMillis).collect(Collectors.toList()) + " ms");
+    long updateMs =
+        spans.stream()
+            .filter(s -> slow.stream().anyMatch(j -> j.traceId().equals(s.traceId())))
+            .filter(s -> s.name().startsWith("UPDATE"))
+            .mapToLong(ExportedSpan::durationMillis)
+            .sum();
+    System.out.println(
+        "wallet-settlement slow runs: "
+            + slow.stream().map(ExportedSpan::durationMillis).collect(Collectors.toList())
+            + " ms, db="
+            + slow.stream().map(s -> s.longAttr("jobtrace.time.db_ms")).collect(Collectors.toList())
+            + " ms, time in UPDATE="
+            + updateMs
+            + " ms; fixed runs: "
+            + fixed.stream().map(ExportedSpan::durationMillis).collect(Collectors.toList())
+            + " ms");
     for (ExportedSpan run : slow) {
       assertThat(run.longAttr("jobtrace.time.db_ms")).isGreaterThan(run.durationMillis() * 8 / 10);
     }
-    assertThat(updateMs).as("time spent waiting in UPDATE across the slow runs").isGreaterThan(slowest / 2);
+    assertThat(updateMs)
+        .as("time spent waiting in UPDATE across the slow runs")
+        .isGreaterThan(slowest / 2);
     assertThat(slowestFixed).isLessThan(slowest);
   }
 
@@ -228,7 +314,8 @@ class ExampleJobsIT {
     for (ExportedSpan job : List.of(job("slow"), job("fixed"))) {
       assertThat(job.span.getLinksList()).hasSize(1);
       String linked = ExportedSpan.hex(job.span.getLinks(0).getSpanId().toByteArray());
-      ExportedSpan request = spans.stream().filter(s -> s.spanId().equals(linked)).findFirst().orElseThrow();
+      ExportedSpan request =
+          spans.stream().filter(s -> s.spanId().equals(linked)).findFirst().orElseThrow();
       assertThat(request.kind()).isEqualTo(Span.SpanKind.SPAN_KIND_SERVER);
       assertThat(request.name()).startsWith("POST");
     }

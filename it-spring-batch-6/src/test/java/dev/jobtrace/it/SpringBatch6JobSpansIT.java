@@ -1,10 +1,9 @@
 package dev.jobtrace.it;
 
-import dev.jobtrace.testing.ExportedSpan;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobtrace.it.apps.SpringBatch6Worker;
+import dev.jobtrace.testing.ExportedSpan;
 import org.junit.jupiter.api.Test;
 
 /**

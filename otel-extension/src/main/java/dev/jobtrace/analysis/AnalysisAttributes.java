@@ -12,24 +12,28 @@ import java.util.Set;
 /** The job span contract's breakdown attributes and finding events. */
 public final class AnalysisAttributes {
 
-
   private AnalysisAttributes() {}
 
   /**
    * The parts add up to the span's own duration in milliseconds, as the trace shows it: "other"
    * takes what the calls leave, so rounding and the moments between the span's clock readings and
-   * jobtrace's never show as missing time. Findings go on the span twice: as events with all
-   * their numbers, and as tags a trace search can select on ({@code jobtrace.finding.<kind>=true})
-   * and a tag table shows at once ({@code jobtrace.findings}, {@code jobtrace.finding.top}).
+   * jobtrace's never show as missing time. Findings go on the span twice: as events with all their
+   * numbers, and as tags a trace search can select on ({@code jobtrace.finding.<kind>=true}) and a
+   * tag table shows at once ({@code jobtrace.findings}, {@code jobtrace.finding.top}).
    */
   public static void add(
-      JobAnalysis.Result result, long spanNanos, long eventEpochNanos, AttributesBuilder attributes, List<EventData> events) {
+      JobAnalysis.Result result,
+      long spanNanos,
+      long eventEpochNanos,
+      AttributesBuilder attributes,
+      List<EventData> events) {
     long waitedMillis = 0;
     for (CallKind kind : CallKind.values()) {
       long millis = result.waitedNanos[kind.ordinal()] / 1_000_000;
       waitedMillis += millis;
       attributes.put(AttributeKey.longKey("jobtrace.time." + kind.label + "_ms"), millis);
-      attributes.put(AttributeKey.longKey("jobtrace.calls." + kind.label), result.calls[kind.ordinal()]);
+      attributes.put(
+          AttributeKey.longKey("jobtrace.calls." + kind.label), result.calls[kind.ordinal()]);
     }
     attributes.put(SpanContract.TIME_OTHER_MS, Math.max(0, spanNanos / 1_000_000 - waitedMillis));
     Set<String> kinds = new LinkedHashSet<>();

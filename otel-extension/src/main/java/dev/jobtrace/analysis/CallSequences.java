@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Which shape follows which among a job's calls, in the order they end, to find the per-record
- * loop behind them: {@code GET acct:{id}} then {@code HGET prefs:{id} lang}, 1,000 times. Only
+ * Which shape follows which among a job's calls, in the order they end, to find the per-record loop
+ * behind them: {@code GET acct:{id}} then {@code HGET prefs:{id} lang}, 1,000 times. Only
  * transitions between different shapes are counted, in a map capped at twice the shapes; a loop
  * shows as a cycle of up to {@link #MAX_LENGTH} shapes whose every step is taken nearly as often as
- * the loop's least frequent shape is called. A shape called twice per record ({@code GET} →
- * {@code GET} → {@code HGET}) is one step with a multiplicity of 2.
+ * the loop's least frequent shape is called. A shape called twice per record ({@code GET} → {@code
+ * GET} → {@code HGET}) is one step with a multiplicity of 2.
  *
  * <p>Calls made in parallel by several threads interleave and form no cycle: their loop is left to
  * the calls' own findings.
@@ -21,12 +21,17 @@ final class CallSequences {
 
   /** Shapes per loop at most. */
   static final int MAX_LENGTH = 4;
+
   /** Every step of a loop is taken at least this share of its repetitions. */
   static final double TOGETHER = 0.8;
 
   private final int maxTransitions;
-  /** (from id, to id) to how many times a call of {@code to} came right after one of {@code from}. */
+
+  /**
+   * (from id, to id) to how many times a call of {@code to} came right after one of {@code from}.
+   */
   private final Map<Long, long[]> transitions = new HashMap<>();
+
   private CallStats last;
 
   CallSequences(int maxShapes) {
@@ -73,7 +78,10 @@ final class CallSequences {
     }
   }
 
-  /** One loop: its shapes in call order, how many times each is called per repetition, and how many repetitions. */
+  /**
+   * One loop: its shapes in call order, how many times each is called per repetition, and how many
+   * repetitions.
+   */
   record Sequence(List<CallStats> steps, long[] perRecord, long records) {
     long totalNanos() {
       long total = 0;
@@ -114,7 +122,9 @@ final class CallSequences {
     List<Sequence> found = new ArrayList<>();
     boolean[] taken = new boolean[n];
     for (int first = 0; first < n; first++) {
-      if (taken[first] || next[first] < 0 || byId.get(first).statement.equals(JobAnalysis.OTHER_CALLS)) {
+      if (taken[first]
+          || next[first] < 0
+          || byId.get(first).statement.equals(JobAnalysis.OTHER_CALLS)) {
         continue;
       }
       List<Integer> path = new ArrayList<>();
@@ -126,7 +136,10 @@ final class CallSequences {
           closed = true;
           break;
         }
-        if (to < 0 || path.contains(to) || taken[to] || byId.get(to).statement.equals(JobAnalysis.OTHER_CALLS)) {
+        if (to < 0
+            || path.contains(to)
+            || taken[to]
+            || byId.get(to).statement.equals(JobAnalysis.OTHER_CALLS)) {
           break;
         }
         path.add(to);
@@ -141,7 +154,9 @@ final class CallSequences {
         records = Math.min(records, byId.get(id).count);
         weakestStep = Math.min(weakestStep, nextCount[id]);
       }
-      if (records < minRecords || weakestStep < TOGETHER * records || path.stream().allMatch(id -> batched(byId.get(id)))) {
+      if (records < minRecords
+          || weakestStep < TOGETHER * records
+          || path.stream().allMatch(id -> batched(byId.get(id)))) {
         continue;
       }
       List<CallStats> steps = new ArrayList<>(path.size());

@@ -7,10 +7,10 @@ import java.util.List;
 
 /**
  * A call's shape: the normalized text that makes two calls "the same call", for findings and
- * compression alike. Redis: the command and its key pattern, ids in keys as {@code {id}}
- * ({@code GET user:{id}}). SQL: as the agent sanitizes it, with {@code IN (?, ?, ...)} lists of any
- * length as one. HTTP: method and URL template. Shaping scans characters; it compiles and matches
- * no regular expression per call.
+ * compression alike. Redis: the command and its key pattern, ids in keys as {@code {id}} ({@code
+ * GET user:{id}}). SQL: as the agent sanitizes it, with {@code IN (?, ?, ...)} lists of any length
+ * as one. HTTP: method and URL template. Shaping scans characters; it compiles and matches no
+ * regular expression per call.
  */
 public final class CallStatement {
 
@@ -19,6 +19,7 @@ public final class CallStatement {
   static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
   static final AttributeKey<String> HTTP_URL = AttributeKey.stringKey("http.url");
   static final AttributeKey<String> URL_TEMPLATE = AttributeKey.stringKey("url.template");
+
   /** Statements are cut to this many characters. */
   static final int MAX_LENGTH = 1000;
 
@@ -59,8 +60,13 @@ public final class CallStatement {
     return text != null ? text : span.getName();
   }
 
-  /** Commands whose arguments are all keys: shaped as the command, the first key's pattern and the count. */
-  private static final String[] MULTI_KEY = {"MGET", "DEL", "UNLINK", "EXISTS", "TOUCH", "WATCH", "SINTER", "SUNION", "SDIFF"};
+  /**
+   * Commands whose arguments are all keys: shaped as the command, the first key's pattern and the
+   * count.
+   */
+  private static final String[] MULTI_KEY = {
+    "MGET", "DEL", "UNLINK", "EXISTS", "TOUCH", "WATCH", "SINTER", "SUNION", "SDIFF"
+  };
 
   /**
    * {@code GET user:10001} to {@code GET user:{id}}, {@code HGET prefs:10001 lang} to {@code HGET

@@ -4,13 +4,16 @@ package dev.jobtrace.analysis;
 final class CallStats {
   /** The order in which the job first made a call of this shape. */
   final int id;
+
   final CallKind kind;
   final String statement;
   long count;
   long totalNanos;
   long maxNanos;
+
   /** Latest end among the calls so far, and whether a call started before an earlier one ended. */
   private long lastEnd = Long.MIN_VALUE;
+
   boolean overlapped;
 
   CallStats(int id, CallKind kind, String statement) {

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What one job run waited on: time per kind (overlaps counted once), calls per kind, and the
- * calls grouped by statement, from which the findings come. Memory stays bounded whatever the
- * number of calls: intervals are sealed into totals, statements are capped.
+ * What one job run waited on: time per kind (overlaps counted once), calls per kind, and the calls
+ * grouped by statement, from which the findings come. Memory stays bounded whatever the number of
+ * calls: intervals are sealed into totals, statements are capped.
  */
 public final class JobAnalysis {
 
@@ -21,12 +21,16 @@ public final class JobAnalysis {
   private final AnalysisSettings settings;
   private final WaitTime waits = new WaitTime();
   private final long[] calls = new long[CallKind.values().length];
+
   /** Per kind: statement to its calls. */
   private final List<Map<String, CallStats>> byStatement = new ArrayList<>();
+
   /** Every statement's calls, by {@link CallStats#id}. */
   private final List<CallStats> byId = new ArrayList<>();
+
   private int statements;
   private final CallSequences sequences;
+
   /** Start times (nanoTime) of the calls in flight, to know how far back time can be sealed. */
   private final Map<String, Long> inFlight = new HashMap<>();
 
@@ -42,7 +46,8 @@ public final class JobAnalysis {
     inFlight.put(spanId, startNanos);
   }
 
-  public synchronized void callEnded(String spanId, CallKind kind, String statement, long startNanos, long endNanos) {
+  public synchronized void callEnded(
+      String spanId, CallKind kind, String statement, long startNanos, long endNanos) {
     inFlight.remove(spanId);
     calls[kind.ordinal()]++;
     Map<String, CallStats> ofKind = byStatement.get(kind.ordinal());
@@ -72,7 +77,9 @@ public final class JobAnalysis {
     return stats;
   }
 
-  /** Folds old intervals into totals when many have gathered; called off the application threads. */
+  /**
+   * Folds old intervals into totals when many have gathered; called off the application threads.
+   */
   public void compact(long nowNanos) {
     if (waits.rawSize() < WaitTime.SEAL_AT) {
       return;
@@ -186,8 +193,13 @@ public final class JobAnalysis {
     }
     String fix = "fetch for many records at once: " + String.join("; ", fixes);
     return new Finding(
-        "repeated_sequence", summary.toString(), loop.records(), total / 1_000_000, loop.maxNanos() / 1_000_000,
-        statement.toString(), fix);
+        "repeated_sequence",
+        summary.toString(),
+        loop.records(),
+        total / 1_000_000,
+        loop.maxNanos() / 1_000_000,
+        statement.toString(),
+        fix);
   }
 
   /** What replaces a call made per record, by kind. */
@@ -197,13 +209,18 @@ public final class JobAnalysis {
           CallKind.DB, "one query per batch (WHERE id IN (…) or a join)",
           CallKind.HTTP, "one bulk request per batch, or the calls in parallel");
 
-  /** A step of a loop in a few words: a Redis shape whole, SQL's verb and table, HTTP's method, host and path. */
+  /**
+   * A step of a loop in a few words: a Redis shape whole, SQL's verb and table, HTTP's method, host
+   * and path.
+   */
   static String brief(CallStats s) {
     String st = s.statement.trim();
     switch (s.kind) {
       case HTTP:
         int scheme = st.indexOf("//");
-        return scheme < 0 ? st : st.substring(0, Math.max(0, st.indexOf(' ') + 1)) + st.substring(scheme + 2);
+        return scheme < 0
+            ? st
+            : st.substring(0, Math.max(0, st.indexOf(' ') + 1)) + st.substring(scheme + 2);
       case DB:
         String verb = headline(s);
         String table = tableOf(st);
@@ -256,7 +273,12 @@ public final class JobAnalysis {
       summary.append(", max ").append(seconds(s.maxNanos));
     }
     return new Finding(
-        kind, summary.toString(), s.count, s.totalNanos / 1_000_000, s.maxNanos / 1_000_000, s.statement);
+        kind,
+        summary.toString(),
+        s.count,
+        s.totalNanos / 1_000_000,
+        s.maxNanos / 1_000_000,
+        s.statement);
   }
 
   /** The first word of a statement (GET, SELECT) or the method and host of an HTTP call. */
@@ -266,7 +288,9 @@ public final class JobAnalysis {
       int scheme = st.indexOf("//");
       int path = st.indexOf('/', scheme + 2);
       String method = st.substring(0, Math.max(0, st.indexOf(' ')));
-      return scheme < 0 ? st : method + " " + (path > 0 ? st.substring(scheme + 2, path) : st.substring(scheme + 2));
+      return scheme < 0
+          ? st
+          : method + " " + (path > 0 ? st.substring(scheme + 2, path) : st.substring(scheme + 2));
     }
     int space = st.indexOf(' ');
     return (space > 0 ? st.substring(0, space) : st).toUpperCase(Locale.ROOT);
@@ -287,6 +311,7 @@ public final class JobAnalysis {
   public static final class Result {
     /** Nanos waited per {@link CallKind}, overlaps counted once. */
     public final long[] waitedNanos;
+
     public final long[] calls;
     public final List<Finding> findings;
 

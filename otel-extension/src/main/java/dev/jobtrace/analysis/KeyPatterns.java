@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 /**
  * Users' own id patterns for Redis keys ({@code otel.jobtrace.shape.redis-ids}): a key segment that
  * one of them matches whole is an id, beside the ids jobtrace recognizes by itself. Each thread
- * keeps one matcher per pattern and resets it per segment, so shaping allocates no matcher per call.
+ * keeps one matcher per pattern and resets it per segment, so shaping allocates no matcher per
+ * call.
  */
 public final class KeyPatterns {
 
@@ -18,13 +19,15 @@ public final class KeyPatterns {
 
   public KeyPatterns(List<Pattern> patterns) {
     this.patterns = List.copyOf(patterns);
-    this.matchers = ThreadLocal.withInitial(() -> {
-      Matcher[] m = new Matcher[this.patterns.size()];
-      for (int i = 0; i < m.length; i++) {
-        m[i] = this.patterns.get(i).matcher("");
-      }
-      return m;
-    });
+    this.matchers =
+        ThreadLocal.withInitial(
+            () -> {
+              Matcher[] m = new Matcher[this.patterns.size()];
+              for (int i = 0; i < m.length; i++) {
+                m[i] = this.patterns.get(i).matcher("");
+              }
+              return m;
+            });
   }
 
   public boolean isEmpty() {

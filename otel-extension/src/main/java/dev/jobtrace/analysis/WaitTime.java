@@ -99,7 +99,8 @@ final class WaitTime {
       events[i++] = new long[] {r[0], 1, r[2]};
       events[i++] = new long[] {r[1], -1, r[2]};
     }
-    Arrays.sort(events, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    Arrays.sort(
+        events, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
     int[] active = new int[out.length];
     long last = events[0][0];
     for (long[] e : events) {

@@ -11,6 +11,7 @@ public final class VirtualThreadMounts {
 
   /** (virtual thread, carrier): the virtual thread now runs on the carrier. */
   public static volatile BiConsumer<Thread, Thread> onMount;
+
   /** (virtual thread, carrier): the virtual thread is about to leave the carrier. */
   public static volatile BiConsumer<Thread, Thread> onUnmount;
 

@@ -16,11 +16,19 @@ import java.util.regex.Pattern;
  */
 public final class JobMethods {
 
-  private static final String IDENTIFIER = "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*";
+  private static final String IDENTIFIER =
+      "[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}]*";
   private static final Pattern ENTRY =
       Pattern.compile(
-          "\\s*(" + IDENTIFIER + "(?:[.$]" + IDENTIFIER + ")*)\\s*\\[\\s*("
-              + IDENTIFIER + "(?:\\s*,\\s*" + IDENTIFIER + ")*)\\s*]\\s*");
+          "\\s*("
+              + IDENTIFIER
+              + "(?:[.$]"
+              + IDENTIFIER
+              + ")*)\\s*\\[\\s*("
+              + IDENTIFIER
+              + "(?:\\s*,\\s*"
+              + IDENTIFIER
+              + ")*)\\s*]\\s*");
 
   private final Map<String, Set<String>> methodsByClass;
   private final List<String> rejected;
@@ -54,7 +62,8 @@ public final class JobMethods {
         names.add(method.trim());
       }
     }
-    return new JobMethods(Collections.unmodifiableMap(methods), Collections.unmodifiableList(rejected));
+    return new JobMethods(
+        Collections.unmodifiableMap(methods), Collections.unmodifiableList(rejected));
   }
 
   public boolean isEmpty() {

@@ -24,7 +24,8 @@ public final class JobtraceConfig {
   public static final String JOBS = "otel.jobtrace.jobs";
   public static final String JOBRUNR_PROPAGATION = "otel.jobtrace.jobrunr.propagation";
   public static final String BOOKKEEPING_TRACED = "otel.jobtrace.bookkeeping.traced";
-  public static final String SPRING_BATCH_PARAMETER_VALUES = "otel.jobtrace.spring-batch.parameter-values";
+  public static final String SPRING_BATCH_PARAMETER_VALUES =
+      "otel.jobtrace.spring-batch.parameter-values";
 
   public static final String PROFILE_THRESHOLD = "otel.jobtrace.profile.threshold";
   public static final String PROFILER_ENABLED = "otel.jobtrace.profiler.enabled";
@@ -56,8 +57,10 @@ public final class JobtraceConfig {
   static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
   static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(5);
   static final int DEFAULT_MIN_SAMPLES = 10;
+
   /** The span contract caps the encoded snippet at 64 KiB. */
   static final int DEFAULT_MAX_BYTES = 64 * 1024;
+
   /** A 64 KiB snippet holds a few hundred distinct stacks; more are kept to rank them fairly. */
   static final int DEFAULT_MAX_STACKS = 2_000;
 
@@ -138,7 +141,8 @@ public final class JobtraceConfig {
             duration(config, REPEATED_MIN_TOTAL, d.repeatedMinTotal, Duration.ZERO),
             duration(config, REPEATED_MAX_AVERAGE, d.repeatedMaxAverage, Duration.ofNanos(1)),
             duration(config, SLOW_CALL, d.slowCall, Duration.ofMillis(1)),
-            integer(config, DOMINANT_PERCENT, (int) Math.round(d.dominantShare * 100), 1, 100) / 100.0,
+            integer(config, DOMINANT_PERCENT, (int) Math.round(d.dominantShare * 100), 1, 100)
+                / 100.0,
             integer(config, MAX_FINDINGS, d.maxFindings, 0, 100),
             integer(config, MAX_JOBS, d.maxJobs, 1, 1_000_000),
             integer(config, MAX_STATEMENTS, d.maxDistinctCalls, 1, 1_000_000),
@@ -175,7 +179,11 @@ public final class JobtraceConfig {
     } catch (RuntimeException e) {
       // reported below
     }
-    badValue(key, raw, "a duration of at least " + min.toMillis() + "ms, like 500ms or 2s", fallback.toMillis() + "ms");
+    badValue(
+        key,
+        raw,
+        "a duration of at least " + min.toMillis() + "ms, like 500ms or 2s",
+        fallback.toMillis() + "ms");
     return fallback;
   }
 
@@ -236,7 +244,9 @@ public final class JobtraceConfig {
     return new KeyPatterns(patterns);
   }
 
-  /** Comma-separated package names, each kept as a prefix ending in a dot; malformed ones dropped. */
+  /**
+   * Comma-separated package names, each kept as a prefix ending in a dot; malformed ones dropped.
+   */
   static List<String> packages(ConfigProperties config, String key) {
     String raw = config.getString(key);
     List<String> kept = new ArrayList<>();

@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum Propagation {
   /** The job span is a child of the enqueuing span: one trace from request to job. */
   CHILD,
-  /** The job span starts its own trace and links to the enqueuing span; jobs may run hours later. */
+  /**
+   * The job span starts its own trace and links to the enqueuing span; jobs may run hours later.
+   */
   LINK,
   /** The job span starts its own trace with no reference to the enqueuer. */
   NONE;

@@ -2,22 +2,20 @@ package dev.jobtrace.export;
 
 import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.profiler.ProfileSnippet;
-
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.data.DelegatingSpanData;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.api.common.AttributesBuilder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /** An ended span as exported, with jobtrace's attributes and events added. */
 public final class AnnotatedSpan extends ExportedCopy {
-
 
   private final Attributes extra;
   private final List<EventData> events;
@@ -28,20 +26,28 @@ public final class AnnotatedSpan extends ExportedCopy {
     this.events = events;
   }
 
-  public static void addProfile(ReadableSpan span, ProfileSnippet snippet, AttributesBuilder attributes, List<EventData> events) {
+  public static void addProfile(
+      ReadableSpan span,
+      ProfileSnippet snippet,
+      AttributesBuilder attributes,
+      List<EventData> events) {
     SpanContext ctx = span.getSpanContext();
     attributes
         .put(SpanContract.PROFILE_ID, ctx.getTraceId() + "-" + ctx.getSpanId())
         .put(SpanContract.PROFILE_SAMPLES, snippet.samples)
         .put(SpanContract.PROFILE_HOT, snippet.hot);
-    events.add(EventData.create(eventNanos(span), SpanContract.PROFILE_EVENT, Attributes.of(SpanContract.PROFILE_FOLDED, snippet.encoded)));
+    events.add(
+        EventData.create(
+            eventNanos(span),
+            SpanContract.PROFILE_EVENT,
+            Attributes.of(SpanContract.PROFILE_FOLDED, snippet.encoded)));
   }
 
   /**
    * When jobtrace's events on a span happen: at its end, as a viewer that keeps microseconds shows
    * it. Jaeger truncates the start and the duration to microseconds separately, so an event stamped
-   * at the span's end in nanoseconds can fall a microsecond after the end it draws, and its UI
-   * then hides the event as outside the span.
+   * at the span's end in nanoseconds can fall a microsecond after the end it draws, and its UI then
+   * hides the event as outside the span.
    */
   public static long eventNanos(ReadableSpan span) {
     SpanData data = span.toSpanData();
@@ -51,7 +57,8 @@ public final class AnnotatedSpan extends ExportedCopy {
   }
 
   public static AnnotatedSpan withError(ReadableSpan span, String error) {
-    return new AnnotatedSpan(span, Attributes.of(SpanContract.PROFILE_ERROR, error), Collections.emptyList());
+    return new AnnotatedSpan(
+        span, Attributes.of(SpanContract.PROFILE_ERROR, error), Collections.emptyList());
   }
 
   @Override

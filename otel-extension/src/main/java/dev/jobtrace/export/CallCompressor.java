@@ -1,10 +1,9 @@
 package dev.jobtrace.export;
 
-import dev.jobtrace.tracking.SpanNode;
-
 import dev.jobtrace.analysis.AnalysisSettings;
 import dev.jobtrace.analysis.CallKind;
 import dev.jobtrace.analysis.CallStatement;
+import dev.jobtrace.tracking.SpanNode;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
@@ -31,6 +30,7 @@ public final class CallCompressor {
   static final int OPEN_RUNS = 4;
 
   private final AnalysisSettings settings;
+
   /** The open runs under each parent span, least recently used first. */
   private final Map<String, List<Run>> runs = new HashMap<>();
 
@@ -108,6 +108,7 @@ public final class CallCompressor {
 
   /** Raw statements a composite span shows as examples of its shape. */
   static final int EXAMPLES = 3;
+
   /** Distinct statements counted per run; a composite at the cap says "at least". */
   static final int MAX_DISTINCT = 1000;
 
@@ -117,18 +118,29 @@ public final class CallCompressor {
     final String name;
     final String statement;
     final SpanProcessor exporter;
+
     /** Held until the run is long enough to become a composite. */
     final List<ReadableSpan> held = new ArrayList<>();
+
     ReadableSpan first;
     long count;
+
     /** Calls of the run that failed; they left as their own spans. */
     long failed;
+
     long sumNanos;
-    /** Up to {@link #EXAMPLES} distinct statements of the run as recorded, and how many distinct ones (capped). */
+
+    /**
+     * Up to {@link #EXAMPLES} distinct statements of the run as recorded, and how many distinct
+     * ones (capped).
+     */
     final List<String> examples = new ArrayList<>(EXAMPLES);
+
     final Set<Integer> distinct = new HashSet<>();
+
     /** The run's extent on the monotonic clock; turned into epoch time from the first call. */
     long startNanos = Long.MAX_VALUE;
+
     long endNanos = Long.MIN_VALUE;
 
     Run(SpanNode node, String name, SpanProcessor exporter) {
@@ -139,7 +151,9 @@ public final class CallCompressor {
     }
 
     boolean matches(SpanNode node, String spanName) {
-      return node.callKind == kind && name.equals(spanName) && Objects.equals(statement, node.statement);
+      return node.callKind == kind
+          && name.equals(spanName)
+          && Objects.equals(statement, node.statement);
     }
 
     long firstStartNanos;
@@ -175,7 +189,14 @@ public final class CallCompressor {
         long firstEpoch = first.toSpanData().getStartEpochNanos();
         exporter.onEnd(
             CompositeSpan.of(
-                first, kind.label, statement, examples, distinct.size(), count, failed, sumNanos,
+                first,
+                kind.label,
+                statement,
+                examples,
+                distinct.size(),
+                count,
+                failed,
+                sumNanos,
                 firstEpoch + (startNanos - firstStartNanos),
                 firstEpoch + (endNanos - firstStartNanos)));
       }

@@ -14,7 +14,6 @@ import java.util.List;
 /** Many identical consecutive calls exported as one span that says how many and how long. */
 final class CompositeSpan extends ExportedCopy {
 
-
   private final SpanContext context;
   private final String name;
   private final Attributes attributes;
@@ -22,7 +21,12 @@ final class CompositeSpan extends ExportedCopy {
   private final long endEpochNanos;
 
   private CompositeSpan(
-      ReadableSpan first, SpanContext context, String name, Attributes attributes, long start, long end) {
+      ReadableSpan first,
+      SpanContext context,
+      String name,
+      Attributes attributes,
+      long start,
+      long end) {
     super(first);
     this.context = context;
     this.name = name;
@@ -32,15 +36,30 @@ final class CompositeSpan extends ExportedCopy {
   }
 
   static CompositeSpan of(
-      ReadableSpan first, String kind, String shape, List<String> examples, int distinct, long count, long failed,
-      long sumNanos, long start, long end) {
+      ReadableSpan first,
+      String kind,
+      String shape,
+      List<String> examples,
+      int distinct,
+      long count,
+      long failed,
+      long sumNanos,
+      long start,
+      long end) {
     SpanContext ctx = first.getSpanContext();
     SpanContext composite =
-        SpanContext.create(ctx.getTraceId(), IdGenerator.random().generateSpanId(), ctx.getTraceFlags(), ctx.getTraceState());
+        SpanContext.create(
+            ctx.getTraceId(),
+            IdGenerator.random().generateSpanId(),
+            ctx.getTraceFlags(),
+            ctx.getTraceState());
     String name = kind + " " + first.getName() + " ×" + count;
     AttributesBuilder builder =
-        first.toSpanData().getAttributes().toBuilder().put(SpanContract.COMPOSITE_COUNT, count).put(SpanContract.COMPOSITE_SUM_MS, sumNanos / 1_000_000)
-            .put(SpanContract.COMPOSITE_DISTINCT, (long) distinct).put(SpanContract.COMPOSITE_EXAMPLES, List.copyOf(examples));
+        first.toSpanData().getAttributes().toBuilder()
+            .put(SpanContract.COMPOSITE_COUNT, count)
+            .put(SpanContract.COMPOSITE_SUM_MS, sumNanos / 1_000_000)
+            .put(SpanContract.COMPOSITE_DISTINCT, (long) distinct)
+            .put(SpanContract.COMPOSITE_EXAMPLES, List.copyOf(examples));
     if (shape != null) {
       builder.put(SpanContract.COMPOSITE_SHAPE, shape);
     }

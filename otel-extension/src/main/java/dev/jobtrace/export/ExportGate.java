@@ -1,7 +1,6 @@
 package dev.jobtrace.export;
 
 import dev.jobtrace.tracking.JobTraceTracker;
-
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
@@ -104,7 +103,10 @@ public final class ExportGate implements SpanProcessor {
   private void logExporterFailureOnce(Throwable t) {
     if (!exporterFailureLogged) {
       exporterFailureLogged = true;
-      logger.log(Level.WARNING, "jobtrace: an exporting span processor failed; the others still get every span: " + t, t);
+      logger.log(
+          Level.WARNING,
+          "jobtrace: an exporting span processor failed; the others still get every span: " + t,
+          t);
     }
   }
 

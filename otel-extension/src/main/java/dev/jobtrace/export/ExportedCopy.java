@@ -6,7 +6,9 @@ import io.opentelemetry.sdk.common.InstrumentationLibraryInfo;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 
-/** An ended span as jobtrace hands it to the exporter: based on a real span, changed where it says. */
+/**
+ * An ended span as jobtrace hands it to the exporter: based on a real span, changed where it says.
+ */
 @SuppressWarnings("deprecation") // ReadableSpan still requires getInstrumentationLibraryInfo
 abstract class ExportedCopy implements ReadableSpan {
 

@@ -15,18 +15,19 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Job frameworks poll their storage every few seconds from their own threads (JobRunr, db-scheduler,
- * Quartz's JDBC store) and record every run in it (Spring Batch's job repository); traced, each poll
- * would be a trace of its own and bury the job traces. While a framework does its bookkeeping, an
- * unsampled parent is current, so the agent's default parent-based sampling drops those spans, and
- * the operation is counted on the metric {@code jobtrace.bookkeeping.untraced}. A job itself runs
- * under its own job span, started from the root context whatever is current around it.
- * {@code otel.jobtrace.bookkeeping.traced=true} traces the bookkeeping like any other code.
+ * Job frameworks poll their storage every few seconds from their own threads (JobRunr,
+ * db-scheduler, Quartz's JDBC store) and record every run in it (Spring Batch's job repository);
+ * traced, each poll would be a trace of its own and bury the job traces. While a framework does its
+ * bookkeeping, an unsampled parent is current, so the agent's default parent-based sampling drops
+ * those spans, and the operation is counted on the metric {@code jobtrace.bookkeeping.untraced}. A
+ * job itself runs under its own job span, started from the root context whatever is current around
+ * it. {@code otel.jobtrace.bookkeeping.traced=true} traces the bookkeeping like any other code.
  */
 public final class Bookkeeping {
 
   /** Counts, on a job run's context, the bookkeeping operations done inside the run. */
-  public static final ContextKey<AtomicLong> IN_JOB = ContextKey.named("jobtrace-bookkeeping-in-job");
+  public static final ContextKey<AtomicLong> IN_JOB =
+      ContextKey.named("jobtrace-bookkeeping-in-job");
 
   private static volatile LongCounter untraced;
 
@@ -46,7 +47,8 @@ public final class Bookkeeping {
 
   /**
    * Bookkeeping that runs inside a job too (Spring Batch's job repository, written at every chunk):
-   * untraced wherever it runs, and counted on the job run it ran for, apart from the job's own work.
+   * untraced wherever it runs, and counted on the job run it ran for, apart from the job's own
+   * work.
    */
   public static Scope enterAnywhere(String origin) {
     if (JobFrameworkSettings.bookkeepingTraced()) {
@@ -62,7 +64,9 @@ public final class Bookkeeping {
       inJob.incrementAndGet();
     }
     count(origin);
-    return current.with(Span.wrap(unsampled(parent.isValid() ? parent.getTraceId() : null))).makeCurrent();
+    return current
+        .with(Span.wrap(unsampled(parent.isValid() ? parent.getTraceId() : null)))
+        .makeCurrent();
   }
 
   public static void exit(Scope scope) {
@@ -87,7 +91,8 @@ public final class Bookkeeping {
           GlobalOpenTelemetry.getMeter("dev.jobtrace")
               .counterBuilder("jobtrace.bookkeeping.untraced")
               .setUnit("{operation}")
-              .setDescription("Operations of job frameworks' own bookkeeping that jobtrace left out of the traces")
+              .setDescription(
+                  "Operations of job frameworks' own bookkeeping that jobtrace left out of the traces")
               .build();
       untraced = counter;
     }

@@ -8,8 +8,10 @@ package dev.jobtrace.job;
 public final class JobFrameworkSettings {
 
   public static final String BOOKKEEPING_TRACED_PROPERTY = "jobtrace.internal.bookkeeping.traced";
-  public static final String PARAMETER_VALUES_PROPERTY = "jobtrace.internal.spring-batch.parameter-values";
-  public static final String SLOW_CHUNK_MILLIS_PROPERTY = "jobtrace.internal.spring-batch.slow-chunk-ms";
+  public static final String PARAMETER_VALUES_PROPERTY =
+      "jobtrace.internal.spring-batch.parameter-values";
+  public static final String SLOW_CHUNK_MILLIS_PROPERTY =
+      "jobtrace.internal.spring-batch.slow-chunk-ms";
 
   private JobFrameworkSettings() {}
 

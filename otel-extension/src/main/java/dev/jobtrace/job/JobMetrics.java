@@ -9,8 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The histograms a team watches to find which job is slow before it looks at a trace: job
- * duration and queue latency by job name and outcome.
+ * The histograms a team watches to find which job is slow before it looks at a trace: job duration
+ * and queue latency by job name and outcome.
  */
 final class JobMetrics {
 
@@ -28,7 +28,13 @@ final class JobMetrics {
       create();
     }
     Attributes byJob =
-        Attributes.of(SpanContract.JOB_NAME, name, SpanContract.JOB_SYSTEM, system, SpanContract.JOB_OUTCOME, outcome);
+        Attributes.of(
+            SpanContract.JOB_NAME,
+            name,
+            SpanContract.JOB_SYSTEM,
+            system,
+            SpanContract.JOB_OUTCOME,
+            outcome);
     duration.record(durationNanos / 1e9, byJob);
     if (queueLatencyMs != null) {
       queueLatency.record(queueLatencyMs / 1e3, byJob);

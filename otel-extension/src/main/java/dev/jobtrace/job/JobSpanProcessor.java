@@ -1,8 +1,8 @@
 package dev.jobtrace.job;
 
-import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.FaultInjection;
 import dev.jobtrace.config.JobMethods;
+import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.tracking.JobTraceTracker;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.StatusCode;
@@ -24,7 +24,8 @@ public final class JobSpanProcessor implements SpanProcessor {
   static final String SPRING_SCOPE = "io.opentelemetry.spring-scheduling-3.1";
   static final String METHODS_SCOPE = "io.opentelemetry.methods";
 
-  private static final AttributeKey<String> CODE_NAMESPACE = AttributeKey.stringKey("code.namespace");
+  private static final AttributeKey<String> CODE_NAMESPACE =
+      AttributeKey.stringKey("code.namespace");
   private static final AttributeKey<String> CODE_FUNCTION = AttributeKey.stringKey("code.function");
   private static final AttributeKey<String> CODE_FUNCTION_NAME =
       AttributeKey.stringKey("code.function.name");
@@ -113,7 +114,8 @@ public final class JobSpanProcessor implements SpanProcessor {
   private boolean isConfiguredJob(String qualifiedMethod) {
     int dot = qualifiedMethod.lastIndexOf('.');
     return dot > 0
-        && jobMethods.contains(qualifiedMethod.substring(0, dot), qualifiedMethod.substring(dot + 1));
+        && jobMethods.contains(
+            qualifiedMethod.substring(0, dot), qualifiedMethod.substring(dot + 1));
   }
 
   /** {@code pkg.Class.method} from the code attributes, old or new semantic conventions. */
@@ -130,7 +132,8 @@ public final class JobSpanProcessor implements SpanProcessor {
   private void logFailureOnce(Throwable t) {
     if (!failureLogged) {
       failureLogged = true;
-      logger.log(Level.WARNING, "jobtrace: job span processing skipped after an internal error: " + t, t);
+      logger.log(
+          Level.WARNING, "jobtrace: job span processing skipped after an internal error: " + t, t);
     }
   }
 }

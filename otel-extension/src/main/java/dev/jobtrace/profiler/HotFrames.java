@@ -10,10 +10,10 @@ import java.util.Map;
  * The hot-frames line of a span's profile: the application frames the samples were under, by share,
  * each with the library it was waiting or running in, e.g. {@code ReferenceData.fetch 75% (waiting
  * in Lettuce), StatementLineBuilder.build 12%}. A stack's application frame is its frame nearest
- * the leaf that is not the JDK's, a known library's or a framework's (or, when application
- * packages are configured, the nearest frame in one of them); what it waits in is the innermost
- * known library below it, else the JDK method it called. Where the JDK parks, polls or sleeps
- * says nothing a reader can act on; the frame above it that asked for the wait does.
+ * the leaf that is not the JDK's, a known library's or a framework's (or, when application packages
+ * are configured, the nearest frame in one of them); what it waits in is the innermost known
+ * library below it, else the JDK method it called. Where the JDK parks, polls or sleeps says
+ * nothing a reader can act on; the frame above it that asked for the wait does.
  */
 public final class HotFrames {
 
@@ -70,31 +70,72 @@ public final class HotFrames {
 
   /** Code that is neither the application nor a library a reader would name. */
   private static final String[] PLATFORM = {
-    "java.", "javax.", "jdk.", "sun.", "com.sun.", "kotlin.", "kotlinx.", "scala.", "groovy.",
-    "org.codehaus.groovy.", "io.opentelemetry.", "net.bytebuddy.", "org.objectweb.asm.", "codes.rafael.",
+    "java.",
+    "javax.",
+    "jdk.",
+    "sun.",
+    "com.sun.",
+    "kotlin.",
+    "kotlinx.",
+    "scala.",
+    "groovy.",
+    "org.codehaus.groovy.",
+    "io.opentelemetry.",
+    "net.bytebuddy.",
+    "org.objectweb.asm.",
+    "codes.rafael.",
     "org.aspectj.",
     // jobtrace's own classes (its context-storage wrapper shows on application stacks)
-    "dev.jobtrace.tracking.", "dev.jobtrace.profiler.", "dev.jobtrace.export.", "dev.jobtrace.job.",
-    "dev.jobtrace.analysis.", "dev.jobtrace.config.",
-    "dev.jobtrace.vthreads.", "dev.jobtrace.bootstrap.", "dev.jobtrace.JobtraceSetup.",
-    "reactor.", "io.reactivex.", "io.micrometer.", "org.apache.", "com.google.", "jakarta.",
-    "org.eclipse.", "io.undertow.", "org.glassfish.", "io.vertx.", "com.squareup.", "org.junit.",
+    "dev.jobtrace.tracking.",
+    "dev.jobtrace.profiler.",
+    "dev.jobtrace.export.",
+    "dev.jobtrace.job.",
+    "dev.jobtrace.analysis.",
+    "dev.jobtrace.config.",
+    "dev.jobtrace.vthreads.",
+    "dev.jobtrace.bootstrap.",
+    "dev.jobtrace.JobtraceSetup.",
+    "reactor.",
+    "io.reactivex.",
+    "io.micrometer.",
+    "org.apache.",
+    "com.google.",
+    "jakarta.",
+    "org.eclipse.",
+    "io.undertow.",
+    "org.glassfish.",
+    "io.vertx.",
+    "com.squareup.",
+    "org.junit.",
   };
 
   /** Leaf frames that wait (for a lock, a queue, a socket, a timer) rather than compute. */
   private static final String[] WAITING_LEAVES = {
-    "jdk.internal.misc.Unsafe.park", "sun.misc.Unsafe.park", "java.lang.Object.wait",
-    "java.lang.Thread.sleep", "java.lang.Thread.yield", "java.lang.VirtualThread.park",
-    "java.lang.VirtualThread.parkNanos", "jdk.internal.vm.Continuation.yield", "sun.nio.ch.Net.poll",
-    "sun.nio.ch.Net.accept", "sun.nio.ch.Net.connect", "sun.nio.ch.EPoll.wait",
-    "sun.nio.ch.SocketDispatcher.read", "sun.nio.ch.NioSocketImpl.park",
-    "sun.nio.ch.NioSocketImpl.timedRead", "java.net.SocketInputStream.socketRead",
-    "sun.nio.ch.FileDispatcherImpl.read", "sun.nio.ch.IOUtil.read",
+    "jdk.internal.misc.Unsafe.park",
+    "sun.misc.Unsafe.park",
+    "java.lang.Object.wait",
+    "java.lang.Thread.sleep",
+    "java.lang.Thread.yield",
+    "java.lang.VirtualThread.park",
+    "java.lang.VirtualThread.parkNanos",
+    "jdk.internal.vm.Continuation.yield",
+    "sun.nio.ch.Net.poll",
+    "sun.nio.ch.Net.accept",
+    "sun.nio.ch.Net.connect",
+    "sun.nio.ch.EPoll.wait",
+    "sun.nio.ch.SocketDispatcher.read",
+    "sun.nio.ch.NioSocketImpl.park",
+    "sun.nio.ch.NioSocketImpl.timedRead",
+    "java.net.SocketInputStream.socketRead",
+    "sun.nio.ch.FileDispatcherImpl.read",
+    "sun.nio.ch.IOUtil.read",
   };
 
   private final List<String> appPackages;
 
-  /** {@code appPackages}: prefixes of the application's own packages; empty to tell by exclusion. */
+  /**
+   * {@code appPackages}: prefixes of the application's own packages; empty to tell by exclusion.
+   */
   public HotFrames(List<String> appPackages) {
     this.appPackages = appPackages;
   }
@@ -124,7 +165,9 @@ public final class HotFrames {
       line.append(top.get(i).getKey()).append(' ').append(pct).append('%');
       String below = entry.mostOfBelow();
       if (!below.isEmpty()) {
-        line.append(entry.waiting * 2 > entry.samples ? " (waiting in " : " (in ").append(below).append(')');
+        line.append(entry.waiting * 2 > entry.samples ? " (waiting in " : " (in ")
+            .append(below)
+            .append(')');
       }
     }
     return line.toString();
@@ -134,6 +177,7 @@ public final class HotFrames {
   private static final class Entry {
     long samples;
     long waiting;
+
     /** What the samples were in below the frame ("" for the frame itself) -> samples. */
     final Map<String, Long> below = new HashMap<>();
 
@@ -141,7 +185,8 @@ public final class HotFrames {
       String most = "";
       long mostSamples = -1;
       for (Map.Entry<String, Long> e : below.entrySet()) {
-        if (e.getValue() > mostSamples || (e.getValue() == mostSamples && e.getKey().compareTo(most) < 0)) {
+        if (e.getValue() > mostSamples
+            || (e.getValue() == mostSamples && e.getKey().compareTo(most) < 0)) {
           most = e.getKey();
           mostSamples = e.getValue();
         }
@@ -181,8 +226,10 @@ public final class HotFrames {
     }
     for (int i = app + 1; below.isEmpty() && i < frames.length; i++) {
       String callee = frames[i];
-      if (!callee.startsWith("io.opentelemetry.") && !callee.startsWith("dev.jobtrace.tracking.")
-          && !callee.startsWith("java.lang.invoke.") && !callee.startsWith("jdk.internal.reflect.")
+      if (!callee.startsWith("io.opentelemetry.")
+          && !callee.startsWith("dev.jobtrace.tracking.")
+          && !callee.startsWith("java.lang.invoke.")
+          && !callee.startsWith("jdk.internal.reflect.")
           && !callee.startsWith("jdk.proxy")) {
         below = ProfileSnippet.shortName(callee);
       }

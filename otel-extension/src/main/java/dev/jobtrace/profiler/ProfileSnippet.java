@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A span's profile as it travels in the span, in {@link ProfileSnippetFormat}, at most {@code maxBytes} long: the rarest stacks fold into one
- * {@code other} line. Plus the one-line summary of where the time went ({@link HotFrames}).
+ * A span's profile as it travels in the span, in {@link ProfileSnippetFormat}, at most {@code
+ * maxBytes} long: the rarest stacks fold into one {@code other} line. Plus the one-line summary of
+ * where the time went ({@link HotFrames}).
  */
 public final class ProfileSnippet {
 
@@ -17,7 +18,8 @@ public final class ProfileSnippet {
   public final int stacksKept;
   public final int stacksTotal;
 
-  private ProfileSnippet(String encoded, long samples, String hot, int stacksKept, int stacksTotal) {
+  private ProfileSnippet(
+      String encoded, long samples, String hot, int stacksKept, int stacksTotal) {
     this.encoded = encoded;
     this.samples = samples;
     this.hot = hot;
@@ -25,7 +27,8 @@ public final class ProfileSnippet {
     this.stacksTotal = stacksTotal;
   }
 
-  public static ProfileSnippet build(Map<String, long[]> stacks, int maxBytes, HotFrames hotFrames) {
+  public static ProfileSnippet build(
+      Map<String, long[]> stacks, int maxBytes, HotFrames hotFrames) {
     List<Map.Entry<String, long[]>> sorted = new ArrayList<>(stacks.entrySet());
     sorted.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
     long total = 0;

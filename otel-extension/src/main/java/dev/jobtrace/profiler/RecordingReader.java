@@ -19,9 +19,9 @@ import one.jfr.StackTrace;
 import one.jfr.event.ExecutionSample;
 
 /**
- * Reads the samples of a JFR recording that async-profiler is still writing: only the chunks it
- * has finished (the one being written carries a placeholder size), each once, in order. Stacks
- * are folded root first, Java frames only, with async-profiler's frame-type suffixes.
+ * Reads the samples of a JFR recording that async-profiler is still writing: only the chunks it has
+ * finished (the one being written carries a placeholder size), each once, in order. Stacks are
+ * folded root first, Java frames only, with async-profiler's frame-type suffixes.
  */
 final class RecordingReader {
 
@@ -85,8 +85,10 @@ final class RecordingReader {
         folded.put(e.stackTraceId, stack);
       }
       // With clock=monotonic the ticks are System.nanoTime values.
-      long nanos = jfr.ticksPerSec == TimeUnit.SECONDS.toNanos(1) ? e.time
-          : jfr.chunkStartNanos + (long) ((e.time - jfr.chunkStartTicks) * jfr.nanosPerTick);
+      long nanos =
+          jfr.ticksPerSec == TimeUnit.SECONDS.toNanos(1)
+              ? e.time
+              : jfr.chunkStartNanos + (long) ((e.time - jfr.chunkStartTicks) * jfr.nanosPerTick);
       out.add(new Sample(javaThread, nanos, stack));
     }
   }
@@ -113,7 +115,9 @@ final class RecordingReader {
         sb.append(';');
       }
       sb.append(frameName(jfr, trace.methods[i]));
-      sb.append(ProfileSnippetFormat.typeSuffix(trace.types == null || i >= trace.types.length ? -1 : trace.types[i]));
+      sb.append(
+          ProfileSnippetFormat.typeSuffix(
+              trace.types == null || i >= trace.types.length ? -1 : trace.types[i]));
     }
     return sb.toString();
   }

@@ -4,6 +4,7 @@ package dev.jobtrace.profiler;
 public final class Sample {
   public final long threadId;
   public final long nanoTime;
+
   /** Folded stack, root first: {@code frame;frame;frame}. */
   public final String stack;
 

@@ -1,10 +1,8 @@
 package dev.jobtrace.profiler;
 
 import dev.jobtrace.contract.ProfileSnippetFormat;
-
-import dev.jobtrace.tracking.SpanNode;
 import dev.jobtrace.tracking.ActivationTimeline;
-
+import dev.jobtrace.tracking.SpanNode;
 import dev.jobtrace.vthreads.MountBridge;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +25,7 @@ public final class VirtualThreadSampling {
 
   /** Parked virtual threads sampled per tick at most; beyond it, one log line. */
   static final int MAX_PARKED_PER_TICK = 256;
+
   /** Parked samples waiting for the collector at most; beyond it, one log line. */
   static final int MAX_QUEUED = 500_000;
 
@@ -35,8 +34,10 @@ public final class VirtualThreadSampling {
   private final ActivationTimeline timeline;
   private final long intervalNanos;
   private volatile WallClockProfiler profiler;
+
   /** Virtual threads with a job span current now. */
   private final Set<ActivationTimeline.ThreadLog> working = ConcurrentHashMap.newKeySet();
+
   private final ConcurrentLinkedQueue<Sample> parked = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private volatile boolean followed;
@@ -57,7 +58,9 @@ public final class VirtualThreadSampling {
     }
     followed = MountBridge.listen(this::mounted, this::unmounting);
     if (!followed) {
-      return MountBridge.unavailable() != null ? MountBridge.unavailable() : "virtual threads are not followed";
+      return MountBridge.unavailable() != null
+          ? MountBridge.unavailable()
+          : "virtual threads are not followed";
     }
     Thread t = new Thread(this::sampleParked, "jobtrace-virtual-thread-sampler");
     t.setDaemon(true);
@@ -251,7 +254,8 @@ public final class VirtualThreadSampling {
       dropLogged = true;
       logger.log(
           Level.INFO,
-          "jobtrace: more than " + MAX_PARKED_PER_TICK
+          "jobtrace: more than "
+              + MAX_PARKED_PER_TICK
               + " parked virtual threads in job work at once; the rest go unsampled while parked");
     }
   }
@@ -266,7 +270,9 @@ public final class VirtualThreadSampling {
       if (sb.length() > 0) {
         sb.append(';');
       }
-      sb.append(frames[i].getClassName()).append('.').append(frames[i].getMethodName())
+      sb.append(frames[i].getClassName())
+          .append('.')
+          .append(frames[i].getMethodName())
           .append(ProfileSnippetFormat.typeSuffix(JIT_COMPILED));
     }
     return sb.toString();

@@ -7,8 +7,8 @@ import java.util.List;
 import one.profiler.AsyncProfiler;
 
 /**
- * async-profiler in wall-clock mode, sampling only the threads added to its filter, recording to
- * a JFR file whose timestamps use the monotonic clock ({@code System.nanoTime}). Each {@link
+ * async-profiler in wall-clock mode, sampling only the threads added to its filter, recording to a
+ * JFR file whose timestamps use the monotonic clock ({@code System.nanoTime}). Each {@link
  * #flush()} closes the current JFR chunk and returns the samples in it, read by {@link
  * RecordingReader}. This class controls the profiler only.
  */

@@ -51,7 +51,9 @@ public final class ActivationTimeline {
   /** The carrier's log, created on first use. */
   public CarrierLog carrier(Thread carrier) {
     CarrierLog log = carriers.get(carrier.getId());
-    return log != null ? log : carriers.computeIfAbsent(carrier.getId(), id -> new CarrierLog(carrier));
+    return log != null
+        ? log
+        : carriers.computeIfAbsent(carrier.getId(), id -> new CarrierLog(carrier));
   }
 
   /** The carrier the virtual thread is mounted on now, if its mount was seen. */
@@ -104,23 +106,33 @@ public final class ActivationTimeline {
   /** One thread's switches: times ascending, the span current from that time on (null: none). */
   public static final class ThreadLog {
     public final Thread thread;
+
     /** A virtual thread: sampled through the carrier it is mounted on. */
     final boolean virtual;
+
     /** A carrier of virtual threads: what is attached on it is the scheduler's, never followed. */
     final boolean carrier;
-    /** Virtual threads: the carrier it runs on now, null while unmounted; written on that carrier. */
+
+    /**
+     * Virtual threads: the carrier it runs on now, null while unmounted; written on that carrier.
+     */
     public volatile CarrierLog mountedOn;
+
     /** Virtual threads: counts unmounts, so a parked stack is walked once per park. */
     public volatile long parks;
+
     /** Virtual threads: the stack it was parked in at park number {@link #stackOfPark}. */
     public String parkedStack;
+
     public long stackOfPark = -1;
     private long[] times = new long[16];
     private SpanNode[] spans = new SpanNode[16];
     private int start;
     private int size;
+
     /** The span current now; written by the owning thread. */
     private volatile SpanNode active;
+
     /** Whether the profiler's filter has this thread; both threads may clear it. */
     public volatile boolean sampled;
 
@@ -197,13 +209,18 @@ public final class ActivationTimeline {
     static final int SEGMENT = 1024;
 
     public final Thread thread;
+
     /** The virtual thread mounted now, whether or not it does job work. */
     public volatile Thread current;
+
     /** Whether jobtrace put this carrier in the profiler's filter; touched on the carrier only. */
     public volatile boolean inFilter;
+
     private volatile Segment head = new Segment();
+
     /** Written by the carrier only. */
     private Segment tail = head;
+
     private ThreadLog last;
 
     CarrierLog(Thread thread) {

@@ -1,21 +1,20 @@
 package dev.jobtrace.tracking;
 
-import dev.jobtrace.contract.SpanContract;
-import dev.jobtrace.profiler.WallClockProfiler;
-import dev.jobtrace.profiler.VirtualThreadSampling;
-import dev.jobtrace.profiler.Sample;
-import dev.jobtrace.profiler.HotFrames;
-import dev.jobtrace.profiler.ProfileSettings;
-import dev.jobtrace.profiler.ProfileSnippet;
-import dev.jobtrace.export.CallCompressor;
-import dev.jobtrace.export.AnnotatedSpan;
-import dev.jobtrace.analysis.AnalysisAttributes;
-
 import dev.jobtrace.FaultInjection;
+import dev.jobtrace.analysis.AnalysisAttributes;
 import dev.jobtrace.analysis.AnalysisSettings;
 import dev.jobtrace.analysis.CallKind;
 import dev.jobtrace.analysis.CallStatement;
 import dev.jobtrace.analysis.JobAnalysis;
+import dev.jobtrace.contract.SpanContract;
+import dev.jobtrace.export.AnnotatedSpan;
+import dev.jobtrace.export.CallCompressor;
+import dev.jobtrace.profiler.HotFrames;
+import dev.jobtrace.profiler.ProfileSettings;
+import dev.jobtrace.profiler.ProfileSnippet;
+import dev.jobtrace.profiler.Sample;
+import dev.jobtrace.profiler.VirtualThreadSampling;
+import dev.jobtrace.profiler.WallClockProfiler;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
@@ -29,8 +28,8 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -43,16 +42,21 @@ import java.util.logging.Logger;
  * Tracks the spans of job traces from start to a little after their end. The threads they are
  * current on are sampled; a collector thread reads the samples and gives each to the span current
  * on its thread at its time (and to that span's ancestors); calls are counted into their job's
- * analysis; job spans and slow spans are handed to the exporter once their analysis and profile
- * are complete. Application threads only append to their own timeline and to queues: they never
- * wait here.
+ * analysis; job spans and slow spans are handed to the exporter once their analysis and profile are
+ * complete. Application threads only append to their own timeline and to queues: they never wait
+ * here.
  */
 public final class JobTraceTracker {
 
   /** Spans of job traces tracked at once; beyond this, new spans get no profile. */
   static final int MAX_TRACKED_SPANS = 200_000;
-  /** A thread whose current span ended this long ago has leaked its context; it is no longer sampled. */
+
+  /**
+   * A thread whose current span ended this long ago has leaked its context; it is no longer
+   * sampled.
+   */
   static final long LEAKED_CONTEXT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   /** Slow spans waiting for their samples at once; beyond this, they are exported without. */
   static final int MAX_PENDING = 10_000;
 
@@ -65,24 +69,34 @@ public final class JobTraceTracker {
 
   private volatile ProfileSettings settings;
   private volatile AnalysisSettings analysisSettings = AnalysisSettings.defaults();
+
   /** Job runs being analysed now. */
   private final Set<JobAnalysis> activeJobs = ConcurrentHashMap.newKeySet();
+
   private volatile boolean jobLimitLogged;
   private CallCompressor compressor;
   private volatile WallClockProfiler profiler;
+
   /** Why there is no profiler, when there is none. */
   private volatile String unavailable = "profiler not started";
+
   /** Why samples cannot be put on spans even with a profiler, when they cannot. */
   private volatile String activationUnavailable;
+
   /** Samples up to this monotonic time have been read and attributed. */
   private volatile long readUpTo = Long.MIN_VALUE;
+
   private volatile boolean stackCapLogged;
+
   /** Set by the first internal error; application threads may hit one at the same moment. */
   private final AtomicBoolean errorLogged = new AtomicBoolean();
+
   /** Set when a thread starts job work; lets an idle collector skip reading the recording. */
   private volatile boolean workSinceFlush;
+
   private Thread collector;
   private VirtualThreadSampling virtualThreads;
+
   /** Why work on virtual threads cannot be sampled, when it cannot. */
   private volatile String virtualUnavailable;
 
@@ -103,11 +117,14 @@ public final class JobTraceTracker {
         virtualThreads = new VirtualThreadSampling(timeline, settings.interval.toNanos());
         virtualUnavailable = virtualThreads.start(profiler);
         if (virtualUnavailable != null) {
-          logger.log(Level.WARNING, "jobtrace: " + virtualUnavailable + "; work on virtual threads gets no profile");
+          logger.log(
+              Level.WARNING,
+              "jobtrace: " + virtualUnavailable + "; work on virtual threads gets no profile");
         }
       } catch (Throwable t) {
         unavailable = "profiler unavailable: " + WallClockProfiler.describe(t);
-        logger.log(Level.WARNING, "jobtrace: " + unavailable + "; traces continue without profiles");
+        logger.log(
+            Level.WARNING, "jobtrace: " + unavailable + "; traces continue without profiles");
       }
     }
     collector = new Thread(this::collect, "jobtrace-profile-collector");
@@ -151,7 +168,8 @@ public final class JobTraceTracker {
         jobLimitLogged = true;
         logger.log(
             Level.WARNING,
-            "jobtrace: more than " + analysisSettings.maxJobs
+            "jobtrace: more than "
+                + analysisSettings.maxJobs
                 + " job runs in flight (otel.jobtrace.analysis.max-jobs); further ones get no breakdown");
       }
       return null;
@@ -170,7 +188,8 @@ public final class JobTraceTracker {
     if (node.callKind != null) {
       node.statement = CallStatement.of(span, node.callKind, analysisSettings.keyPatterns);
       if (node.analysis != null) {
-        node.analysis.callEnded(node.spanId, node.callKind, node.statement, node.startNanos, node.endNanos);
+        node.analysis.callEnded(
+            node.spanId, node.callKind, node.statement, node.startNanos, node.endNanos);
       }
     }
   }
@@ -189,7 +208,8 @@ public final class JobTraceTracker {
     }
     ActivationTimeline.ThreadLog log = node != null ? timeline.current() : timeline.currentIfAny();
     if (log == null || log.carrier || log.active() == node) {
-      // On a carrier, a context is the scheduler's: what runs there is the mounted virtual thread's.
+      // On a carrier, a context is the scheduler's: what runs there is the mounted virtual
+      // thread's.
       return;
     }
     long now = System.nanoTime();
@@ -219,8 +239,8 @@ public final class JobTraceTracker {
   }
 
   /**
-   * Called where a span would be handed to the exporter. Returns true when the tracker takes
-   * over and hands it on later, with its profile.
+   * Called where a span would be handed to the exporter. Returns true when the tracker takes over
+   * and hands it on later, with its profile.
    */
   public boolean hold(ReadableSpan span, SpanProcessor exporter) {
     ProfileSettings s = settings;
@@ -233,7 +253,8 @@ public final class JobTraceTracker {
     }
     try {
       onEnd(span);
-      // Deciding a span's way out reads it (latency, statement, status) and may start its composite.
+      // Deciding a span's way out reads it (latency, statement, status) and may start its
+      // composite.
       FaultInjection.at("export-gate");
       boolean slow = span.getLatencyNanos() >= s.threshold.toNanos();
       boolean analysed = node.job && node.analysis != null;
@@ -252,7 +273,10 @@ public final class JobTraceTracker {
       }
       if (pendingCount.incrementAndGet() > MAX_PENDING) {
         pendingCount.decrementAndGet();
-        release(new Pending(span, node, exporter, 0), null, "too many slow spans waiting for their profiles");
+        release(
+            new Pending(span, node, exporter, 0),
+            null,
+            "too many slow spans waiting for their profiles");
         return true;
       }
       pending.add(new Pending(span, node, exporter, System.nanoTime() + s.maxWait.toNanos()));
@@ -277,15 +301,15 @@ public final class JobTraceTracker {
       } catch (InterruptedException e) {
         return;
       } catch (Throwable t) {
-      logErrorOnce(t);
+        logErrorOnce(t);
       }
     }
   }
 
   /**
-   * One round: read samples, attribute them, release the slow spans whose samples are all in.
-   * With {@code releaseAll} (a forced flush, shutdown) every held span leaves, even when the
-   * recording could not be read; such a span says its profile is incomplete.
+   * One round: read samples, attribute them, release the slow spans whose samples are all in. With
+   * {@code releaseAll} (a forced flush, shutdown) every held span leaves, even when the recording
+   * could not be read; such a span says its profile is incomplete.
    */
   synchronized void collectOnce(boolean releaseAll) throws Exception {
     try {
@@ -294,7 +318,7 @@ public final class JobTraceTracker {
       if (!releaseAll) {
         throw e;
       }
-    logErrorOnce(e);
+      logErrorOnce(e);
     } finally {
       releaseCompleted(releaseAll);
     }
@@ -314,7 +338,9 @@ public final class JobTraceTracker {
       boolean rotated = p.takeRotated();
       for (ActivationTimeline.ThreadLog log : timeline.logs()) {
         SpanNode active = log.active();
-        if (active != null && active.endNanos != 0 && watermark - active.endNanos > LEAKED_CONTEXT_NANOS) {
+        if (active != null
+            && active.endNanos != 0
+            && watermark - active.endNanos > LEAKED_CONTEXT_NANOS) {
           // A span that ended long ago is still current there: a context leak. Stop sampling it.
           if (log.virtual && virtualThreads != null) {
             virtualThreads.forget(log);
@@ -334,12 +360,15 @@ public final class JobTraceTracker {
       }
       int maxStacks = settings.maxStacksPerSpan;
       for (Sample sample : samples) {
-        for (SpanNode n = timeline.spanAt(sample.threadId, sample.nanoTime); n != null; n = n.parent) {
+        for (SpanNode n = timeline.spanAt(sample.threadId, sample.nanoTime);
+            n != null;
+            n = n.parent) {
           if (!n.add(sample.stack, maxStacks) && !stackCapLogged) {
             stackCapLogged = true;
             logger.log(
                 Level.INFO,
-                "jobtrace: a span's profile reached " + maxStacks
+                "jobtrace: a span's profile reached "
+                    + maxStacks
                     + " distinct stacks (otel.jobtrace.profile.max-stacks); further new stacks count as \"other\"");
           }
         }
@@ -367,7 +396,9 @@ public final class JobTraceTracker {
       }
     }
     timeline.prune(watermark);
-    nodes.values().removeIf(n -> n.endNanos != 0 && n.endNanos <= watermark && !stillPending.contains(n));
+    nodes
+        .values()
+        .removeIf(n -> n.endNanos != 0 && n.endNanos <= watermark && !stillPending.contains(n));
   }
 
   private boolean anyThreadWorking() {
@@ -391,7 +422,8 @@ public final class JobTraceTracker {
       if (p.node.job && p.node.analysis != null) {
         activeJobs.remove(p.node.analysis);
         JobAnalysis.Result result = p.node.analysis.result(p.node.startNanos, p.node.endNanos);
-        AnalysisAttributes.add(result, p.span.getLatencyNanos(), AnnotatedSpan.eventNanos(p.span), attributes, events);
+        AnalysisAttributes.add(
+            result, p.span.getLatencyNanos(), AnnotatedSpan.eventNanos(p.span), attributes, events);
       }
       ProfileSettings s = settings;
       if (p.span.getLatencyNanos() >= s.threshold.toNanos()) {
@@ -421,13 +453,16 @@ public final class JobTraceTracker {
           attributes.put(SpanContract.PROFILE_ERROR, profileError);
         } else {
           AnnotatedSpan.addProfile(
-              p.span, ProfileSnippet.build(p.node.stacks, s.maxSnippetBytes, new HotFrames(s.appPackages)), attributes, events);
+              p.span,
+              ProfileSnippet.build(p.node.stacks, s.maxSnippetBytes, new HotFrames(s.appPackages)),
+              attributes,
+              events);
         }
       }
       FaultInjection.at("collector-release");
       p.exporter.onEnd(new AnnotatedSpan(p.span, attributes.build(), events));
     } catch (Throwable t) {
-    logErrorOnce(t);
+      logErrorOnce(t);
       p.exporter.onEnd(p.span);
     }
   }
@@ -440,7 +475,7 @@ public final class JobTraceTracker {
       }
       collectOnce(true);
     } catch (Throwable t) {
-    logErrorOnce(t);
+      logErrorOnce(t);
     }
   }
 

@@ -1,33 +1,38 @@
 package dev.jobtrace.tracking;
 
-import dev.jobtrace.contract.ProfileSnippetFormat;
-
-
 import dev.jobtrace.analysis.CallKind;
 import dev.jobtrace.analysis.JobAnalysis;
+import dev.jobtrace.contract.ProfileSnippetFormat;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * A span of a job trace as the profiler sees it: its parent (within the job trace), when it ran on
- * the monotonic clock, and the stacks sampled while it or any of its descendants was current.
- * The stack counts are touched by the profile collector thread only.
+ * the monotonic clock, and the stacks sampled while it or any of its descendants was current. The
+ * stack counts are touched by the profile collector thread only.
  */
 public final class SpanNode {
   public final String spanId;
   public final SpanNode parent;
   public final long startNanos;
+
   /** A job span: the root of its own analysis. */
   final boolean job;
+
   /** The analysis of the job this span belongs to; null when the job is not analysed. */
   final JobAnalysis analysis;
+
   /** What kind of call this span is; null when it is no call. */
   public final CallKind callKind;
+
   public volatile long endNanos;
+
   /** The call's normalized statement, once it has ended. */
   public volatile String statement;
+
   /** Some of its work ran on a virtual thread. */
   volatile boolean onVirtualThread;
+
   final Map<String, long[]> stacks = new HashMap<>();
   long samples;
 
@@ -35,7 +40,13 @@ public final class SpanNode {
     this(spanId, parent, startNanos, false, null, null);
   }
 
-  SpanNode(String spanId, SpanNode parent, long startNanos, boolean job, JobAnalysis analysis, CallKind callKind) {
+  SpanNode(
+      String spanId,
+      SpanNode parent,
+      long startNanos,
+      boolean job,
+      JobAnalysis analysis,
+      CallKind callKind) {
     this.spanId = spanId;
     this.parent = parent;
     this.startNanos = startNanos;
@@ -46,7 +57,8 @@ public final class SpanNode {
 
   /**
    * Counts one sample of {@code stack}. A new stack beyond {@code maxStacks} distinct ones counts
-   * as {@link ProfileSnippetFormat#OTHER}, as the snippet folds them; returns false when that happened.
+   * as {@link ProfileSnippetFormat#OTHER}, as the snippet folds them; returns false when that
+   * happened.
    */
   boolean add(String stack, int maxStacks) {
     samples++;

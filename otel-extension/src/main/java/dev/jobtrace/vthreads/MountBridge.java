@@ -20,6 +20,7 @@ public final class MountBridge {
   static final String BRIDGE = "dev.jobtrace.bootstrap.VirtualThreadMounts";
 
   private static volatile Class<?> bridge;
+
   /** Why virtual threads are not followed; null when they are, or when the JVM has none. */
   private static volatile String unavailable;
 
@@ -36,8 +37,10 @@ public final class MountBridge {
       return;
     }
     try {
-      Class<?> holder = Class.forName("io.opentelemetry.javaagent.bootstrap.InstrumentationHolder", true, null);
-      Instrumentation instrumentation = (Instrumentation) holder.getMethod("getInstrumentation").invoke(null);
+      Class<?> holder =
+          Class.forName("io.opentelemetry.javaagent.bootstrap.InstrumentationHolder", true, null);
+      Instrumentation instrumentation =
+          (Instrumentation) holder.getMethod("getInstrumentation").invoke(null);
       if (instrumentation == null) {
         throw new IllegalStateException("the agent's Instrumentation is not available");
       }
@@ -74,7 +77,8 @@ public final class MountBridge {
   }
 
   /** Connects the listeners; false (with the reason kept) when the bridge is not there. */
-  public static boolean listen(BiConsumer<Thread, Thread> onMount, BiConsumer<Thread, Thread> onUnmount) {
+  public static boolean listen(
+      BiConsumer<Thread, Thread> onMount, BiConsumer<Thread, Thread> onUnmount) {
     Class<?> b = bridge;
     if (b == null) {
       return false;

@@ -21,9 +21,11 @@ public final class VirtualThreadInstrumentation implements TypeInstrumentation {
   @Override
   public void transform(TypeTransformer transformer) {
     transformer.applyAdviceToMethod(
-        named("mount").and(takesArguments(0)), VirtualThreadInstrumentation.class.getName() + "$MountAdvice");
+        named("mount").and(takesArguments(0)),
+        VirtualThreadInstrumentation.class.getName() + "$MountAdvice");
     transformer.applyAdviceToMethod(
-        named("unmount").and(takesArguments(0)), VirtualThreadInstrumentation.class.getName() + "$UnmountAdvice");
+        named("unmount").and(takesArguments(0)),
+        VirtualThreadInstrumentation.class.getName() + "$UnmountAdvice");
   }
 
   @SuppressWarnings("unused")

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Follows virtual threads onto their carriers (JDK 21+): the profiler samples OS threads, so a
- * sample on a carrier belongs to the virtual thread mounted there at that moment. On only when
- * the bridge class could be put on the bootstrap class path; otherwise the advice could not run.
+ * sample on a carrier belongs to the virtual thread mounted there at that moment. On only when the
+ * bridge class could be put on the bootstrap class path; otherwise the advice could not run.
  */
 public final class VirtualThreadInstrumentationModule extends InstrumentationModule {
 

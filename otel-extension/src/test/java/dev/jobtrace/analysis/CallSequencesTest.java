@@ -39,7 +39,9 @@ class CallSequencesTest {
     assertThat(sequences.pairs()).isEqualTo(20);
     List<CallSequences.Sequence> found = sequences.find(shapes, 5);
     assertThat(found).hasSize(1);
-    assertThat(found.get(0).steps()).extracting(s -> s.statement).containsExactly("GET k0:{id}", "GET k1:{id}");
+    assertThat(found.get(0).steps())
+        .extracting(s -> s.statement)
+        .containsExactly("GET k0:{id}", "GET k1:{id}");
   }
 
   @Test
@@ -50,7 +52,9 @@ class CallSequencesTest {
       for (int record = 0; record < 50; record++) {
         shapes.forEach(s -> call(sequences, s));
       }
-      assertThat(sequences.find(shapes, 5)).as("loop of %d shapes", length).hasSize(length == 4 ? 1 : 0);
+      assertThat(sequences.find(shapes, 5))
+          .as("loop of %d shapes", length)
+          .hasSize(length == 4 ? 1 : 0);
     }
   }
 }

@@ -47,7 +47,12 @@ class JobAnalysisTest {
     JobAnalysis job = new JobAnalysis(AnalysisSettings.defaults());
     long t = 0;
     for (int i = 0; i < 90; i++) {
-      job.callEnded("b" + i, CallKind.DB, "select * from invoices where client_id = ? and id > ? order by id limit ?", t, t + 30_000 * MS);
+      job.callEnded(
+          "b" + i,
+          CallKind.DB,
+          "select * from invoices where client_id = ? and id > ? order by id limit ?",
+          t,
+          t + 30_000 * MS);
       t += 30_010 * MS;
     }
     Finding f = job.result(0, t).findings.get(0);
@@ -61,26 +66,50 @@ class JobAnalysisTest {
     JobAnalysis parallel = new JobAnalysis(AnalysisSettings.defaults());
     long t = 0;
     for (int i = 0; i < 40; i++) {
-      sequential.callEnded("s" + i, CallKind.HTTP, "GET http://partner/accounts/{id}", t, t + 25 * MS);
+      sequential.callEnded(
+          "s" + i, CallKind.HTTP, "GET http://partner/accounts/{id}", t, t + 25 * MS);
       t += 26 * MS;
     }
-    assertThat(sequential.result(0, t).findings).extracting(f -> f.kind()).containsExactly("slow_http");
+    assertThat(sequential.result(0, t).findings)
+        .extracting(f -> f.kind())
+        .containsExactly("slow_http");
     // Four in flight at a time, ten rounds: the same 40 calls of 25 ms.
     for (int round = 0; round < 10; round++) {
       for (int lane = 0; lane < 4; lane++) {
         long start = round * 26 * MS + lane * MS;
-        parallel.callEnded("p" + round + lane, CallKind.HTTP, "GET http://partner/accounts/{id}", start, start + 25 * MS);
+        parallel.callEnded(
+            "p" + round + lane,
+            CallKind.HTTP,
+            "GET http://partner/accounts/{id}",
+            start,
+            start + 25 * MS);
       }
     }
     assertThat(parallel.result(0, 270 * MS).findings).isEmpty();
     // One of them slow on its own still is.
-    parallel.callEnded("slow", CallKind.HTTP, "GET http://partner/accounts/{id}", 270 * MS, 900 * MS);
-    assertThat(parallel.result(0, 900 * MS).findings).extracting(f -> f.kind()).containsExactly("slow_http");
+    parallel.callEnded(
+        "slow", CallKind.HTTP, "GET http://partner/accounts/{id}", 270 * MS, 900 * MS);
+    assertThat(parallel.result(0, 900 * MS).findings)
+        .extracting(f -> f.kind())
+        .containsExactly("slow_http");
   }
 
   @Test
   void findingsAreRankedByTimeAndCapped() {
-    AnalysisSettings settings = new AnalysisSettings(5, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 2, 10, 100, true, Duration.ofMillis(50), 5, KeyPatterns.NONE);
+    AnalysisSettings settings =
+        new AnalysisSettings(
+            5,
+            Duration.ofMillis(1),
+            Duration.ofMillis(5),
+            Duration.ofMillis(500),
+            0.2,
+            2,
+            10,
+            100,
+            true,
+            Duration.ofMillis(50),
+            5,
+            KeyPatterns.NONE);
     JobAnalysis job = new JobAnalysis(settings);
     long t = 0;
     for (int kind = 1; kind <= 4; kind++) {
@@ -95,7 +124,20 @@ class JobAnalysisTest {
 
   @Test
   void distinctStatementsAreCapped() {
-    AnalysisSettings settings = new AnalysisSettings(5, Duration.ofMillis(50), Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 5, 10, 100, true, Duration.ofMillis(50), 5, KeyPatterns.NONE);
+    AnalysisSettings settings =
+        new AnalysisSettings(
+            5,
+            Duration.ofMillis(50),
+            Duration.ofMillis(5),
+            Duration.ofMillis(500),
+            0.2,
+            5,
+            10,
+            100,
+            true,
+            Duration.ofMillis(50),
+            5,
+            KeyPatterns.NONE);
     JobAnalysis job = new JobAnalysis(settings);
     for (int i = 0; i < 1_000_000; i++) {
       job.callEnded("x", CallKind.DB, "select " + i, i * 10L, i * 10L + 5);
@@ -126,8 +168,11 @@ class JobAnalysisTest {
     assertThat(loop.kind()).isEqualTo("repeated_sequence");
     assertThat(loop.count()).isEqualTo(1000);
     assertThat(loop.statement()).isEqualTo("GET acct:{id} → HGET prefs:{id} lang");
-    assertThat(loop.summary()).isEqualTo("per record ×1000: redis GET acct:{id} → redis HGET prefs:{id} lang, 0.4 s (70% of job)");
-    assertThat(loop.fix()).isEqualTo("fetch for many records at once: one MGET or a pipeline per batch of records");
+    assertThat(loop.summary())
+        .isEqualTo(
+            "per record ×1000: redis GET acct:{id} → redis HGET prefs:{id} lang, 0.4 s (70% of job)");
+    assertThat(loop.fix())
+        .isEqualTo("fetch for many records at once: one MGET or a pipeline per batch of records");
   }
 
   @Test
@@ -136,13 +181,15 @@ class JobAnalysisTest {
     long t = 0;
     for (int i = 0; i < 200; i++) {
       job.callEnded("q" + i, CallKind.DB, "select id, name from accounts where id = ?", t, t + MS);
-      job.callEnded("h" + i, CallKind.HTTP, "GET http://partner:8082/accounts/{id}", t + MS, t + 21 * MS);
+      job.callEnded(
+          "h" + i, CallKind.HTTP, "GET http://partner:8082/accounts/{id}", t + MS, t + 21 * MS);
       t += 22 * MS;
     }
     List<Finding> findings = job.result(0, t).findings;
     assertThat(findings).extracting(f -> f.kind()).containsExactly("repeated_sequence");
     assertThat(findings.get(0).summary())
-        .isEqualTo("per record ×200: db SELECT accounts → http GET partner:8082/accounts/{id}, 4.2 s (95% of job)");
+        .isEqualTo(
+            "per record ×200: db SELECT accounts → http GET partner:8082/accounts/{id}, 4.2 s (95% of job)");
     assertThat(findings.get(0).fix()).contains("WHERE id IN").contains("bulk request");
   }
 
@@ -153,12 +200,16 @@ class JobAnalysisTest {
     for (int i = 0; i < 500; i++) {
       job.callEnded("a" + i, CallKind.REDIS, "GET user:{id}", t, t + 300_000);
       job.callEnded("b" + i, CallKind.REDIS, "GET user:{id}", t + 300_000, t + 600_000);
-      job.callEnded("c" + i, CallKind.DB, "select * from orders where user_id = ?", t + 600_000, t + 900_000);
+      job.callEnded(
+          "c" + i, CallKind.DB, "select * from orders where user_id = ?", t + 600_000, t + 900_000);
       t += MS;
     }
     List<Finding> findings = job.result(0, t).findings;
-    assertThat(findings).extracting(f -> f.kind()).containsExactly("repeated_sequence", "repeated_call");
-    assertThat(findings.get(0).statement()).isEqualTo("GET user:{id} ×2 → select * from orders where user_id = ?");
+    assertThat(findings)
+        .extracting(f -> f.kind())
+        .containsExactly("repeated_sequence", "repeated_call");
+    assertThat(findings.get(0).statement())
+        .isEqualTo("GET user:{id} ×2 → select * from orders where user_id = ?");
     assertThat(findings.get(0).count()).isEqualTo(500);
     assertThat(findings.get(1).statement()).isEqualTo("GET user:{id}");
     assertThat(findings.get(1).count()).isEqualTo(1000);
@@ -174,16 +225,25 @@ class JobAnalysisTest {
         t += 250_000;
       }
     }
-    assertThat(serial.result(0, t).findings).extracting(f -> f.kind()).containsExactly("repeated_call", "repeated_call");
+    assertThat(serial.result(0, t).findings)
+        .extracting(f -> f.kind())
+        .containsExactly("repeated_call", "repeated_call");
     // Two threads, one reading users and one orders, whose calls end in no particular order.
     JobAnalysis independent = new JobAnalysis(AnalysisSettings.defaults());
     java.util.Random order = new java.util.Random(7);
     t = 0;
     for (int i = 0; i < 2000; i++) {
-      independent.callEnded("i" + i, CallKind.REDIS, order.nextBoolean() ? "GET user:{id}" : "GET order:{id}", t, t + 200_000);
+      independent.callEnded(
+          "i" + i,
+          CallKind.REDIS,
+          order.nextBoolean() ? "GET user:{id}" : "GET order:{id}",
+          t,
+          t + 200_000);
       t += 250_000;
     }
-    assertThat(independent.result(0, t).findings).extracting(f -> f.kind()).containsOnly("repeated_call");
+    assertThat(independent.result(0, t).findings)
+        .extracting(f -> f.kind())
+        .containsOnly("repeated_call");
   }
 
   @Test
@@ -192,18 +252,29 @@ class JobAnalysisTest {
     long t = 0;
     for (int i = 0; i < 40; i++) {
       job.callEnded("n" + i, CallKind.REDIS, "MGET customer:{id} (5000 keys)", t, t + 4 * MS);
-      job.callEnded("l" + i, CallKind.REDIS, "MGET customer-locale:{id} (5000 keys)", t + 4 * MS, t + 8 * MS);
-      job.callEnded("q" + i, CallKind.DB, "select * from orders where customer_id in (?)", t + 8 * MS, t + 12 * MS);
+      job.callEnded(
+          "l" + i, CallKind.REDIS, "MGET customer-locale:{id} (5000 keys)", t + 4 * MS, t + 8 * MS);
+      job.callEnded(
+          "q" + i,
+          CallKind.DB,
+          "select * from orders where customer_id in (?)",
+          t + 8 * MS,
+          t + 12 * MS);
       t += 13 * MS;
     }
-    assertThat(job.result(0, t).findings).extracting(f -> f.kind()).doesNotContain("repeated_sequence");
+    assertThat(job.result(0, t).findings)
+        .extracting(f -> f.kind())
+        .doesNotContain("repeated_sequence");
   }
 
   @Test
   void httpStatementsGroupByPathTemplate() {
-    assertThat(CallStatement.httpTemplate("https://partner.example.com/v1/clients/12345/orders?page=2"))
+    assertThat(
+            CallStatement.httpTemplate(
+                "https://partner.example.com/v1/clients/12345/orders?page=2"))
         .isEqualTo("https://partner.example.com/v1/clients/{id}/orders");
-    assertThat(CallStatement.httpTemplate("http://h:8080/items/3f2a9c1e-77aa-4b1e-9c1d-0a1b2c3d4e5f"))
+    assertThat(
+            CallStatement.httpTemplate("http://h:8080/items/3f2a9c1e-77aa-4b1e-9c1d-0a1b2c3d4e5f"))
         .isEqualTo("http://h:8080/items/{id}");
     assertThat(CallStatement.httpTemplate("http://h/status")).isEqualTo("http://h/status");
   }

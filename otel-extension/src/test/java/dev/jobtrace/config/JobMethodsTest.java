@@ -8,20 +8,25 @@ class JobMethodsTest {
 
   @Test
   void parsesClassesWithTheirMethods() {
-    JobMethods jobs = JobMethods.parse("com.acme.Billing[run, retry];com.acme.Nightly$Inner[execute]");
+    JobMethods jobs =
+        JobMethods.parse("com.acme.Billing[run, retry];com.acme.Nightly$Inner[execute]");
     assertThat(jobs.rejected()).isEmpty();
     assertThat(jobs.contains("com.acme.Billing", "run")).isTrue();
     assertThat(jobs.contains("com.acme.Billing", "retry")).isTrue();
     assertThat(jobs.contains("com.acme.Nightly$Inner", "execute")).isTrue();
     assertThat(jobs.contains("com.acme.Billing", "execute")).isFalse();
-    assertThat(jobs.toMethodsInclude()).isEqualTo("com.acme.Billing[run,retry];com.acme.Nightly$Inner[execute]");
+    assertThat(jobs.toMethodsInclude())
+        .isEqualTo("com.acme.Billing[run,retry];com.acme.Nightly$Inner[execute]");
   }
 
   @Test
   void keepsValidEntriesAndNamesTheMalformedOnes() {
-    JobMethods jobs = JobMethods.parse(" com.acme.Billing[run] ;com.acme.NoMethods[];[run];com.acme.Open[run;;bad name[x]");
+    JobMethods jobs =
+        JobMethods.parse(
+            " com.acme.Billing[run] ;com.acme.NoMethods[];[run];com.acme.Open[run;;bad name[x]");
     assertThat(jobs.contains("com.acme.Billing", "run")).isTrue();
-    assertThat(jobs.rejected()).containsExactly("com.acme.NoMethods[]", "[run]", "com.acme.Open[run", "bad name[x]");
+    assertThat(jobs.rejected())
+        .containsExactly("com.acme.NoMethods[]", "[run]", "com.acme.Open[run", "bad name[x]");
     assertThat(jobs.toMethodsInclude()).isEqualTo("com.acme.Billing[run]");
   }
 

@@ -2,8 +2,8 @@ package dev.jobtrace.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
 import dev.jobtrace.profiler.ProfileSettings;
+import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
@@ -24,13 +24,16 @@ class JobtraceConfigTest {
 
   @Test
   void propagationIsReadCaseInsensitively() {
-    assertThat(read(Map.of("otel.jobtrace.jobrunr.propagation", "Child")).propagation()).isEqualTo(Propagation.CHILD);
-    assertThat(read(Map.of("otel.jobtrace.jobrunr.propagation", " none ")).propagation()).isEqualTo(Propagation.NONE);
+    assertThat(read(Map.of("otel.jobtrace.jobrunr.propagation", "Child")).propagation())
+        .isEqualTo(Propagation.CHILD);
+    assertThat(read(Map.of("otel.jobtrace.jobrunr.propagation", " none ")).propagation())
+        .isEqualTo(Propagation.NONE);
   }
 
   @Test
   void unknownPropagationFallsBackToLink() {
-    assertThat(read(Map.of("otel.jobtrace.jobrunr.propagation", "parent")).propagation()).isEqualTo(Propagation.LINK);
+    assertThat(read(Map.of("otel.jobtrace.jobrunr.propagation", "parent")).propagation())
+        .isEqualTo(Propagation.LINK);
   }
 
   @Test
@@ -45,16 +48,23 @@ class JobtraceConfigTest {
   @Test
   void applicationPackagesAreReadAsPrefixesAndMalformedOnesDropped() {
     assertThat(read(Collections.emptyMap()).profile().appPackages).isEmpty();
-    assertThat(read(Map.of("otel.jobtrace.profile.app-packages", " com.acme , org.example.billing.,9bad,a..b,"))
-            .profile().appPackages)
+    assertThat(
+            read(Map.of(
+                    "otel.jobtrace.profile.app-packages",
+                    " com.acme , org.example.billing.,9bad,a..b,"))
+                .profile()
+                .appPackages)
         .containsExactly("com.acme.", "org.example.billing.");
   }
 
   @Test
   void redisIdPatternsCompileAndBadOnesAreDropped() {
     assertThat(read(Collections.emptyMap()).analysis().keyPatterns.isEmpty()).isTrue();
-    assertThat(read(Map.of("otel.jobtrace.shape.redis-ids", "[A-Z]{3}[0-9]{2}; (unclosed ;sku-[0-9]+"))
-            .analysis().keyPatterns.toString())
+    assertThat(
+            read(Map.of("otel.jobtrace.shape.redis-ids", "[A-Z]{3}[0-9]{2}; (unclosed ;sku-[0-9]+"))
+                .analysis()
+                .keyPatterns
+                .toString())
         .isEqualTo("[[A-Z]{3}[0-9]{2}, sku-[0-9]+]");
   }
 
@@ -78,8 +88,13 @@ class JobtraceConfigTest {
   @Test
   void goodProfileValuesApply() {
     ProfileSettings p =
-        read(Map.of("otel.jobtrace.profile.threshold", "2s", "otel.jobtrace.profiler.interval", "20ms",
-                "otel.jobtrace.profiler.enabled", "FALSE"))
+        read(Map.of(
+                "otel.jobtrace.profile.threshold",
+                "2s",
+                "otel.jobtrace.profiler.interval",
+                "20ms",
+                "otel.jobtrace.profiler.enabled",
+                "FALSE"))
             .profile();
     assertThat(p.threshold).isEqualTo(Duration.ofSeconds(2));
     assertThat(p.interval).isEqualTo(Duration.ofMillis(20));

@@ -1,13 +1,12 @@
 package dev.jobtrace.it;
 
-import dev.jobtrace.testing.AgentProcess;
-import dev.jobtrace.testing.OtlpReceiver;
-import dev.jobtrace.testing.ExportedSpan;
-import dev.jobtrace.testing.WithServers;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobtrace.it.apps.JobRunrWorkerApp;
+import dev.jobtrace.testing.AgentProcess;
+import dev.jobtrace.testing.ExportedSpan;
+import dev.jobtrace.testing.OtlpReceiver;
+import dev.jobtrace.testing.WithServers;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
@@ -55,19 +54,24 @@ class JobRunrJobSpansIT extends WithServers {
   }
 
   static List<ExportedSpan> jobSpans(List<ExportedSpan> spans) {
-    return spans.stream().filter(s -> s.attr("jobtrace.job.system") != null).collect(Collectors.toList());
+    return spans.stream()
+        .filter(s -> s.attr("jobtrace.job.system") != null)
+        .collect(Collectors.toList());
   }
 
   static ExportedSpan requestSpan(List<ExportedSpan> spans) {
     return only(
-        spans.stream().filter(s -> s.name().equals("Requests.handleEnqueueRequest")).collect(Collectors.toList()),
+        spans.stream()
+            .filter(s -> s.name().equals("Requests.handleEnqueueRequest"))
+            .collect(Collectors.toList()),
         "the enqueuing request span");
   }
 
   /** True when {@code span} descends from {@code ancestor} through exported spans. */
   static boolean descendsFrom(ExportedSpan span, ExportedSpan ancestor, List<ExportedSpan> all) {
     Map<String, ExportedSpan> byId =
-        all.stream().collect(Collectors.toMap(ExportedSpan::spanId, Function.identity(), (a, b) -> a));
+        all.stream()
+            .collect(Collectors.toMap(ExportedSpan::spanId, Function.identity(), (a, b) -> a));
     ExportedSpan current = span;
     for (int depth = 0; depth < 50 && current != null; depth++) {
       if (current.parentSpanId().equals(ancestor.spanId())) {
@@ -88,10 +92,14 @@ class JobRunrJobSpansIT extends WithServers {
       assertThat(job.name()).isEqualTo("SampleJobs.syncRecords");
       assertThat(job.kind()).isEqualTo(SpanKind.SPAN_KIND_CONSUMER);
       assertThat(job.attr("jobtrace.job.system")).isEqualTo("jobrunr");
-      assertThat(job.attr("jobtrace.job.name")).isEqualTo("dev.jobtrace.it.apps.SampleJobs.syncRecords");
-      assertThat(job.attr("jobtrace.job.id")).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+      assertThat(job.attr("jobtrace.job.name"))
+          .isEqualTo("dev.jobtrace.it.apps.SampleJobs.syncRecords");
+      assertThat(job.attr("jobtrace.job.id"))
+          .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
       assertThat(job.longAttr("jobtrace.job.attempt")).isEqualTo(1L);
-      assertThat(job.longAttr("jobtrace.job.queue_latency_ms")).isNotNull().isGreaterThanOrEqualTo(0L);
+      assertThat(job.longAttr("jobtrace.job.queue_latency_ms"))
+          .isNotNull()
+          .isGreaterThanOrEqualTo(0L);
       assertThat(job.attr("jobtrace.job.outcome")).isEqualTo("success");
       assertThat(job.isError()).isFalse();
 
@@ -99,8 +107,10 @@ class JobRunrJobSpansIT extends WithServers {
       assertThat(job.parentSpanId()).isEmpty();
       assertThat(job.traceId()).isNotEqualTo(request.traceId());
       assertThat(job.span.getLinksList()).hasSize(1);
-      assertThat(ExportedSpan.hex(job.span.getLinks(0).getTraceId().toByteArray())).isEqualTo(request.traceId());
-      assertThat(ExportedSpan.hex(job.span.getLinks(0).getSpanId().toByteArray())).isEqualTo(request.spanId());
+      assertThat(ExportedSpan.hex(job.span.getLinks(0).getTraceId().toByteArray()))
+          .isEqualTo(request.traceId());
+      assertThat(ExportedSpan.hex(job.span.getLinks(0).getSpanId().toByteArray()))
+          .isEqualTo(request.spanId());
     }
   }
 
@@ -112,12 +122,24 @@ class JobRunrJobSpansIT extends WithServers {
       List<ExportedSpan> inJob =
           spans.stream().filter(s -> descendsFrom(s, job, spans)).collect(Collectors.toList());
 
-      List<ExportedSpan> redis = inJob.stream().filter(s -> "redis".equals(s.attr("db.system"))
-          || "redis".equals(s.attr("db.system.name"))).collect(Collectors.toList());
-      List<ExportedSpan> sql = inJob.stream().filter(s -> "postgresql".equals(s.attr("db.system"))
-          || "postgresql".equals(s.attr("db.system.name"))).collect(Collectors.toList());
-      List<ExportedSpan> http = inJob.stream().filter(s -> s.kind() == SpanKind.SPAN_KIND_CLIENT
-          && s.scope.contains("http-client")).collect(Collectors.toList());
+      List<ExportedSpan> redis =
+          inJob.stream()
+              .filter(
+                  s ->
+                      "redis".equals(s.attr("db.system"))
+                          || "redis".equals(s.attr("db.system.name")))
+              .collect(Collectors.toList());
+      List<ExportedSpan> sql =
+          inJob.stream()
+              .filter(
+                  s ->
+                      "postgresql".equals(s.attr("db.system"))
+                          || "postgresql".equals(s.attr("db.system.name")))
+              .collect(Collectors.toList());
+      List<ExportedSpan> http =
+          inJob.stream()
+              .filter(s -> s.kind() == SpanKind.SPAN_KIND_CLIENT && s.scope.contains("http-client"))
+              .collect(Collectors.toList());
 
       // SET + 3 GETs on the job thread, 1 GET in the pool.
       assertThat(redis).as("redis spans under the job: %s", spans).hasSize(5);
@@ -130,7 +152,8 @@ class JobRunrJobSpansIT extends WithServers {
       // had its context been lost it would be a trace of its own and the count 4.
       assertThat(sql.stream().filter(s -> threadOf(s).startsWith("job-pool-"))).hasSize(1);
       assertThat(http.stream().filter(s -> threadOf(s).startsWith("job-pool-")))
-          .as("the partner call made from a CompletableFuture").hasSize(1);
+          .as("the partner call made from a CompletableFuture")
+          .hasSize(1);
       // Nothing the job did escaped into another trace.
       assertThat(spans.stream().filter(s -> s.traceId().equals(job.traceId())))
           .hasSize(inJob.size() + 1);
@@ -175,7 +198,8 @@ class JobRunrJobSpansIT extends WithServers {
     ExportedSpan job = only(jobSpans(workRun.spans()), "job spans");
     double seconds =
         only(byName.get("jobtrace.job.duration").getHistogram().getDataPointsList()).getSum();
-    assertThat(seconds * 1000).isCloseTo(job.durationMillis(), org.assertj.core.data.Offset.offset(2.0));
+    assertThat(seconds * 1000)
+        .isCloseTo(job.durationMillis(), org.assertj.core.data.Offset.offset(2.0));
   }
 
   static <T> T only(List<T> items) {
@@ -194,22 +218,36 @@ class JobRunrJobSpansIT extends WithServers {
           jobSpans(spans).stream()
               .sorted(java.util.Comparator.comparing(s -> s.longAttr("jobtrace.job.attempt")))
               .collect(Collectors.toList());
-      assertThat(runs).extracting(s -> s.longAttr("jobtrace.job.attempt")).containsExactly(1L, 2L, 3L);
-      assertThat(runs).extracting(s -> s.attr("jobtrace.job.id")).containsOnly(runs.get(0).attr("jobtrace.job.id"));
-      assertThat(runs).extracting(s -> s.attr("jobtrace.job.outcome")).containsExactly("failure", "failure", "success");
+      assertThat(runs)
+          .extracting(s -> s.longAttr("jobtrace.job.attempt"))
+          .containsExactly(1L, 2L, 3L);
+      assertThat(runs)
+          .extracting(s -> s.attr("jobtrace.job.id"))
+          .containsOnly(runs.get(0).attr("jobtrace.job.id"));
+      assertThat(runs)
+          .extracting(s -> s.attr("jobtrace.job.outcome"))
+          .containsExactly("failure", "failure", "success");
       assertThat(runs).extracting(ExportedSpan::isError).containsExactly(true, true, false);
       for (ExportedSpan failed : runs.subList(0, 2)) {
-        var exception = failed.span.getEventsList().stream().filter(e -> e.getName().equals("exception")).findFirst();
+        var exception =
+            failed.span.getEventsList().stream()
+                .filter(e -> e.getName().equals("exception"))
+                .findFirst();
         assertThat(exception).as("exception event").isPresent();
-        assertThat(ExportedSpan.value(exception.get().getAttributesList(), "exception.type").getStringValue())
+        assertThat(
+                ExportedSpan.value(exception.get().getAttributesList(), "exception.type")
+                    .getStringValue())
             .isEqualTo("java.lang.IllegalStateException");
-        assertThat(ExportedSpan.value(exception.get().getAttributesList(), "exception.message").getStringValue())
+        assertThat(
+                ExportedSpan.value(exception.get().getAttributesList(), "exception.message")
+                    .getStringValue())
             .endsWith("fails on purpose");
       }
       // Every attempt links back to the one request that enqueued the job.
       for (ExportedSpan run : runs) {
         assertThat(run.span.getLinksList()).hasSize(1);
-        assertThat(ExportedSpan.hex(run.span.getLinks(0).getSpanId().toByteArray())).isEqualTo(request.spanId());
+        assertThat(ExportedSpan.hex(run.span.getLinks(0).getSpanId().toByteArray()))
+            .isEqualTo(request.spanId());
       }
       assertThat(runs).extracting(ExportedSpan::traceId).doesNotHaveDuplicates();
     }
@@ -249,7 +287,8 @@ class JobRunrJobSpansIT extends WithServers {
           .set("otel.javaagent.extensions", System.getProperty("jobtrace.extension.jar"))
           .run(240);
       ExportedSpan job = only(jobSpans(receiver.spans()), "job spans");
-      assertThat(job.attr("jobtrace.job.name")).isEqualTo("dev.jobtrace.it.apps.SampleJobs.syncRecords");
+      assertThat(job.attr("jobtrace.job.name"))
+          .isEqualTo("dev.jobtrace.it.apps.SampleJobs.syncRecords");
       assertThat(job.span.getLinksList()).hasSize(1);
     }
   }

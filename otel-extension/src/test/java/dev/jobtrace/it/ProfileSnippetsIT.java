@@ -1,15 +1,14 @@
 package dev.jobtrace.it;
 
-import dev.jobtrace.testing.AgentProcess;
-import dev.jobtrace.testing.OtlpReceiver;
-import dev.jobtrace.testing.ExportedSpan;
-import dev.jobtrace.testing.Snippets;
-import dev.jobtrace.testing.WithServers;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.jobtrace.it.apps.ProfiledJobsApp;
+import dev.jobtrace.testing.AgentProcess;
+import dev.jobtrace.testing.ExportedSpan;
+import dev.jobtrace.testing.OtlpReceiver;
+import dev.jobtrace.testing.Snippets;
+import dev.jobtrace.testing.WithServers;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -27,7 +26,10 @@ class ProfileSnippetsIT extends WithServers {
   static List<ExportedSpan> run(String scenario, String... settings) throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       AgentProcess app =
-          servers.configure(AgentProcess.of(ProfiledJobsApp.class, receiver)).set("otel.jobtrace.jobs", JOBS).arg(scenario);
+          servers
+              .configure(AgentProcess.of(ProfiledJobsApp.class, receiver))
+              .set("otel.jobtrace.jobs", JOBS)
+              .arg(scenario);
       for (int i = 0; i < settings.length; i += 2) {
         app.set(settings[i], settings[i + 1]);
       }
@@ -40,7 +42,10 @@ class ProfileSnippetsIT extends WithServers {
   static ExportedSpan job(List<ExportedSpan> spans, String nameSuffix) {
     return JobRunrJobSpansIT.only(
         spans.stream()
-            .filter(s -> s.attr("jobtrace.job.name") != null && s.attr("jobtrace.job.name").endsWith(nameSuffix))
+            .filter(
+                s ->
+                    s.attr("jobtrace.job.name") != null
+                        && s.attr("jobtrace.job.name").endsWith(nameSuffix))
             .collect(Collectors.toList()),
         nameSuffix);
   }
@@ -51,12 +56,21 @@ class ProfileSnippetsIT extends WithServers {
     assertThat(job.attr("jobtrace.profile.error")).isNull();
     assertThat(job.attr("jobtrace.profile.id")).isEqualTo(job.traceId() + "-" + job.spanId());
     Map<String, Long> stacks = Snippets.folded(job);
-    System.out.println("mixed: samples=" + Snippets.total(stacks) + " compute=" + Snippets.percent(stacks, "computeHot")
-        + "% blocked=" + Snippets.percent(stacks, "waitBlocked") + "% hot=" + job.attr("jobtrace.profile.hot"));
+    System.out.println(
+        "mixed: samples="
+            + Snippets.total(stacks)
+            + " compute="
+            + Snippets.percent(stacks, "computeHot")
+            + "% blocked="
+            + Snippets.percent(stacks, "waitBlocked")
+            + "% hot="
+            + job.attr("jobtrace.profile.hot"));
     assertThat(job.longAttr("jobtrace.profile.samples")).isEqualTo(Snippets.total(stacks));
     assertThat(Snippets.percent(stacks, "MixedWorkJob.computeHot")).isCloseTo(70.0, within(10.0));
     assertThat(Snippets.percent(stacks, "MixedWorkJob.waitBlocked")).isCloseTo(30.0, within(10.0));
-    assertThat(job.attr("jobtrace.profile.hot")).matches("[^,]+ \\d+%( \\((waiting in|in) [^)]+\\))?(, [^,]+ \\d+%( \\((waiting in|in) [^)]+\\))?)*");
+    assertThat(job.attr("jobtrace.profile.hot"))
+        .matches(
+            "[^,]+ \\d+%( \\((waiting in|in) [^)]+\\))?(, [^,]+ \\d+%( \\((waiting in|in) [^)]+\\))?)*");
   }
 
   @Test
@@ -67,11 +81,23 @@ class ProfileSnippetsIT extends WithServers {
     Map<String, Long> a = Snippets.folded(alpha);
     Map<String, Long> b = Snippets.folded(beta);
     long expectedPoolSamples = 1500 / 10;
-    System.out.println("handoff: alpha total=" + Snippets.total(a) + " hotAlpha=" + Snippets.containing(a, "hotAlpha")
-        + " hotBeta=" + Snippets.containing(a, "hotBeta") + " | beta total=" + Snippets.total(b)
-        + " hotBeta=" + Snippets.containing(b, "hotBeta") + " hotAlpha=" + Snippets.containing(b, "hotAlpha"));
-    assertThat(Snippets.containing(a, "HandOffJob.hotAlpha")).isGreaterThanOrEqualTo(expectedPoolSamples * 9 / 10);
-    assertThat(Snippets.containing(b, "HandOffJob.hotBeta")).isGreaterThanOrEqualTo(expectedPoolSamples * 9 / 10);
+    System.out.println(
+        "handoff: alpha total="
+            + Snippets.total(a)
+            + " hotAlpha="
+            + Snippets.containing(a, "hotAlpha")
+            + " hotBeta="
+            + Snippets.containing(a, "hotBeta")
+            + " | beta total="
+            + Snippets.total(b)
+            + " hotBeta="
+            + Snippets.containing(b, "hotBeta")
+            + " hotAlpha="
+            + Snippets.containing(b, "hotAlpha"));
+    assertThat(Snippets.containing(a, "HandOffJob.hotAlpha"))
+        .isGreaterThanOrEqualTo(expectedPoolSamples * 9 / 10);
+    assertThat(Snippets.containing(b, "HandOffJob.hotBeta"))
+        .isGreaterThanOrEqualTo(expectedPoolSamples * 9 / 10);
     assertThat(Snippets.percent(a, "hotBeta")).isLessThan(5.0);
     assertThat(Snippets.percent(b, "hotAlpha")).isLessThan(5.0);
   }
@@ -85,18 +111,30 @@ class ProfileSnippetsIT extends WithServers {
     long crunch = Snippets.containing(stacks, "ParallelJob.crunch");
     long onWorkers =
         stacks.entrySet().stream()
-            .filter(e -> e.getKey().contains("ForkJoinWorkerThread.run") && e.getKey().contains("ParallelJob.crunch"))
+            .filter(
+                e ->
+                    e.getKey().contains("ForkJoinWorkerThread.run")
+                        && e.getKey().contains("ParallelJob.crunch"))
             .mapToLong(Map.Entry::getValue)
             .sum();
-    System.out.println("parallel: samples=" + Snippets.total(stacks) + " crunch=" + crunch + " onWorkers=" + onWorkers);
-    assertThat(onWorkers).as("crunching samples from the common pool's workers").isGreaterThanOrEqualTo(100L);
+    System.out.println(
+        "parallel: samples="
+            + Snippets.total(stacks)
+            + " crunch="
+            + crunch
+            + " onWorkers="
+            + onWorkers);
+    assertThat(onWorkers)
+        .as("crunching samples from the common pool's workers")
+        .isGreaterThanOrEqualTo(100L);
     assertThat(crunch).isGreaterThanOrEqualTo(250L);
   }
 
   @Test
   void tooFewSamplesIsNamedOnTheSpan() throws Exception {
     List<ExportedSpan> spans = run("mixed", "otel.jobtrace.profile.min-samples", "100000");
-    assertThat(job(spans, "MixedWorkJob.run").attr("jobtrace.profile.error")).startsWith("too few samples: ");
+    assertThat(job(spans, "MixedWorkJob.run").attr("jobtrace.profile.error"))
+        .startsWith("too few samples: ");
   }
 
   @Test
@@ -104,23 +142,48 @@ class ProfileSnippetsIT extends WithServers {
     List<ExportedSpan> spans = run("slowcalls");
     ExportedSpan job = job(spans, "SlowCallsJob.run");
     List<ExportedSpan> children =
-        spans.stream().filter(s -> s.traceId().equals(job.traceId()) && s != job).collect(Collectors.toList());
-    ExportedSpan sleep = JobRunrJobSpansIT.only(
-        children.stream().filter(s -> "select pg_sleep(?)".equals(s.attr("db.statement"))
-            || "select pg_sleep(?)".equals(s.attr("db.query.text"))).collect(Collectors.toList()), "pg_sleep span");
-    ExportedSpan http = JobRunrJobSpansIT.only(
-        children.stream().filter(s -> s.scope.contains("http-client")).collect(Collectors.toList()), "http span");
-    List<ExportedSpan> fast = children.stream().filter(s -> s.durationMillis() < 500).collect(Collectors.toList());
-    System.out.println("slowcalls: sql=" + sleep.attr("jobtrace.profile.hot") + " / " + sleep.attr("jobtrace.profile.error")
-        + " http=" + http.attr("jobtrace.profile.hot") + " / " + http.attr("jobtrace.profile.error"));
+        spans.stream()
+            .filter(s -> s.traceId().equals(job.traceId()) && s != job)
+            .collect(Collectors.toList());
+    ExportedSpan sleep =
+        JobRunrJobSpansIT.only(
+            children.stream()
+                .filter(
+                    s ->
+                        "select pg_sleep(?)".equals(s.attr("db.statement"))
+                            || "select pg_sleep(?)".equals(s.attr("db.query.text")))
+                .collect(Collectors.toList()),
+            "pg_sleep span");
+    ExportedSpan http =
+        JobRunrJobSpansIT.only(
+            children.stream()
+                .filter(s -> s.scope.contains("http-client"))
+                .collect(Collectors.toList()),
+            "http span");
+    List<ExportedSpan> fast =
+        children.stream().filter(s -> s.durationMillis() < 500).collect(Collectors.toList());
+    System.out.println(
+        "slowcalls: sql="
+            + sleep.attr("jobtrace.profile.hot")
+            + " / "
+            + sleep.attr("jobtrace.profile.error")
+            + " http="
+            + http.attr("jobtrace.profile.hot")
+            + " / "
+            + http.attr("jobtrace.profile.error"));
 
     for (ExportedSpan slow : List.of(job, sleep, http)) {
-      assertThat(slow.attr("jobtrace.profile.id")).as(slow.name()).isEqualTo(slow.traceId() + "-" + slow.spanId());
-      assertThat(slow.longAttr("jobtrace.profile.samples")).as(slow.name()).isGreaterThanOrEqualTo(10L);
+      assertThat(slow.attr("jobtrace.profile.id"))
+          .as(slow.name())
+          .isEqualTo(slow.traceId() + "-" + slow.spanId());
+      assertThat(slow.longAttr("jobtrace.profile.samples"))
+          .as(slow.name())
+          .isGreaterThanOrEqualTo(10L);
     }
     // The job's snippet holds its children's samples too.
     assertThat(job.longAttr("jobtrace.profile.samples"))
-        .isGreaterThanOrEqualTo(sleep.longAttr("jobtrace.profile.samples") + http.longAttr("jobtrace.profile.samples"));
+        .isGreaterThanOrEqualTo(
+            sleep.longAttr("jobtrace.profile.samples") + http.longAttr("jobtrace.profile.samples"));
     assertThat(fast).isNotEmpty();
     for (ExportedSpan f : fast) {
       assertThat(f.attr("jobtrace.profile.id")).as(f.name()).isNull();
@@ -131,7 +194,8 @@ class ProfileSnippetsIT extends WithServers {
 
   @Test
   void withoutALoadableProfilerJobsRunAndSlowSpansSayWhy() throws Exception {
-    List<ExportedSpan> spans = run("mixed", "one.profiler.extractPath", "/proc/jobtrace-unwritable");
+    List<ExportedSpan> spans =
+        run("mixed", "one.profiler.extractPath", "/proc/jobtrace-unwritable");
     ExportedSpan job = job(spans, "MixedWorkJob.run");
     assertThat(job.attr("jobtrace.profile.error")).startsWith("profiler unavailable: ");
     assertThat(job.attr("jobtrace.profile.id")).isNull();

@@ -1,14 +1,13 @@
 package dev.jobtrace.it;
 
-import dev.jobtrace.testing.AgentProcess;
-import dev.jobtrace.testing.OtlpReceiver;
-import dev.jobtrace.testing.ExportedSpan;
-import dev.jobtrace.testing.WithServers;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobtrace.it.apps.JobRunrWorkerApp;
 import dev.jobtrace.it.apps.ProfiledJobsApp;
+import dev.jobtrace.testing.AgentProcess;
+import dev.jobtrace.testing.ExportedSpan;
+import dev.jobtrace.testing.OtlpReceiver;
+import dev.jobtrace.testing.WithServers;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -30,20 +29,27 @@ class ResilienceIT extends WithServers {
       AgentProcess.Result result =
           worker(receiver)
               .set("app.reportTask", "true")
-              .set("otel.jobtrace.jobs", "dev.jobtrace.it.apps.ReportTask[run];not a class[;java.lang.Object[]")
+              .set(
+                  "otel.jobtrace.jobs",
+                  "dev.jobtrace.it.apps.ReportTask[run];not a class[;java.lang.Object[]")
               .set("otel.jobtrace.jobrunr.propagation", "sideways")
               .run(240);
 
       assertThat(result.output).contains("jobs finished: succeeded=1").contains("records=3");
       assertThat(result.linesContaining("otel.jobtrace.jobs")).isEqualTo(1);
-      assertThat(result.output).contains("ignoring malformed entries \"not a class[\", \"java.lang.Object[]\" in otel.jobtrace.jobs");
+      assertThat(result.output)
+          .contains(
+              "ignoring malformed entries \"not a class[\", \"java.lang.Object[]\" in otel.jobtrace.jobs");
       assertThat(result.linesContaining("otel.jobtrace.jobrunr.propagation")).isEqualTo(1);
-      assertThat(result.output).contains("unknown value \"sideways\" for otel.jobtrace.jobrunr.propagation");
+      assertThat(result.output)
+          .contains("unknown value \"sideways\" for otel.jobtrace.jobrunr.propagation");
 
       List<ExportedSpan> spans = receiver.spans();
       ExportedSpan report =
           JobRunrJobSpansIT.only(
-              spans.stream().filter(s -> "method".equals(s.attr("jobtrace.job.system"))).collect(Collectors.toList()),
+              spans.stream()
+                  .filter(s -> "method".equals(s.attr("jobtrace.job.system")))
+                  .collect(Collectors.toList()),
               "configured method job spans");
       assertThat(report.name()).isEqualTo("ReportTask.run");
       assertThat(report.attr("jobtrace.job.name")).isEqualTo("dev.jobtrace.it.apps.ReportTask.run");
@@ -57,11 +63,14 @@ class ResilienceIT extends WithServers {
       ExportedSpan request = JobRunrJobSpansIT.requestSpan(spans);
       ExportedSpan job =
           JobRunrJobSpansIT.only(
-              spans.stream().filter(s -> "jobrunr".equals(s.attr("jobtrace.job.system"))).collect(Collectors.toList()),
+              spans.stream()
+                  .filter(s -> "jobrunr".equals(s.attr("jobtrace.job.system")))
+                  .collect(Collectors.toList()),
               "JobRunr job spans");
       // The unknown propagation mode fell back to the default: a link to the enqueuer.
       assertThat(job.span.getLinksList()).hasSize(1);
-      assertThat(ExportedSpan.hex(job.span.getLinks(0).getSpanId().toByteArray())).isEqualTo(request.spanId());
+      assertThat(ExportedSpan.hex(job.span.getLinks(0).getSpanId().toByteArray()))
+          .isEqualTo(request.spanId());
     }
   }
 
@@ -72,10 +81,17 @@ class ResilienceIT extends WithServers {
           worker(receiver).set("jobtrace.internal.fault", "jobrunr,processor").run(240);
 
       // The job did all its work.
-      assertThat(result.output).contains("jobs finished: succeeded=1 failed=0").contains("records=3");
+      assertThat(result.output)
+          .contains("jobs finished: succeeded=1 failed=0")
+          .contains("records=3");
       // Each failing part said so once.
-      assertThat(result.linesContaining("jobtrace: JobRunr job span skipped after an internal error")).isEqualTo(1);
-      assertThat(result.linesContaining("jobtrace: job span processing skipped after an internal error")).isEqualTo(1);
+      assertThat(
+              result.linesContaining("jobtrace: JobRunr job span skipped after an internal error"))
+          .isEqualTo(1);
+      assertThat(
+              result.linesContaining(
+                  "jobtrace: job span processing skipped after an internal error"))
+          .isEqualTo(1);
       // Less telemetry, not none: no job span, but the job's calls are still exported.
       List<ExportedSpan> spans = receiver.spans();
       assertThat(spans).noneMatch(s -> s.attr("jobtrace.job.system") != null);
@@ -84,7 +100,8 @@ class ResilienceIT extends WithServers {
   }
 
   @Test
-  void aRecordingThatCannotBeReadStillLetsSlowSpansLeaveSayingTheirProfileIsIncomplete() throws Exception {
+  void aRecordingThatCannotBeReadStillLetsSlowSpansLeaveSayingTheirProfileIsIncomplete()
+      throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       AgentProcess.Result result =
           servers
@@ -94,7 +111,8 @@ class ResilienceIT extends WithServers {
               .arg("mixed")
               .run(180);
       assertThat(result.output).contains("done mixed");
-      assertThat(result.linesContaining("jobtrace: profiling degraded after an internal error")).isEqualTo(1);
+      assertThat(result.linesContaining("jobtrace: profiling degraded after an internal error"))
+          .isEqualTo(1);
       // The app exits right after the job: the shutdown flush sends it, unread samples and all.
       ExportedSpan job = ProfileSnippetsIT.job(receiver.spans(), "MixedWorkJob.run");
       assertThat(job.attr("jobtrace.profile.incomplete")).contains("samples");
@@ -103,7 +121,8 @@ class ResilienceIT extends WithServers {
   }
 
   @Test
-  void spansTheExportGateCannotHoldLeaveAsTheyEndedAndTheirJobsDoNotStayInFlight() throws Exception {
+  void spansTheExportGateCannotHoldLeaveAsTheyEndedAndTheirJobsDoNotStayInFlight()
+      throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       AgentProcess.Result result =
           worker(receiver)
@@ -113,12 +132,19 @@ class ResilienceIT extends WithServers {
               .set("jobtrace.internal.fault", "export-gate")
               .run(240);
 
-      assertThat(result.output).contains("jobs finished: succeeded=1 failed=0").contains("records=3");
-      assertThat(result.linesContaining(DEGRADED + "jobtrace fault injected at export-gate")).isEqualTo(1);
-      assertThat(result.linesContaining("after an internal error")).as("jobtrace's failure lines").isEqualTo(1);
+      assertThat(result.output)
+          .contains("jobs finished: succeeded=1 failed=0")
+          .contains("records=3");
+      assertThat(result.linesContaining(DEGRADED + "jobtrace fault injected at export-gate"))
+          .isEqualTo(1);
+      assertThat(result.linesContaining("after an internal error"))
+          .as("jobtrace's failure lines")
+          .isEqualTo(1);
       // The report task ran before the JobRunr job, and with max-jobs=1 the JobRunr job still got a
       // place: a job span the gate could not hold does not stay counted as a run in flight.
-      assertThat(result.linesContaining("job runs in flight")).as("\"job runs in flight\" lines").isZero();
+      assertThat(result.linesContaining("job runs in flight"))
+          .as("\"job runs in flight\" lines")
+          .isZero();
 
       List<ExportedSpan> spans = receiver.spans();
       ExportedSpan report = onlyJobSpan(spans, "method");
@@ -142,9 +168,14 @@ class ResilienceIT extends WithServers {
               .set("jobtrace.internal.fault", "collector-release")
               .run(240);
 
-      assertThat(result.output).contains("jobs finished: succeeded=1 failed=0").contains("records=3");
-      assertThat(result.linesContaining(DEGRADED + "jobtrace fault injected at collector-release")).isEqualTo(1);
-      assertThat(result.linesContaining("after an internal error")).as("jobtrace's failure lines").isEqualTo(1);
+      assertThat(result.output)
+          .contains("jobs finished: succeeded=1 failed=0")
+          .contains("records=3");
+      assertThat(result.linesContaining(DEGRADED + "jobtrace fault injected at collector-release"))
+          .isEqualTo(1);
+      assertThat(result.linesContaining("after an internal error"))
+          .as("jobtrace's failure lines")
+          .isEqualTo(1);
 
       List<ExportedSpan> spans = receiver.spans();
       ExportedSpan report = onlyJobSpan(spans, "method");
@@ -162,18 +193,25 @@ class ResilienceIT extends WithServers {
   }
 
   @Test
-  void contextChangesTheTrackerCannotFollowCostTheProfileButNotTheTraceOrTheBreakdown() throws Exception {
+  void contextChangesTheTrackerCannotFollowCostTheProfileButNotTheTraceOrTheBreakdown()
+      throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       AgentProcess.Result result =
           worker(receiver)
-              // Every span of the job is slow enough for a profile, so each must say why it has none.
+              // Every span of the job is slow enough for a profile, so each must say why it has
+              // none.
               .set("otel.jobtrace.profile.threshold", "1ms")
               .set("jobtrace.internal.fault", "activation")
               .run(240);
 
-      assertThat(result.output).contains("jobs finished: succeeded=1 failed=0").contains("records=3");
-      assertThat(result.linesContaining(DEGRADED + "jobtrace fault injected at activation")).isEqualTo(1);
-      assertThat(result.linesContaining("after an internal error")).as("jobtrace's failure lines").isEqualTo(1);
+      assertThat(result.output)
+          .contains("jobs finished: succeeded=1 failed=0")
+          .contains("records=3");
+      assertThat(result.linesContaining(DEGRADED + "jobtrace fault injected at activation"))
+          .isEqualTo(1);
+      assertThat(result.linesContaining("after an internal error"))
+          .as("jobtrace's failure lines")
+          .isEqualTo(1);
 
       List<ExportedSpan> spans = receiver.spans();
       ExportedSpan job = onlyJobSpan(spans, "jobrunr");
@@ -195,13 +233,16 @@ class ResilienceIT extends WithServers {
 
   private static ExportedSpan onlyJobSpan(List<ExportedSpan> spans, String system) {
     return JobRunrJobSpansIT.only(
-        spans.stream().filter(s -> system.equals(s.attr("jobtrace.job.system"))).collect(Collectors.toList()),
+        spans.stream()
+            .filter(s -> system.equals(s.attr("jobtrace.job.system")))
+            .collect(Collectors.toList()),
         system + " job spans");
   }
 
   /** The job span as the job framework ended it, without what jobtrace adds once it is held. */
   private static void assertExportedAsItEnded(ExportedSpan job) {
-    assertThat(job.attr("jobtrace.job.name")).isEqualTo("dev.jobtrace.it.apps.SampleJobs.syncRecords");
+    assertThat(job.attr("jobtrace.job.name"))
+        .isEqualTo("dev.jobtrace.it.apps.SampleJobs.syncRecords");
     assertThat(job.attr("jobtrace.job.outcome")).isEqualTo("success");
     assertThat(job.longAttr("jobtrace.time.other_ms")).isNull();
     assertThat(job.longAttr("jobtrace.time.db_ms")).isNull();
@@ -211,15 +252,30 @@ class ResilienceIT extends WithServers {
     assertThat(job.attr("jobtrace.profile.error")).isNull();
   }
 
-  /** What the "work" job did on its thread and in the pool: every call, once, under the job span. */
-  private static void assertTheJobsCallsAreEachExportedUnder(ExportedSpan job, List<ExportedSpan> spans) {
+  /**
+   * What the "work" job did on its thread and in the pool: every call, once, under the job span.
+   */
+  private static void assertTheJobsCallsAreEachExportedUnder(
+      ExportedSpan job, List<ExportedSpan> spans) {
     List<ExportedSpan> inJob =
-        spans.stream().filter(s -> JobRunrJobSpansIT.descendsFrom(s, job, spans)).collect(Collectors.toList());
-    List<ExportedSpan> sql = inJob.stream().filter(s -> system(s, "postgresql")).collect(Collectors.toList());
-    assertThat(inJob.stream().filter(s -> system(s, "redis"))).as("redis calls under the job: %s", spans).hasSize(5);
-    assertThat(sql.stream().filter(s -> s.name().startsWith("INSERT"))).as("inserts under the job").hasSize(3);
-    assertThat(sql.stream().filter(s -> s.name().startsWith("SELECT"))).as("the pool's count under the job").hasSize(1);
-    assertThat(inJob.stream().filter(s -> s.kind() == SpanKind.SPAN_KIND_CLIENT && s.scope.contains("http-client")))
+        spans.stream()
+            .filter(s -> JobRunrJobSpansIT.descendsFrom(s, job, spans))
+            .collect(Collectors.toList());
+    List<ExportedSpan> sql =
+        inJob.stream().filter(s -> system(s, "postgresql")).collect(Collectors.toList());
+    assertThat(inJob.stream().filter(s -> system(s, "redis")))
+        .as("redis calls under the job: %s", spans)
+        .hasSize(5);
+    assertThat(sql.stream().filter(s -> s.name().startsWith("INSERT")))
+        .as("inserts under the job")
+        .hasSize(3);
+    assertThat(sql.stream().filter(s -> s.name().startsWith("SELECT")))
+        .as("the pool's count under the job")
+        .hasSize(1);
+    assertThat(
+            inJob.stream()
+                .filter(
+                    s -> s.kind() == SpanKind.SPAN_KIND_CLIENT && s.scope.contains("http-client")))
         .as("partner calls under the job")
         .hasSize(2);
     assertThat(inJob).extracting(ExportedSpan::spanId).doesNotHaveDuplicates();

@@ -1,13 +1,12 @@
 package dev.jobtrace.it;
 
-import dev.jobtrace.testing.AgentProcess;
-import dev.jobtrace.testing.OtlpReceiver;
-import dev.jobtrace.testing.ExportedSpan;
-import dev.jobtrace.testing.WithServers;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobtrace.it.apps.SchedulersApp;
+import dev.jobtrace.testing.AgentProcess;
+import dev.jobtrace.testing.ExportedSpan;
+import dev.jobtrace.testing.OtlpReceiver;
+import dev.jobtrace.testing.WithServers;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +21,8 @@ class SchedulerJobSpansIT extends WithServers {
   @BeforeAll
   static void run() throws Exception {
     receiver = new OtlpReceiver();
-    AgentProcess.Result result = servers.configure(AgentProcess.of(SchedulersApp.class, receiver)).run(180);
+    AgentProcess.Result result =
+        servers.configure(AgentProcess.of(SchedulersApp.class, receiver)).run(180);
     assertThat(result.output).contains("schedulers finished");
   }
 
@@ -35,20 +35,27 @@ class SchedulerJobSpansIT extends WithServers {
 
   static ExportedSpan jobSpan(String system) {
     return JobRunrJobSpansIT.only(
-        receiver.spans().stream().filter(s -> system.equals(s.attr("jobtrace.job.system"))).collect(Collectors.toList()),
+        receiver.spans().stream()
+            .filter(s -> system.equals(s.attr("jobtrace.job.system")))
+            .collect(Collectors.toList()),
         system + " job spans");
   }
 
   static ExportedSpan jobSpan(String system, String name) {
     return JobRunrJobSpansIT.only(
         receiver.spans().stream()
-            .filter(s -> system.equals(s.attr("jobtrace.job.system")) && name.equals(s.attr("jobtrace.job.name")))
+            .filter(
+                s ->
+                    system.equals(s.attr("jobtrace.job.system"))
+                        && name.equals(s.attr("jobtrace.job.name")))
             .collect(Collectors.toList()),
         system + " job spans named " + name);
   }
 
   static List<ExportedSpan> childrenOf(ExportedSpan parent) {
-    return receiver.spans().stream().filter(s -> s.parentSpanId().equals(parent.spanId())).collect(Collectors.toList());
+    return receiver.spans().stream()
+        .filter(s -> s.parentSpanId().equals(parent.spanId()))
+        .collect(Collectors.toList());
   }
 
   @Test
@@ -58,8 +65,11 @@ class SchedulerJobSpansIT extends WithServers {
     assertThat(job.attr("jobtrace.job.name")).isEqualTo("maintenance.nightly-cleanup");
     assertThat(job.attr("jobtrace.job.id")).isNotBlank();
     assertThat(job.longAttr("jobtrace.job.attempt")).isEqualTo(1L);
-    assertThat(job.longAttr("jobtrace.job.queue_latency_ms")).isNotNull().isGreaterThanOrEqualTo(0L);
-    assertThat(childrenOf(job)).extracting(ExportedSpan::name)
+    assertThat(job.longAttr("jobtrace.job.queue_latency_ms"))
+        .isNotNull()
+        .isGreaterThanOrEqualTo(0L);
+    assertThat(childrenOf(job))
+        .extracting(ExportedSpan::name)
         .anyMatch(n -> n.equals("GET"))
         .anyMatch(n -> n.startsWith("SELECT"));
   }
@@ -69,7 +79,9 @@ class SchedulerJobSpansIT extends WithServers {
     ExportedSpan job = jobSpan("quartz", "finance.ledger-export");
     assertThat(job.attr("jobtrace.job.id")).isNotBlank();
     assertThat(job.longAttr("jobtrace.job.attempt")).isEqualTo(1L);
-    assertThat(job.longAttr("jobtrace.job.queue_latency_ms")).isNotNull().isGreaterThanOrEqualTo(0L);
+    assertThat(job.longAttr("jobtrace.job.queue_latency_ms"))
+        .isNotNull()
+        .isGreaterThanOrEqualTo(0L);
     assertThat(childrenOf(job)).extracting(ExportedSpan::name).contains("GET");
   }
 
@@ -101,19 +113,29 @@ class SchedulerJobSpansIT extends WithServers {
     // Acquiring and firing triggers, recording completions, the cluster check-ins every 500 ms:
     // none of it is a trace. What the application did on its main thread (the schema, scheduling
     // its two jobs) is.
-    List<ExportedSpan> store = receiver.spans().stream()
-        .filter(s -> s.scope.equals("io.opentelemetry.jdbc") && s.name().toLowerCase().contains("qrtz_"))
-        .collect(Collectors.toList());
-    assertThat(store).isNotEmpty().allSatisfy(s -> assertThat(s.attr("thread.name")).as(s.toString()).isEqualTo("main"));
+    List<ExportedSpan> store =
+        receiver.spans().stream()
+            .filter(
+                s ->
+                    s.scope.equals("io.opentelemetry.jdbc")
+                        && s.name().toLowerCase().contains("qrtz_"))
+            .collect(Collectors.toList());
+    assertThat(store)
+        .isNotEmpty()
+        .allSatisfy(s -> assertThat(s.attr("thread.name")).as(s.toString()).isEqualTo("main"));
     assertThat(store)
         .filteredOn(s -> !s.name().startsWith("CREATE") && !s.name().startsWith("DROP"))
         .noneSatisfy(s -> assertThat(s.name().toLowerCase()).contains("qrtz_scheduler_state"));
-    assertThat(receiver.metrics().stream()
-            .filter(m -> m.getName().equals("jobtrace.bookkeeping.untraced"))
-            .flatMap(m -> m.getSum().getDataPointsList().stream())
-            .filter(p -> p.getAttributesList().stream().anyMatch(kv -> kv.getValue().getStringValue().equals("quartz")))
-            .mapToLong(p -> p.getAsInt())
-            .sum())
+    assertThat(
+            receiver.metrics().stream()
+                .filter(m -> m.getName().equals("jobtrace.bookkeeping.untraced"))
+                .flatMap(m -> m.getSum().getDataPointsList().stream())
+                .filter(
+                    p ->
+                        p.getAttributesList().stream()
+                            .anyMatch(kv -> kv.getValue().getStringValue().equals("quartz")))
+                .mapToLong(p -> p.getAsInt())
+                .sum())
         .isGreaterThan(2L);
   }
 }

@@ -1,15 +1,13 @@
 package dev.jobtrace.it;
 
-import dev.jobtrace.testing.AgentProcess;
-import dev.jobtrace.testing.OtlpReceiver;
-import dev.jobtrace.testing.ExportedSpan;
-import dev.jobtrace.testing.Snippets;
-import dev.jobtrace.testing.WithServers;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jobtrace.testing.AgentProcess;
+import dev.jobtrace.testing.ExportedSpan;
+import dev.jobtrace.testing.OtlpReceiver;
+import dev.jobtrace.testing.Snippets;
+import dev.jobtrace.testing.WithServers;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import java.util.Comparator;
 import java.util.List;
@@ -22,17 +20,17 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * What a Spring Batch user gets with the agent flag and no setting, whichever Spring Batch major
- * runs the jobs: each module that runs a Spring Batch release extends this with its own worker
- * (the same jobs, written against that release's API). The worker, against real PostgreSQL (the
- * JDBC job repository) and Redis, runs:
+ * runs the jobs: each module that runs a Spring Batch release extends this with its own worker (the
+ * same jobs, written against that release's API). The worker, against real PostgreSQL (the JDBC job
+ * repository) and Redis, runs:
  *
  * <ul>
  *   <li>{@code import-customers}: a chunk step {@code import} of 600 items, chunks of 100 (a Redis
  *       GET per item, every 50th item filtered out, a JDBC batch insert per chunk), then a tasklet
  *       step {@code report} (one count query); parameters {@code run} and {@code source};
  *   <li>{@code slow-chunk}: 500 items, chunks of 100, one item of the third chunk takes 800 ms;
- *   <li>{@code settle}: fails at item 42 on its first execution; restarted with the same parameters,
- *       it completes;
+ *   <li>{@code settle}: fails at item 42 on its first execution; restarted with the same
+ *       parameters, it completes;
  *   <li>{@code parallel-import}: a multi-threaded chunk step (two worker threads), 400 items;
  *   <li>{@code partitioned-import}: a manager step of three partitions of 100 items each, run by a
  *       task executor.
@@ -65,7 +63,10 @@ public abstract class SpringBatchJobSpansContract extends WithServers {
 
   protected List<ExportedSpan> jobRuns(String job) {
     return spans.stream()
-        .filter(s -> job.equals(s.attr("jobtrace.job.name")) && "spring-batch".equals(s.attr("jobtrace.job.system")))
+        .filter(
+            s ->
+                job.equals(s.attr("jobtrace.job.name"))
+                    && "spring-batch".equals(s.attr("jobtrace.job.system")))
         .sorted(Comparator.comparing(ExportedSpan::traceId))
         .collect(Collectors.toList());
   }
@@ -75,12 +76,16 @@ public abstract class SpringBatchJobSpansContract extends WithServers {
   }
 
   protected List<ExportedSpan> childrenOf(ExportedSpan parent) {
-    return spans.stream().filter(s -> s.parentSpanId().equals(parent.spanId())).collect(Collectors.toList());
+    return spans.stream()
+        .filter(s -> s.parentSpanId().equals(parent.spanId()))
+        .collect(Collectors.toList());
   }
 
   protected ExportedSpan step(ExportedSpan parent, String name) {
     return JobRunrJobSpansIT.only(
-        childrenOf(parent).stream().filter(s -> name.equals(s.attr("jobtrace.step.name"))).collect(Collectors.toList()),
+        childrenOf(parent).stream()
+            .filter(s -> name.equals(s.attr("jobtrace.step.name")))
+            .collect(Collectors.toList()),
         "step " + name + " under " + parent.name());
   }
 
@@ -90,14 +95,15 @@ public abstract class SpringBatchJobSpansContract extends WithServers {
    */
   protected long calls(ExportedSpan parent, String command) {
     return childrenOf(parent).stream()
-        .mapToLong(s -> {
-          String[] words = s.name().split(" ");
-          Long folded = s.longAttr("jobtrace.composite.count");
-          if (folded != null) {
-            return words.length > 1 && words[1].equals(command) ? folded : 0;
-          }
-          return words[0].equals(command) ? 1 : 0;
-        })
+        .mapToLong(
+            s -> {
+              String[] words = s.name().split(" ");
+              Long folded = s.longAttr("jobtrace.composite.count");
+              if (folded != null) {
+                return words.length > 1 && words[1].equals(command) ? folded : 0;
+              }
+              return words[0].equals(command) ? 1 : 0;
+            })
         .sum();
   }
 
@@ -116,8 +122,10 @@ public abstract class SpringBatchJobSpansContract extends WithServers {
     assertThat(job.longAttr("jobtrace.job.queue_latency_ms")).isNotNull();
     // The names of the parameters, never their values unless a setting asks.
     assertThat(job.attrList("jobtrace.job.parameters")).containsExactly("run", "source");
-    assertThat(job.span.getAttributesList()).noneSatisfy(kv -> assertThat(kv.getKey()).startsWith("jobtrace.job.parameter."));
-    assertThat(job.span.getAttributesList()).noneSatisfy(kv -> assertThat(kv.getValue().getStringValue()).contains("crm-export"));
+    assertThat(job.span.getAttributesList())
+        .noneSatisfy(kv -> assertThat(kv.getKey()).startsWith("jobtrace.job.parameter."));
+    assertThat(job.span.getAttributesList())
+        .noneSatisfy(kv -> assertThat(kv.getValue().getStringValue()).contains("crm-export"));
 
     ExportedSpan importStep = step(job, "import");
     ExportedSpan report = step(job, "report");
@@ -130,17 +138,21 @@ public abstract class SpringBatchJobSpansContract extends WithServers {
     assertThat(importStep.longAttr("jobtrace.step.rollback_count")).isEqualTo(0L);
     assertThat(importStep.longAttr("jobtrace.step.commit_count")).isBetween(6L, 7L);
     assertThat(importStep.attr("jobtrace.step.status")).isEqualTo("COMPLETED");
-    // The step's time split by phase, over every chunk (6 of 100 items; an empty last read may count).
+    // The step's time split by phase, over every chunk (6 of 100 items; an empty last read may
+    // count).
     assertThat(importStep.longAttr("jobtrace.step.chunks")).isBetween(6L, 7L);
     assertThat(importStep.longAttr("jobtrace.step.read_ms")).isNotNull();
     assertThat(importStep.longAttr("jobtrace.step.process_ms")).isNotNull();
     assertThat(importStep.longAttr("jobtrace.step.write_ms")).isNotNull();
-    assertThat(importStep.longAttr("jobtrace.step.read_ms") + importStep.longAttr("jobtrace.step.process_ms")
-            + importStep.longAttr("jobtrace.step.write_ms"))
+    assertThat(
+            importStep.longAttr("jobtrace.step.read_ms")
+                + importStep.longAttr("jobtrace.step.process_ms")
+                + importStep.longAttr("jobtrace.step.write_ms"))
         .isLessThanOrEqualTo(importStep.durationMillis());
     assertThat(report.longAttr("jobtrace.step.chunks")).isNull();
     assertThat(report.attr("jobtrace.step.status")).isEqualTo("COMPLETED");
-    assertThat(report.span.getStartTimeUnixNano()).isGreaterThanOrEqualTo(importStep.span.getEndTimeUnixNano());
+    assertThat(report.span.getStartTimeUnixNano())
+        .isGreaterThanOrEqualTo(importStep.span.getEndTimeUnixNano());
   }
 
   @Test
@@ -149,12 +161,15 @@ public abstract class SpringBatchJobSpansContract extends WithServers {
     ExportedSpan importStep = step(job, "import");
     ExportedSpan report = step(job, "report");
     assertThat(calls(importStep, "GET")).isEqualTo(600L);
-    assertThat(calls(importStep, "INSERT")).isBetween(6L, 588L); // one batch per chunk, or its statements
+    assertThat(calls(importStep, "INSERT"))
+        .isBetween(6L, 588L); // one batch per chunk, or its statements
     assertThat(calls(report, "SELECT")).isEqualTo(1L);
     assertThat(calls(job, "GET")).isZero();
     assertThat(job.longAttr("jobtrace.calls.redis")).isEqualTo(600L);
     // No root span of the jobs' own calls: every GET of every job is in a job trace.
-    assertThat(spans).filteredOn(s -> s.parentSpanId().isEmpty()).noneSatisfy(s -> assertThat(s.name()).isEqualTo("GET"));
+    assertThat(spans)
+        .filteredOn(s -> s.parentSpanId().isEmpty())
+        .noneSatisfy(s -> assertThat(s.name()).isEqualTo("GET"));
   }
 
   @Test
@@ -165,13 +180,18 @@ public abstract class SpringBatchJobSpansContract extends WithServers {
     // Not one span of the repository's SQL (BATCH_ tables), inside the job or outside, except the
     // schema the worker created itself.
     assertThat(spans)
-        .filteredOn(s -> s.name().toLowerCase().contains("batch_") || String.valueOf(s.attr("db.statement")).toLowerCase().contains("batch_")
-            || String.valueOf(s.attr("db.query.text")).toLowerCase().contains("batch_"))
-        .allSatisfy(s -> {
-          assertThat(s.name()).startsWith("CREATE");
-          assertThat(s.attr("thread.name")).isEqualTo("main");
-        });
-    assertThat(jobRuns("import-customers").get(0).longAttr("jobtrace.calls.db")).isLessThanOrEqualTo(588L + 1);
+        .filteredOn(
+            s ->
+                s.name().toLowerCase().contains("batch_")
+                    || String.valueOf(s.attr("db.statement")).toLowerCase().contains("batch_")
+                    || String.valueOf(s.attr("db.query.text")).toLowerCase().contains("batch_"))
+        .allSatisfy(
+            s -> {
+              assertThat(s.name()).startsWith("CREATE");
+              assertThat(s.attr("thread.name")).isEqualTo("main");
+            });
+    assertThat(jobRuns("import-customers").get(0).longAttr("jobtrace.calls.db"))
+        .isLessThanOrEqualTo(588L + 1);
   }
 
   @Test
@@ -181,17 +201,23 @@ public abstract class SpringBatchJobSpansContract extends WithServers {
     assertThat(load.longAttr("jobtrace.step.chunks")).isBetween(5L, 6L);
     assertThat(load.longAttr("jobtrace.step.chunks_kept")).isEqualTo(1L);
     assertThat(load.longAttr("jobtrace.step.slowest_chunk_ms")).isGreaterThanOrEqualTo(800L);
-    ExportedSpan chunk = JobRunrJobSpansIT.only(
-        childrenOf(load).stream().filter(s -> s.name().equals("chunk")).collect(Collectors.toList()), "the slow chunk");
+    ExportedSpan chunk =
+        JobRunrJobSpansIT.only(
+            childrenOf(load).stream()
+                .filter(s -> s.name().equals("chunk"))
+                .collect(Collectors.toList()),
+            "the slow chunk");
     assertThat(chunk.longAttr("jobtrace.chunk.number")).isEqualTo(3L);
     assertThat(chunk.longAttr("jobtrace.chunk.read_count")).isEqualTo(100L);
     assertThat(chunk.longAttr("jobtrace.chunk.process_ms")).isGreaterThanOrEqualTo(800L);
     assertThat(chunk.durationMillis()).isGreaterThanOrEqualTo(800L);
-    assertThat(chunk.span.getStartTimeUnixNano()).isBetween(load.span.getStartTimeUnixNano(), load.span.getEndTimeUnixNano());
+    assertThat(chunk.span.getStartTimeUnixNano())
+        .isBetween(load.span.getStartTimeUnixNano(), load.span.getEndTimeUnixNano());
     assertThat(chunk.span.getEndTimeUnixNano()).isLessThanOrEqualTo(load.span.getEndTimeUnixNano());
     // The slow step's profile was sampled on the thread that worked for it, in the slow item.
     Map<String, Long> stacks = Snippets.folded(load);
-    assertThat(stacks.keySet()).anySatisfy(stack -> assertThat(stack).contains("slowItem").contains("Thread.sleep"));
+    assertThat(stacks.keySet())
+        .anySatisfy(stack -> assertThat(stack).contains("slowItem").contains("Thread.sleep"));
     assertThat(calls(load, "GET")).isEqualTo(500L);
   }
 
@@ -206,20 +232,30 @@ public abstract class SpringBatchJobSpansContract extends WithServers {
     assertThat(failed.isError()).isTrue();
     assertThat(failed.attr("jobtrace.job.status")).isEqualTo("FAILED");
     assertThat(failed.attr("jobtrace.job.outcome")).isEqualTo("failure");
-    assertThat(failed.span.getEventsList()).anySatisfy(e -> {
-      assertThat(e.getName()).isEqualTo("exception");
-      assertThat(ExportedSpan.value(e.getAttributesList(), "exception.message").getStringValue()).contains("ledger rejected item 42");
-    });
+    assertThat(failed.span.getEventsList())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("exception");
+              assertThat(
+                      ExportedSpan.value(e.getAttributesList(), "exception.message")
+                          .getStringValue())
+                  .contains("ledger rejected item 42");
+            });
     ExportedSpan failedStep = step(failed, "post");
     assertThat(failedStep.isError()).isTrue();
     assertThat(failedStep.attr("jobtrace.step.status")).isEqualTo("FAILED");
     assertThat(failedStep.longAttr("jobtrace.step.rollback_count")).isGreaterThanOrEqualTo(1L);
-    ExportedSpan failedChunk = JobRunrJobSpansIT.only(
-        childrenOf(failedStep).stream().filter(s -> s.name().equals("chunk")).collect(Collectors.toList()), "the failed chunk");
+    ExportedSpan failedChunk =
+        JobRunrJobSpansIT.only(
+            childrenOf(failedStep).stream()
+                .filter(s -> s.name().equals("chunk"))
+                .collect(Collectors.toList()),
+            "the failed chunk");
     assertThat(failedChunk.isError()).isTrue();
 
     assertThat(restarted.longAttr("jobtrace.job.attempt")).isEqualTo(2L);
-    assertThat(restarted.attr("jobtrace.job.instance_id")).isEqualTo(failed.attr("jobtrace.job.instance_id"));
+    assertThat(restarted.attr("jobtrace.job.instance_id"))
+        .isEqualTo(failed.attr("jobtrace.job.instance_id"));
     assertThat(restarted.attr("jobtrace.job.id")).isNotEqualTo(failed.attr("jobtrace.job.id"));
     assertThat(restarted.attr("jobtrace.job.outcome")).isEqualTo("success");
     assertThat(restarted.isError()).isFalse();
@@ -240,35 +276,51 @@ public abstract class SpringBatchJobSpansContract extends WithServers {
   void eachPartitionIsAStepUnderItsManagerStepWithItsOwnCalls() {
     ExportedSpan job = jobRun("partitioned-import");
     ExportedSpan manager = step(job, "partitioned");
-    List<ExportedSpan> partitions = childrenOf(manager).stream()
-        .filter(s -> s.attr("jobtrace.step.name") != null)
-        .sorted(Comparator.comparing(s -> s.attr("jobtrace.step.name")))
-        .collect(Collectors.toList());
-    assertThat(partitions).extracting(s -> s.attr("jobtrace.step.name"))
+    List<ExportedSpan> partitions =
+        childrenOf(manager).stream()
+            .filter(s -> s.attr("jobtrace.step.name") != null)
+            .sorted(Comparator.comparing(s -> s.attr("jobtrace.step.name")))
+            .collect(Collectors.toList());
+    assertThat(partitions)
+        .extracting(s -> s.attr("jobtrace.step.name"))
         .containsExactly("worker:partition0", "worker:partition1", "worker:partition2");
     // Each partition's items and calls under it. (Spring Batch 6.0.0's new chunk implementation
-    // may stop a partition early when another one finishes, its issue 5099: the counts are what ran.)
-    assertThat(partitions).allSatisfy(p -> {
-      assertThat(p.longAttr("jobtrace.step.read_count")).isBetween(1L, 100L);
-      assertThat(calls(p, "GET")).isEqualTo(p.longAttr("jobtrace.step.read_count"));
-    });
+    // may stop a partition early when another one finishes, its issue 5099: the counts are what
+    // ran.)
+    assertThat(partitions)
+        .allSatisfy(
+            p -> {
+              assertThat(p.longAttr("jobtrace.step.read_count")).isBetween(1L, 100L);
+              assertThat(calls(p, "GET")).isEqualTo(p.longAttr("jobtrace.step.read_count"));
+            });
     assertThat(manager.longAttr("jobtrace.step.read_count"))
-        .isEqualTo(partitions.stream().mapToLong(p -> p.longAttr("jobtrace.step.read_count")).sum());
+        .isEqualTo(
+            partitions.stream().mapToLong(p -> p.longAttr("jobtrace.step.read_count")).sum());
   }
 
   /** Data points of a metric by their attributes, over every export the worker made. */
   protected List<Map<String, String>> points(String metric) {
     return receiver.metrics().stream()
         .filter(m -> m.getName().equals(metric))
-        .flatMap(m -> m.hasHistogram()
-            ? m.getHistogram().getDataPointsList().stream().map(p -> attributes(p.getAttributesList(), p.getCount()))
-            : m.getSum().getDataPointsList().stream().map(p -> attributes(p.getAttributesList(), p.getAsInt())))
+        .flatMap(
+            m ->
+                m.hasHistogram()
+                    ? m.getHistogram().getDataPointsList().stream()
+                        .map(p -> attributes(p.getAttributesList(), p.getCount()))
+                    : m.getSum().getDataPointsList().stream()
+                        .map(p -> attributes(p.getAttributesList(), p.getAsInt())))
         .collect(Collectors.toList());
   }
 
   private static Map<String, String> attributes(List<KeyValue> attributes, long value) {
-    Map<String, String> map = attributes.stream()
-        .collect(Collectors.toMap(KeyValue::getKey, kv -> kv.getValue().getStringValue(), (a, b) -> b, java.util.TreeMap::new));
+    Map<String, String> map =
+        attributes.stream()
+            .collect(
+                Collectors.toMap(
+                    KeyValue::getKey,
+                    kv -> kv.getValue().getStringValue(),
+                    (a, b) -> b,
+                    java.util.TreeMap::new));
     map.put("value", String.valueOf(value));
     return map;
   }
@@ -276,17 +328,24 @@ public abstract class SpringBatchJobSpansContract extends WithServers {
   @Test
   void eachRunIsInTheJobMetricsAndTheUntracedBookkeepingIsCounted() {
     List<Map<String, String>> durations = points("jobtrace.job.duration");
-    assertThat(durations).anySatisfy(p -> assertThat(p)
-        .containsEntry("jobtrace.job.name", "import-customers")
-        .containsEntry("jobtrace.job.system", "spring-batch")
-        .containsEntry("jobtrace.job.outcome", "success"));
-    assertThat(durations).anySatisfy(p -> assertThat(p)
-        .containsEntry("jobtrace.job.name", "settle")
-        .containsEntry("jobtrace.job.outcome", "failure"));
+    assertThat(durations)
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .containsEntry("jobtrace.job.name", "import-customers")
+                    .containsEntry("jobtrace.job.system", "spring-batch")
+                    .containsEntry("jobtrace.job.outcome", "success"));
+    assertThat(durations)
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .containsEntry("jobtrace.job.name", "settle")
+                    .containsEntry("jobtrace.job.outcome", "failure"));
     assertThat(points("jobtrace.bookkeeping.untraced"))
-        .anySatisfy(p -> {
-          assertThat(p).containsEntry("jobtrace.job.system", "spring-batch");
-          assertThat(Long.parseLong(p.get("value"))).isGreaterThan(10L);
-        });
+        .anySatisfy(
+            p -> {
+              assertThat(p).containsEntry("jobtrace.job.system", "spring-batch");
+              assertThat(Long.parseLong(p.get("value"))).isGreaterThan(10L);
+            });
   }
 }

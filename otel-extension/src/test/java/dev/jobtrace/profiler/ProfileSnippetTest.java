@@ -1,6 +1,5 @@
 package dev.jobtrace.profiler;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -17,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class ProfileSnippetTest {
 
   static Map<String, Long> decode(String encoded) throws Exception {
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(encoded)))) {
+    try (GZIPInputStream in =
+        new GZIPInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(encoded)))) {
       Map<String, Long> out = new LinkedHashMap<>();
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
         int space = line.lastIndexOf(' ');
@@ -34,8 +34,10 @@ class ProfileSnippetTest {
     stacks.put("Main.main;Job.run;java.lang.Thread.sleep", new long[] {30});
     ProfileSnippet snippet = ProfileSnippet.build(stacks, 65536, new HotFrames(List.of()));
     Map<String, Long> decoded = decode(snippet.encoded);
-    assertThat(decoded).containsExactly(
-        Map.entry("Main.main;Job.run;Job.compute", 70L), Map.entry("Main.main;Job.run;java.lang.Thread.sleep", 30L));
+    assertThat(decoded)
+        .containsExactly(
+            Map.entry("Main.main;Job.run;Job.compute", 70L),
+            Map.entry("Main.main;Job.run;java.lang.Thread.sleep", 30L));
     assertThat(snippet.samples).isEqualTo(100);
     assertThat(snippet.hot).isEqualTo("Job.compute 70%, Job.run 30% (waiting in Thread.sleep)");
   }
@@ -48,7 +50,11 @@ class ProfileSnippetTest {
     for (int i = 0; i < 20_000; i++) {
       StringBuilder stack = new StringBuilder("Main.main");
       for (int depth = 0; depth < 30; depth++) {
-        stack.append(";pkg.Class").append(random.nextInt(1_000_000)).append(".method").append(depth);
+        stack
+            .append(";pkg.Class")
+            .append(random.nextInt(1_000_000))
+            .append(".method")
+            .append(depth);
       }
       long count = 1 + (i < 10 ? 1000 : random.nextInt(3));
       total += count;

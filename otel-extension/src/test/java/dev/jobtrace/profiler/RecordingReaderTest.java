@@ -21,7 +21,10 @@ class RecordingReaderTest {
     }
   }
 
-  /** A real recording of this thread: two finished chunks, the second written after the first was read. */
+  /**
+   * A real recording of this thread: two finished chunks, the second written after the first was
+   * read.
+   */
   static Path record(Path dir, List<Sample> flushed) throws Exception {
     WallClockProfiler profiler = WallClockProfiler.start(5_000_000, dir.toString());
     try {

@@ -1,6 +1,5 @@
 package dev.jobtrace.tracking;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -58,7 +57,8 @@ class ActivationTimelineTest {
   }
 
   @Test
-  void aCarrierSampleGoesToTheSpanOfTheVirtualThreadMountedThenAndNeverToTheCarriersOwnContext() throws Exception {
+  void aCarrierSampleGoesToTheSpanOfTheVirtualThreadMountedThenAndNeverToTheCarriersOwnContext()
+      throws Exception {
     ActivationTimeline timeline = new ActivationTimeline();
     Thread carrier = Thread.currentThread();
     Thread first = new Thread(() -> {});

@@ -1,13 +1,12 @@
 package dev.jobtrace.tracking;
 
+import dev.jobtrace.analysis.AnalysisSettings;
+import dev.jobtrace.config.JobMethods;
+import dev.jobtrace.export.ExportGate;
+import dev.jobtrace.job.JobSpanProcessor;
 import dev.jobtrace.profiler.HotFrames;
 import dev.jobtrace.profiler.ProfileSettings;
 import dev.jobtrace.profiler.ProfileSnippet;
-import dev.jobtrace.export.ExportGate;
-
-import dev.jobtrace.analysis.AnalysisSettings;
-import dev.jobtrace.config.JobMethods;
-import dev.jobtrace.job.JobSpanProcessor;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
@@ -21,13 +20,13 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-/** Lets the benchmarks time jobtrace's own work: snippet building, and the span pipeline per call. */
+/**
+ * Lets the benchmarks time jobtrace's own work: snippet building, and the span pipeline per call.
+ */
 public final class BenchAccess {
   private BenchAccess() {}
 
@@ -37,7 +36,10 @@ public final class BenchAccess {
     for (int i = 0; i < distinctStacks; i++) {
       StringBuilder sb = new StringBuilder("java.lang.Thread.run");
       for (int d = 0; d < depth; d++) {
-        sb.append(";com.example.service.Component").append(random.nextInt(50)).append(".method").append(random.nextInt(20));
+        sb.append(";com.example.service.Component")
+            .append(random.nextInt(50))
+            .append(".method")
+            .append(random.nextInt(20));
       }
       stacks.add(sb.toString());
     }
@@ -45,7 +47,12 @@ public final class BenchAccess {
     for (int b = -50; b < builds; b++) {
       SpanNode node = new SpanNode("s", null, 0);
       for (int i = 0; i < samples; i++) {
-        node.add(stacks.get((int) Math.min(distinctStacks - 1, Math.abs(random.nextGaussian()) * distinctStacks / 3)), Integer.MAX_VALUE);
+        node.add(
+            stacks.get(
+                (int)
+                    Math.min(
+                        distinctStacks - 1, Math.abs(random.nextGaussian()) * distinctStacks / 3)),
+            Integer.MAX_VALUE);
       }
       long t0 = System.nanoTime();
       ProfileSnippet.build(node.stacks, 65536, new HotFrames(List.of()));
@@ -59,26 +66,38 @@ public final class BenchAccess {
   }
 
   /**
-   * One job making {@code calls} Redis GETs, each for its record's own key ({@code GET
-   * user:20000}, ...), through the SDK as the agent builds it, spans exported over OTLP/HTTP in
-   * batches to {@code endpoint}. {@code jobtrace} puts jobtrace's processors (job tracking,
-   * analysis, shapes, composites; the profiler off, its cost is per sample, not per call) in front
-   * of the same exporter. The batch queue holds every span, so neither arm drops any. Returns the
-   * process's CPU nanos and the wall nanos from the job's start to the end of its export.
+   * One job making {@code calls} Redis GETs, each for its record's own key ({@code GET user:20000},
+   * ...), through the SDK as the agent builds it, spans exported over OTLP/HTTP in batches to
+   * {@code endpoint}. {@code jobtrace} puts jobtrace's processors (job tracking, analysis, shapes,
+   * composites; the profiler off, its cost is per sample, not per call) in front of the same
+   * exporter. The batch queue holds every span, so neither arm drops any. Returns the process's CPU
+   * nanos and the wall nanos from the job's start to the end of its export.
    */
   public static long[] perCallJob(boolean jobtrace, int calls, String endpoint) {
     SpanProcessor batch =
         BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder().setEndpoint(endpoint).build())
-            .setMaxQueueSize(calls + 16).build();
+            .setMaxQueueSize(calls + 16)
+            .build();
     SdkTracerProviderBuilder builder = SdkTracerProvider.builder();
     JobTraceTracker tracker = null;
     if (jobtrace) {
       tracker = new JobTraceTracker();
       tracker.start(
-          new ProfileSettings(Duration.ofMillis(500), false, Duration.ofMillis(10), Duration.ofSeconds(1),
-              Duration.ofSeconds(5), 10, 65536, System.getProperty("java.io.tmpdir"), 2000, List.of()),
+          new ProfileSettings(
+              Duration.ofMillis(500),
+              false,
+              Duration.ofMillis(10),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(5),
+              10,
+              65536,
+              System.getProperty("java.io.tmpdir"),
+              2000,
+              List.of()),
           AnalysisSettings.defaults());
-      builder.addSpanProcessor(new ExportGate(tracker).guard(batch)).addSpanProcessor(new JobSpanProcessor(JobMethods.none(), tracker));
+      builder
+          .addSpanProcessor(new ExportGate(tracker).guard(batch))
+          .addSpanProcessor(new JobSpanProcessor(JobMethods.none(), tracker));
     } else {
       builder.addSpanProcessor(batch);
     }
@@ -88,13 +107,23 @@ public final class BenchAccess {
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
-    Span job = tracer.spanBuilder("LookupJob.run").setAttribute("jobtrace.job.system", "method")
-        .setAttribute("jobtrace.job.name", "LookupJob.run").startSpan();
+    Span job =
+        tracer
+            .spanBuilder("LookupJob.run")
+            .setAttribute("jobtrace.job.system", "method")
+            .setAttribute("jobtrace.job.name", "LookupJob.run")
+            .startSpan();
     try (Scope scope = job.makeCurrent()) {
       for (int i = 0; i < calls; i++) {
-        tracer.spanBuilder("GET").setSpanKind(SpanKind.CLIENT).setAttribute("db.system", "redis")
-            .setAttribute("db.statement", "GET user:" + (20_000 + i)).setAttribute("server.address", "localhost")
-            .setAttribute("server.port", 6379L).startSpan().end();
+        tracer
+            .spanBuilder("GET")
+            .setSpanKind(SpanKind.CLIENT)
+            .setAttribute("db.system", "redis")
+            .setAttribute("db.statement", "GET user:" + (20_000 + i))
+            .setAttribute("server.address", "localhost")
+            .setAttribute("server.port", 6379L)
+            .startSpan()
+            .end();
       }
     }
     job.end();

@@ -1,14 +1,13 @@
 package dev.jobtrace.tracking;
 
-import dev.jobtrace.profiler.ProfileSettings;
-import dev.jobtrace.export.ExportGate;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobtrace.analysis.AnalysisSettings;
 import dev.jobtrace.analysis.KeyPatterns;
 import dev.jobtrace.config.JobMethods;
+import dev.jobtrace.export.ExportGate;
 import dev.jobtrace.job.JobSpanProcessor;
+import dev.jobtrace.profiler.ProfileSettings;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -30,13 +29,27 @@ import org.junit.jupiter.api.Test;
 class JobTraceExportTest {
 
   final InMemorySpanExporter exported = InMemorySpanExporter.create();
+
   /** A second exporter, as with {@code otel.traces.exporter=otlp,console}. */
   final InMemorySpanExporter second = InMemorySpanExporter.create();
+
   final JobTraceTracker tracker = new JobTraceTracker();
   SdkTracerProvider provider;
 
   static final AnalysisSettings NO_MINIMUM_TOTAL =
-      new AnalysisSettings(5, Duration.ZERO, Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 5, 1000, 2000, true, Duration.ofMillis(50), 5, KeyPatterns.NONE);
+      new AnalysisSettings(
+          5,
+          Duration.ZERO,
+          Duration.ofMillis(5),
+          Duration.ofMillis(500),
+          0.2,
+          5,
+          1000,
+          2000,
+          true,
+          Duration.ofMillis(50),
+          5,
+          KeyPatterns.NONE);
 
   Tracer tracer(AnalysisSettings analysis) {
     return tracer(analysis, false);
@@ -45,11 +58,22 @@ class JobTraceExportTest {
   /** The SDK as the agent builds it: every exporting processor goes through the one gate. */
   Tracer tracer(AnalysisSettings analysis, boolean twoExporters) {
     tracker.start(
-        new ProfileSettings(Duration.ofMillis(500), false, Duration.ofMillis(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(5), 10, 65536, System.getProperty("java.io.tmpdir"), 2000, List.of()),
+        new ProfileSettings(
+            Duration.ofMillis(500),
+            false,
+            Duration.ofMillis(10),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(5),
+            10,
+            65536,
+            System.getProperty("java.io.tmpdir"),
+            2000,
+            List.of()),
         analysis);
     ExportGate gate = new ExportGate(tracker);
-    var builder = SdkTracerProvider.builder().addSpanProcessor(gate.guard(SimpleSpanProcessor.create(exported)));
+    var builder =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(gate.guard(SimpleSpanProcessor.create(exported)));
     if (twoExporters) {
       builder.addSpanProcessor(gate.guard(SimpleSpanProcessor.create(second)));
     }
@@ -65,17 +89,32 @@ class JobTraceExportTest {
   }
 
   static Span job(Tracer tracer, String name) {
-    return tracer.spanBuilder(name).setAttribute("jobtrace.job.system", "method").setAttribute("jobtrace.job.name", name).startSpan();
+    return tracer
+        .spanBuilder(name)
+        .setAttribute("jobtrace.job.system", "method")
+        .setAttribute("jobtrace.job.name", name)
+        .startSpan();
   }
 
   static void redisGet(Tracer tracer, Span parent) {
-    tracer.spanBuilder("GET").setParent(Context.root().with(parent)).setSpanKind(SpanKind.CLIENT)
-        .setAttribute("db.system", "redis").setAttribute("db.statement", "GET reference-data").startSpan().end();
+    tracer
+        .spanBuilder("GET")
+        .setParent(Context.root().with(parent))
+        .setSpanKind(SpanKind.CLIENT)
+        .setAttribute("db.system", "redis")
+        .setAttribute("db.statement", "GET reference-data")
+        .startSpan()
+        .end();
   }
 
   static Span startRedisGet(Tracer tracer, Span parent) {
-    return tracer.spanBuilder("GET").setParent(Context.root().with(parent)).setSpanKind(SpanKind.CLIENT)
-        .setAttribute("db.system", "redis").setAttribute("db.statement", "GET reference-data").startSpan();
+    return tracer
+        .spanBuilder("GET")
+        .setParent(Context.root().with(parent))
+        .setSpanKind(SpanKind.CLIENT)
+        .setAttribute("db.system", "redis")
+        .setAttribute("db.statement", "GET reference-data")
+        .startSpan();
   }
 
   static SpanData named(List<SpanData> spans, String name) {
@@ -93,22 +132,32 @@ class JobTraceExportTest {
     job.end();
     tracker.drain();
     List<SpanData> spans = exported.getFinishedSpanItems();
-    assertThat(spans).extracting(SpanData::getName).containsExactlyInAnyOrder("redis GET ×1000", "ReferenceJob.run");
+    assertThat(spans)
+        .extracting(SpanData::getName)
+        .containsExactlyInAnyOrder("redis GET ×1000", "ReferenceJob.run");
     SpanData composite = named(spans, "redis GET ×1000");
-    assertThat(composite.getAttributes().get(AttributeKey.longKey("jobtrace.composite.count"))).isEqualTo(1000L);
+    assertThat(composite.getAttributes().get(AttributeKey.longKey("jobtrace.composite.count")))
+        .isEqualTo(1000L);
     assertThat(composite.getParentSpanId()).isEqualTo(job.getSpanContext().getSpanId());
     assertThat(composite.getTraceId()).isEqualTo(job.getSpanContext().getTraceId());
     SpanData jobData = named(spans, "ReferenceJob.run");
-    assertThat(jobData.getAttributes().get(AttributeKey.longKey("jobtrace.calls.redis"))).isEqualTo(1000L);
+    assertThat(jobData.getAttributes().get(AttributeKey.longKey("jobtrace.calls.redis")))
+        .isEqualTo(1000L);
     assertThat(jobData.getEvents()).extracting(e -> e.getName()).contains("jobtrace.finding");
   }
 
   /** A call of 1 ms by its own clock, so a pause of the test's machine cannot make it slow. */
   static void call(Tracer tracer, Span parent, String system, String name, String statement) {
     Instant start = Instant.now();
-    tracer.spanBuilder(name).setParent(Context.root().with(parent)).setSpanKind(SpanKind.CLIENT)
-        .setAttribute("db.system", system).setAttribute("db.statement", statement).setStartTimestamp(start)
-        .startSpan().end(start.plusMillis(1));
+    tracer
+        .spanBuilder(name)
+        .setParent(Context.root().with(parent))
+        .setSpanKind(SpanKind.CLIENT)
+        .setAttribute("db.system", system)
+        .setAttribute("db.statement", statement)
+        .setStartTimestamp(start)
+        .startSpan()
+        .end(start.plusMillis(1));
   }
 
   @Test
@@ -122,13 +171,20 @@ class JobTraceExportTest {
     job.end();
     tracker.drain();
     List<SpanData> spans = exported.getFinishedSpanItems();
-    assertThat(spans).extracting(SpanData::getName).containsExactlyInAnyOrder("redis GET ×300", "redis HGET ×300", "AccountsJob.run");
-    assertThat(named(spans, "redis HGET ×300").getAttributes().get(AttributeKey.stringKey("jobtrace.composite.shape")))
+    assertThat(spans)
+        .extracting(SpanData::getName)
+        .containsExactlyInAnyOrder("redis GET ×300", "redis HGET ×300", "AccountsJob.run");
+    assertThat(
+            named(spans, "redis HGET ×300")
+                .getAttributes()
+                .get(AttributeKey.stringKey("jobtrace.composite.shape")))
         .isEqualTo("HGET prefs:{id} lang");
     SpanData jobData = named(spans, "AccountsJob.run");
-    assertThat(jobData.getAttributes().get(AttributeKey.stringKey("jobtrace.findings"))).isEqualTo("repeated_sequence");
+    assertThat(jobData.getAttributes().get(AttributeKey.stringKey("jobtrace.findings")))
+        .isEqualTo("repeated_sequence");
     var finding = jobData.getEvents().get(0).getAttributes();
-    assertThat(finding.get(AttributeKey.stringKey("jobtrace.finding.statement"))).isEqualTo("GET acct:{id} → HGET prefs:{id} lang");
+    assertThat(finding.get(AttributeKey.stringKey("jobtrace.finding.statement")))
+        .isEqualTo("GET acct:{id} → HGET prefs:{id} lang");
     assertThat(finding.get(AttributeKey.longKey("jobtrace.finding.count"))).isEqualTo(300L);
     assertThat(finding.get(AttributeKey.stringKey("jobtrace.finding.fix"))).contains("MGET");
   }
@@ -149,8 +205,10 @@ class JobTraceExportTest {
     job.end();
     tracker.drain();
     // The first six folded before the fifth shape came; the six after them are a new run.
-    assertThat(exported.getFinishedSpanItems()).extracting(SpanData::getName)
-        .containsExactlyInAnyOrder("redis GET ×6", "redis GET ×6", "GET", "GET", "GET", "GET", "MixedJob.run");
+    assertThat(exported.getFinishedSpanItems())
+        .extracting(SpanData::getName)
+        .containsExactlyInAnyOrder(
+            "redis GET ×6", "redis GET ×6", "GET", "GET", "GET", "GET", "MixedJob.run");
   }
 
   @Test
@@ -162,12 +220,28 @@ class JobTraceExportTest {
     }
     job.end();
     tracker.drain();
-    assertThat(exported.getFinishedSpanItems()).extracting(SpanData::getName).containsOnly("GET", "SmallJob.run").hasSize(5);
+    assertThat(exported.getFinishedSpanItems())
+        .extracting(SpanData::getName)
+        .containsOnly("GET", "SmallJob.run")
+        .hasSize(5);
   }
 
   @Test
   void jobsBeyondTheLimitRunWithoutBreakdown() {
-    AnalysisSettings two = new AnalysisSettings(5, Duration.ofMillis(50), Duration.ofMillis(5), Duration.ofMillis(500), 0.2, 5, 2, 2000, true, Duration.ofMillis(50), 5, KeyPatterns.NONE);
+    AnalysisSettings two =
+        new AnalysisSettings(
+            5,
+            Duration.ofMillis(50),
+            Duration.ofMillis(5),
+            Duration.ofMillis(500),
+            0.2,
+            5,
+            2,
+            2000,
+            true,
+            Duration.ofMillis(50),
+            5,
+            KeyPatterns.NONE);
     Tracer tracer = tracer(two);
     Span a = job(tracer, "A");
     Span b = job(tracer, "B");
@@ -185,8 +259,10 @@ class JobTraceExportTest {
     Span d = job(tracer, "D");
     d.end();
     tracker.drain();
-    assertThat(named(exported.getFinishedSpanItems(), "D").getAttributes().get(calls)).isEqualTo(0L);
-    assertThat(spans.stream().map(SpanData::getName).collect(Collectors.toList())).containsExactlyInAnyOrder("A", "B", "C");
+    assertThat(named(exported.getFinishedSpanItems(), "D").getAttributes().get(calls))
+        .isEqualTo(0L);
+    assertThat(spans.stream().map(SpanData::getName).collect(Collectors.toList()))
+        .containsExactlyInAnyOrder("A", "B", "C");
   }
 
   @Test
@@ -197,20 +273,40 @@ class JobTraceExportTest {
       redisGet(tracer, job);
     }
     for (int i = 0; i < 3; i++) {
-      tracer.spanBuilder("SELECT").setParent(Context.root().with(job)).setSpanKind(SpanKind.CLIENT)
-          .setAttribute("db.system", "postgresql").setAttribute("db.statement", "SELECT " + i).startSpan().end();
+      tracer
+          .spanBuilder("SELECT")
+          .setParent(Context.root().with(job))
+          .setSpanKind(SpanKind.CLIENT)
+          .setAttribute("db.system", "postgresql")
+          .setAttribute("db.statement", "SELECT " + i)
+          .startSpan()
+          .end();
     }
     job.end();
     tracker.drain();
     for (InMemorySpanExporter exporter : List.of(exported, second)) {
       List<SpanData> spans = exporter.getFinishedSpanItems();
-      assertThat(spans).extracting(SpanData::getName)
-          .containsExactlyInAnyOrder("redis GET ×20", "SELECT", "SELECT", "SELECT", "ReferenceJob.run");
-      assertThat(named(spans, "redis GET ×20").getAttributes().get(AttributeKey.longKey("jobtrace.composite.count"))).isEqualTo(20L);
-      assertThat(named(spans, "ReferenceJob.run").getAttributes().get(AttributeKey.longKey("jobtrace.calls.redis"))).isEqualTo(20L);
+      assertThat(spans)
+          .extracting(SpanData::getName)
+          .containsExactlyInAnyOrder(
+              "redis GET ×20", "SELECT", "SELECT", "SELECT", "ReferenceJob.run");
+      assertThat(
+              named(spans, "redis GET ×20")
+                  .getAttributes()
+                  .get(AttributeKey.longKey("jobtrace.composite.count")))
+          .isEqualTo(20L);
+      assertThat(
+              named(spans, "ReferenceJob.run")
+                  .getAttributes()
+                  .get(AttributeKey.longKey("jobtrace.calls.redis")))
+          .isEqualTo(20L);
     }
-    assertThat(second.getFinishedSpanItems()).extracting(SpanData::getSpanId)
-        .containsExactlyInAnyOrderElementsOf(exported.getFinishedSpanItems().stream().map(SpanData::getSpanId).collect(Collectors.toList()));
+    assertThat(second.getFinishedSpanItems())
+        .extracting(SpanData::getSpanId)
+        .containsExactlyInAnyOrderElementsOf(
+            exported.getFinishedSpanItems().stream()
+                .map(SpanData::getSpanId)
+                .collect(Collectors.toList()));
   }
 
   @Test
@@ -227,14 +323,21 @@ class JobTraceExportTest {
     job.end();
     tracker.drain();
     List<SpanData> spans = exported.getFinishedSpanItems();
-    assertThat(spans).extracting(SpanData::getName).containsExactlyInAnyOrder("redis GET ×8", "GET", "GET", "ReferenceJob.run");
+    assertThat(spans)
+        .extracting(SpanData::getName)
+        .containsExactlyInAnyOrder("redis GET ×8", "GET", "GET", "ReferenceJob.run");
     assertThat(spans.stream().filter(s -> s.getName().equals("GET")))
         .allMatch(s -> s.getStatus().getStatusCode() == StatusCode.ERROR)
         .allMatch(s -> s.getParentSpanId().equals(job.getSpanContext().getSpanId()));
     SpanData composite = named(spans, "redis GET ×8");
     assertThat(composite.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
-    assertThat(composite.getAttributes().get(AttributeKey.longKey("jobtrace.composite.failed"))).isEqualTo(2L);
-    assertThat(named(spans, "ReferenceJob.run").getAttributes().get(AttributeKey.longKey("jobtrace.calls.redis"))).isEqualTo(10L);
+    assertThat(composite.getAttributes().get(AttributeKey.longKey("jobtrace.composite.failed")))
+        .isEqualTo(2L);
+    assertThat(
+            named(spans, "ReferenceJob.run")
+                .getAttributes()
+                .get(AttributeKey.longKey("jobtrace.calls.redis")))
+        .isEqualTo(10L);
   }
 
   @Test
@@ -248,23 +351,40 @@ class JobTraceExportTest {
     job.end();
     late.forEach(Span::end);
     // No drain: nothing may wait for a shutdown that a killed JVM never has.
-    assertThat(exported.getFinishedSpanItems()).extracting(SpanData::getName).containsOnly("GET").hasSize(8);
+    assertThat(exported.getFinishedSpanItems())
+        .extracting(SpanData::getName)
+        .containsOnly("GET")
+        .hasSize(8);
     tracker.drain();
-    assertThat(exported.getFinishedSpanItems()).extracting(SpanData::getName).contains("FireAndForgetJob.run").hasSize(9);
+    assertThat(exported.getFinishedSpanItems())
+        .extracting(SpanData::getName)
+        .contains("FireAndForgetJob.run")
+        .hasSize(9);
   }
 
   @Test
   void withoutTheContextHookSlowSpansSayWhyInsteadOfTooFewSamples() {
     // The profiler really runs here; only the hook that follows context activation is missing.
-    tracker.activationUnavailable("context activation cannot be followed (the storage was already in use)");
+    tracker.activationUnavailable(
+        "context activation cannot be followed (the storage was already in use)");
     tracker.start(
-        new ProfileSettings(Duration.ZERO, true, Duration.ofMillis(10), Duration.ofSeconds(60),
-            Duration.ofSeconds(5), 10, 65536, System.getProperty("java.io.tmpdir"), 2000, List.of()),
+        new ProfileSettings(
+            Duration.ZERO,
+            true,
+            Duration.ofMillis(10),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(5),
+            10,
+            65536,
+            System.getProperty("java.io.tmpdir"),
+            2000,
+            List.of()),
         AnalysisSettings.defaults());
-    provider = SdkTracerProvider.builder()
-        .addSpanProcessor(new ExportGate(tracker).guard(SimpleSpanProcessor.create(exported)))
-        .addSpanProcessor(new JobSpanProcessor(JobMethods.none(), tracker))
-        .build();
+    provider =
+        SdkTracerProvider.builder()
+            .addSpanProcessor(new ExportGate(tracker).guard(SimpleSpanProcessor.create(exported)))
+            .addSpanProcessor(new JobSpanProcessor(JobMethods.none(), tracker))
+            .build();
     Span job = job(provider.get("test"), "NightlyJob.run");
     job.end();
     tracker.drain();

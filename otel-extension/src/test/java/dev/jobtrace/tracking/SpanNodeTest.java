@@ -1,12 +1,10 @@
 package dev.jobtrace.tracking;
 
-import dev.jobtrace.contract.ProfileSnippetFormat;
-
-import dev.jobtrace.profiler.HotFrames;
-import dev.jobtrace.profiler.ProfileSnippet;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jobtrace.contract.ProfileSnippetFormat;
+import dev.jobtrace.profiler.HotFrames;
+import dev.jobtrace.profiler.ProfileSnippet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,9 @@
 package dev.jobtrace.linker;
 
-import dev.jobtrace.contract.ProfileSnippetFormat;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jobtrace.contract.ProfileSnippetFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
@@ -32,7 +31,8 @@ final class FlameGraphs {
         // A converter whose page this does not know: frame names with look-alike brackets, which
         // cannot close the script element.
         graph = new FlameGraph(args);
-        graph.parseCollapsed(new StringReader(snippet.folded().replace('<', '\uFF1C').replace('>', '\uFF1E')));
+        graph.parseCollapsed(
+            new StringReader(snippet.folded().replace('<', '\uFF1C').replace('>', '\uFF1E')));
         out.reset();
         graph.dump(out);
         return out.toByteArray();
@@ -50,8 +50,8 @@ final class FlameGraphs {
    * The converter writes frame names as single-quoted JavaScript strings (escaping quotes and
    * backslashes) inside a script element, where a name such as {@code </script>} would end the
    * element. Every {@code <} in those strings becomes the escape {@code \x3C}: the same string to
-   * the script, so {@code <init>} shows and is found as itself, but never markup. Null when the page
-   * has no frame list where this converter puts it.
+   * the script, so {@code <init>} shows and is found as itself, but never markup. Null when the
+   * page has no frame list where this converter puts it.
    */
   static String scriptSafe(String page) {
     int start = page.indexOf(FRAMES_START);
@@ -81,21 +81,23 @@ final class FlameGraphs {
     profile.put("endValue", snippet.samples());
     ArrayNode samples = profile.putArray("samples");
     ArrayNode weights = profile.putArray("weights");
-    snippet.stacks().forEach(
-        (stack, count) -> {
-          ArrayNode sample = samples.addArray();
-          for (String frame : stack.split(";")) {
-            frame = ProfileSnippetFormat.withoutTypeSuffix(frame);
-            Integer i = index.get(frame);
-            if (i == null) {
-              i = index.size();
-              index.put(frame, i);
-              frames.addObject().put("name", frame);
-            }
-            sample.add(i);
-          }
-          weights.add(count);
-        });
+    snippet
+        .stacks()
+        .forEach(
+            (stack, count) -> {
+              ArrayNode sample = samples.addArray();
+              for (String frame : stack.split(";")) {
+                frame = ProfileSnippetFormat.withoutTypeSuffix(frame);
+                Integer i = index.get(frame);
+                if (i == null) {
+                  i = index.size();
+                  index.put(frame, i);
+                  frames.addObject().put("name", frame);
+                }
+                sample.add(i);
+              }
+              weights.add(count);
+            });
     try {
       return json.writeValueAsBytes(root);
     } catch (IOException e) {

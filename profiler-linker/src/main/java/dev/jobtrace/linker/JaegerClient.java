@@ -54,13 +54,19 @@ public final class JaegerClient {
   }
 
   /** Traces of a service that started in the window and lasted at least {@code minDuration}. */
-  public List<TraceSpan> search(String service, Instant from, Instant to, Duration minDuration, int limit) {
+  public List<TraceSpan> search(
+      String service, Instant from, Instant to, Duration minDuration, int limit) {
     String query =
-        "api/v3/traces?query.service_name=" + enc(service)
-            + "&query.start_time_min=" + enc(from.toString())
-            + "&query.start_time_max=" + enc(to.toString())
-            + "&query.duration_min=" + enc(minDuration.toMillis() + "ms")
-            + "&query.num_traces=" + limit;
+        "api/v3/traces?query.service_name="
+            + enc(service)
+            + "&query.start_time_min="
+            + enc(from.toString())
+            + "&query.start_time_max="
+            + enc(to.toString())
+            + "&query.duration_min="
+            + enc(minDuration.toMillis() + "ms")
+            + "&query.num_traces="
+            + limit;
     JsonNode body = get(query);
     return body == null ? new ArrayList<>() : spans(body);
   }
@@ -88,7 +94,9 @@ public final class JaegerClient {
     return out;
   }
 
-  /** The parsed body, null for 404; throws {@link Unavailable} for anything else that went wrong. */
+  /**
+   * The parsed body, null for 404; throws {@link Unavailable} for anything else that went wrong.
+   */
   private JsonNode get(String path) {
     HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build();
     HttpResponse<byte[]> response;
@@ -97,8 +105,13 @@ public final class JaegerClient {
     } catch (HttpTimeoutException e) {
       throw new Unavailable(true, "Jaeger did not answer within " + timeout.toMillis() + " ms");
     } catch (IOException e) {
-      throw new Unavailable(false, "Jaeger at " + base + " cannot be reached: " + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+      throw new Unavailable(
+          false,
+          "Jaeger at "
+              + base
+              + " cannot be reached: "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " " + e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Unavailable(false, "interrupted while asking Jaeger");
@@ -110,7 +123,8 @@ public final class JaegerClient {
       throw new Unavailable(false, "Jaeger answered HTTP " + response.statusCode());
     }
     if (response.body().length > MAX_RESPONSE_BYTES) {
-      throw new Unavailable(false, "Jaeger's answer is larger than " + (MAX_RESPONSE_BYTES >> 20) + " MiB");
+      throw new Unavailable(
+          false, "Jaeger's answer is larger than " + (MAX_RESPONSE_BYTES >> 20) + " MiB");
     }
     try {
       return JSON.readTree(response.body());

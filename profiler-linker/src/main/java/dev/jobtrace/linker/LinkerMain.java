@@ -18,7 +18,12 @@ public final class LinkerMain {
       return;
     }
     LinkerServer server = new LinkerServer(options);
-    System.out.println("profiler-linker listening on http://" + options.host + ":" + server.port()
-        + "/ reading Jaeger at " + options.jaegerUrl);
+    System.out.println(
+        "profiler-linker listening on http://"
+            + options.host
+            + ":"
+            + server.port()
+            + "/ reading Jaeger at "
+            + options.jaegerUrl);
   }
 }

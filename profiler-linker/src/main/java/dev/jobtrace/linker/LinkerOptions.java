@@ -54,17 +54,26 @@ public final class LinkerOptions {
     }
     try {
       switch (option) {
-        case "--jaeger-url": jaegerUrl = url(value); break;
-        case "--jaeger-ui-url": jaegerUiUrl = url(value); break;
-        case "--host": host = value; break;
+        case "--jaeger-url":
+          jaegerUrl = url(value);
+          break;
+        case "--jaeger-ui-url":
+          jaegerUiUrl = url(value);
+          break;
+        case "--host":
+          host = value;
+          break;
         case "--port":
           port = Integer.parseInt(value);
           if (port < 0 || port > 65535) {
             throw new IllegalArgumentException();
           }
           break;
-        case "--jaeger-timeout": jaegerTimeout = Duration.ofMillis(Long.parseLong(value)); break;
-        default: throw new IllegalArgumentException("unknown option " + option + "\n" + HELP);
+        case "--jaeger-timeout":
+          jaegerTimeout = Duration.ofMillis(Long.parseLong(value));
+          break;
+        default:
+          throw new IllegalArgumentException("unknown option " + option + "\n" + HELP);
       }
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("unknown option")) {
@@ -76,7 +85,8 @@ public final class LinkerOptions {
 
   private static URI url(String value) {
     URI uri = URI.create(value);
-    if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+    if (uri.getScheme() == null
+        || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
       throw new IllegalArgumentException();
     }
     return uri;

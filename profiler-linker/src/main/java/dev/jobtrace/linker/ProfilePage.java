@@ -25,7 +25,13 @@ final class ProfilePage {
     return null;
   }
 
-  static String render(ProfileId id, TraceSpan span, List<TraceSpan> trace, Snippet snippet, String problem, String jaegerUi) {
+  static String render(
+      ProfileId id,
+      TraceSpan span,
+      List<TraceSpan> trace,
+      Snippet snippet,
+      String problem,
+      String jaegerUi) {
     TraceSpan job = jobOf(span, trace);
     String call = call(span);
     String title = "Profile of " + title(span, call);
@@ -34,38 +40,59 @@ final class ProfilePage {
     b.append("<table>");
     row(b, "service", span.service);
     if (job != null) {
-      row(b, "job", job.attr(SpanContract.JOB_NAME.getKey()) + (job.attr(SpanContract.JOB_ID.getKey()) != null ? " (id " + job.attr(SpanContract.JOB_ID.getKey()) + ")" : ""));
+      row(
+          b,
+          "job",
+          job.attr(SpanContract.JOB_NAME.getKey())
+              + (job.attr(SpanContract.JOB_ID.getKey()) != null
+                  ? " (id " + job.attr(SpanContract.JOB_ID.getKey()) + ")"
+                  : ""));
     }
     row(b, "span", span.name + (job == span ? " (the job span)" : ""));
     row(b, "duration", span.durationMillis() + " ms");
     if (call != null) {
-      b.append("<tr><th>").append(statement(span) != null ? "statement" : "call").append("</th><td><code id='call'>")
-          .append(Html.text(call)).append("</code></td></tr>");
+      b.append("<tr><th>")
+          .append(statement(span) != null ? "statement" : "call")
+          .append("</th><td><code id='call'>")
+          .append(Html.text(call))
+          .append("</code></td></tr>");
     }
     if (snippet != null) {
       row(b, "samples", snippet.samples() + "");
       row(b, "hot frames", span.attr(SpanContract.PROFILE_HOT.getKey()));
     }
-    b.append("<tr><th>trace</th><td><a id='jaeger-link' href='").append(Html.text(spanInJaeger(jaegerUi, id.traceId, id.spanId)))
+    b.append("<tr><th>trace</th><td><a id='jaeger-link' href='")
+        .append(Html.text(spanInJaeger(jaegerUi, id.traceId, id.spanId)))
         .append("'>open this span in its trace in Jaeger</a></td></tr>");
     b.append("</table>");
 
     if (job != null && job.attr(SpanContract.TIME_OTHER_MS.getKey()) != null) {
-      b.append("<h2>Where the job's ").append(job.durationMillis()).append(" ms went</h2><table id='breakdown'>");
+      b.append("<h2>Where the job's ")
+          .append(job.durationMillis())
+          .append(" ms went</h2><table id='breakdown'>");
       for (String kind : new String[] {"db", "redis", "http", "other"}) {
         String ms = job.attr(SpanContract.TIME_PREFIX + kind + "_ms");
         String calls = job.attr(SpanContract.CALLS_PREFIX + kind);
-        b.append("<tr><th>").append(kind).append("</th><td>").append(Html.text(ms)).append(" ms")
-            .append(calls != null ? " in " + Html.text(calls) + " calls" : "").append("</td></tr>");
+        b.append("<tr><th>")
+            .append(kind)
+            .append("</th><td>")
+            .append(Html.text(ms))
+            .append(" ms")
+            .append(calls != null ? " in " + Html.text(calls) + " calls" : "")
+            .append("</td></tr>");
       }
       b.append("</table>");
       List<TraceSpan.Event> findings = job.events(SpanContract.FINDING_EVENT);
       if (!findings.isEmpty()) {
         b.append("<h2>Findings</h2>");
         for (TraceSpan.Event f : findings) {
-          b.append("<div class='finding'><b>").append(Html.text(f.attributes().get(SpanContract.FINDING_KIND.getKey())))
-              .append("</b> ").append(Html.text(f.attributes().get(SpanContract.FINDING_SUMMARY.getKey())))
-              .append("<br><code>").append(Html.text(f.attributes().get(SpanContract.FINDING_STATEMENT.getKey()))).append("</code>");
+          b.append("<div class='finding'><b>")
+              .append(Html.text(f.attributes().get(SpanContract.FINDING_KIND.getKey())))
+              .append("</b> ")
+              .append(Html.text(f.attributes().get(SpanContract.FINDING_SUMMARY.getKey())))
+              .append("<br><code>")
+              .append(Html.text(f.attributes().get(SpanContract.FINDING_STATEMENT.getKey())))
+              .append("</code>");
           String fix = f.attributes().get(SpanContract.FINDING_FIX.getKey());
           if (fix != null) {
             b.append("<br><span class='fix'>Fix: ").append(Html.text(fix)).append("</span>");
@@ -76,11 +103,19 @@ final class ProfilePage {
     }
 
     if (problem != null) {
-      b.append("<h2>No profile</h2><p class='error' id='profile-error'>").append(Html.text(problem)).append("</p>");
+      b.append("<h2>No profile</h2><p class='error' id='profile-error'>")
+          .append(Html.text(problem))
+          .append("</p>");
     } else {
-      b.append("<h2>Flame graph</h2><p>Download: <a href='/profiles/").append(id).append("/folded'>folded stacks</a> · ")
-          .append("<a href='/profiles/").append(id).append("/speedscope.json'>speedscope JSON</a> (opens in speedscope.app)</p>")
-          .append("<iframe id='flamegraph' src='/profiles/").append(id).append("/flamegraph'></iframe>");
+      b.append("<h2>Flame graph</h2><p>Download: <a href='/profiles/")
+          .append(id)
+          .append("/folded'>folded stacks</a> · ")
+          .append("<a href='/profiles/")
+          .append(id)
+          .append("/speedscope.json'>speedscope JSON</a> (opens in speedscope.app)</p>")
+          .append("<iframe id='flamegraph' src='/profiles/")
+          .append(id)
+          .append("/flamegraph'></iframe>");
     }
     return Html.page(title, b.toString());
   }
@@ -98,14 +133,19 @@ final class ProfilePage {
     }
     String url = span.attr("url.full") != null ? span.attr("url.full") : span.attr("http.url");
     if (url != null) {
-      String method = span.attr("http.request.method") != null ? span.attr("http.request.method") : span.attr("http.method");
+      String method =
+          span.attr("http.request.method") != null
+              ? span.attr("http.request.method")
+              : span.attr("http.method");
       return method != null ? method + " " + url : url;
     }
     return null;
   }
 
   private static String statement(TraceSpan span) {
-    return span.attr("db.query.text") != null ? span.attr("db.query.text") : span.attr("db.statement");
+    return span.attr("db.query.text") != null
+        ? span.attr("db.query.text")
+        : span.attr("db.statement");
   }
 
   /** The span's name, or for a call the call itself (shortened to a title's length). */
@@ -118,6 +158,10 @@ final class ProfilePage {
   }
 
   private static void row(StringBuilder b, String label, String value) {
-    b.append("<tr><th>").append(label).append("</th><td>").append(Html.text(value)).append("</td></tr>");
+    b.append("<tr><th>")
+        .append(label)
+        .append("</th><td>")
+        .append(Html.text(value))
+        .append("</td></tr>");
   }
 }

@@ -8,15 +8,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** One span of a trace read from Jaeger's OTLP JSON: what the pages show and the end-to-end suite checks. */
+/**
+ * One span of a trace read from Jaeger's OTLP JSON: what the pages show and the end-to-end suite
+ * checks.
+ */
 public final class TraceSpan {
   public final String service;
   public final String traceId;
   public final String spanId;
   public final String parentSpanId;
   public final String name;
-  /** {@code INTERNAL}, {@code SERVER}, {@code CLIENT}, {@code PRODUCER}, {@code CONSUMER} or empty. */
+
+  /**
+   * {@code INTERNAL}, {@code SERVER}, {@code CLIENT}, {@code PRODUCER}, {@code CONSUMER} or empty.
+   */
   public final String kind;
+
   public final long startNanos;
   public final long endNanos;
   public final Map<String, String> attributes;

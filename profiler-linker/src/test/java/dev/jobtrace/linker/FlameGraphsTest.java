@@ -3,8 +3,8 @@ package dev.jobtrace.linker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.jobtrace.contract.ProfileSnippetFormat;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobtrace.contract.ProfileSnippetFormat;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -12,11 +12,22 @@ class FlameGraphsTest {
 
   @Test
   void frameNamesCannotCloseTheScript() throws Exception {
-    Snippet s = Snippet.decode(ProfileSnippetFormat.encode("main;Evil.</script><script>alert(1)</script> 5\nmain;Report.render 3\n"));
+    Snippet s =
+        Snippet.decode(
+            ProfileSnippetFormat.encode(
+                "main;Evil.</script><script>alert(1)</script> 5\nmain;Report.render 3\n"));
     String html = new String(FlameGraphs.html(s, "<b>title</b>"), StandardCharsets.UTF_8);
-    assertThat(html).doesNotContain("<script>alert(1)").doesNotContain("<b>title</b>").contains("Report.render");
-    assertThat(html.split("</script>", -1).length).isEqualTo(new String(FlameGraphs.html(
-        Snippet.decode(ProfileSnippetFormat.encode("main 1\n")), "t"), StandardCharsets.UTF_8).split("</script>", -1).length);
+    assertThat(html)
+        .doesNotContain("<script>alert(1)")
+        .doesNotContain("<b>title</b>")
+        .contains("Report.render");
+    assertThat(html.split("</script>", -1).length)
+        .isEqualTo(
+            new String(
+                    FlameGraphs.html(Snippet.decode(ProfileSnippetFormat.encode("main 1\n")), "t"),
+                    StandardCharsets.UTF_8)
+                .split("</script>", -1)
+                .length);
   }
 
   @Test
@@ -24,7 +35,10 @@ class FlameGraphsTest {
     Snippet s = Snippet.decode(ProfileSnippetFormat.encode("main;com.acme.Invoice.<init> 4\n"));
     String html = new String(FlameGraphs.html(s, "t"), StandardCharsets.UTF_8);
     // The string the script sees is "com.acme.Invoice.<init>": \x3C is "<" in a JavaScript string.
-    assertThat(html).contains("Invoice.\\x3Cinit>").doesNotContain("\uFF1C").doesNotContain("Invoice.<init>");
+    assertThat(html)
+        .contains("Invoice.\\x3Cinit>")
+        .doesNotContain("\uFF1C")
+        .doesNotContain("Invoice.<init>");
   }
 
   @Test

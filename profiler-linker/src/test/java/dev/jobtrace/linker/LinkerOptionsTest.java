@@ -23,11 +23,20 @@ class LinkerOptionsTest {
 
   @Test
   void environmentSetsEachOptionAndFlagsWin() {
-    LinkerOptions o = LinkerOptions.parse(
-        new String[] {"--port", "9000"},
-        Map.of("JOBTRACE_LINKER_JAEGER_URL", "http://jaeger:16686", "JOBTRACE_LINKER_HOST", "0.0.0.0",
-            "JOBTRACE_LINKER_PORT", "8091", "JOBTRACE_LINKER_JAEGER_TIMEOUT_MS", "1500",
-            "JOBTRACE_LINKER_JAEGER_UI_URL", "http://localhost:16686"));
+    LinkerOptions o =
+        LinkerOptions.parse(
+            new String[] {"--port", "9000"},
+            Map.of(
+                "JOBTRACE_LINKER_JAEGER_URL",
+                "http://jaeger:16686",
+                "JOBTRACE_LINKER_HOST",
+                "0.0.0.0",
+                "JOBTRACE_LINKER_PORT",
+                "8091",
+                "JOBTRACE_LINKER_JAEGER_TIMEOUT_MS",
+                "1500",
+                "JOBTRACE_LINKER_JAEGER_UI_URL",
+                "http://localhost:16686"));
     assertThat(o.jaegerUrl.toString()).isEqualTo("http://jaeger:16686");
     assertThat(o.jaegerUiUrl.toString()).isEqualTo("http://localhost:16686");
     assertThat(o.host).isEqualTo("0.0.0.0");
@@ -39,11 +48,13 @@ class LinkerOptionsTest {
   void badValuesAreNamed() {
     assertThatThrownBy(() -> LinkerOptions.parse(new String[] {"--port", "http"}, Map.of()))
         .hasMessageStartingWith("bad value \"http\" for --port");
-    assertThatThrownBy(() -> LinkerOptions.parse(new String[] {"--jaeger-url", "jaeger:16686"}, Map.of()))
+    assertThatThrownBy(
+            () -> LinkerOptions.parse(new String[] {"--jaeger-url", "jaeger:16686"}, Map.of()))
         .hasMessageStartingWith("bad value \"jaeger:16686\" for --jaeger-url");
     assertThatThrownBy(() -> LinkerOptions.parse(new String[] {"--colour", "red"}, Map.of()))
         .hasMessageStartingWith("unknown option --colour");
-    assertThatThrownBy(() -> LinkerOptions.parse(new String[] {"--port"}, Map.of())).hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> LinkerOptions.parse(new String[] {"--port"}, Map.of()))
+        .hasMessageContaining("needs a value");
     assertThat(LinkerOptions.parse(new String[] {"--help"}, Map.of()).help).isTrue();
   }
 

@@ -15,9 +15,18 @@ class ProfileIdTest {
 
   @Test
   void malformedIdsSayWhatIsExpected() {
-    for (String bad : new String[] {"", "abc", "4bf92f3577b34da6a3ce929d0e0e4736", "4bf92f3577b34da6a3ce929d0e0e4736-xyz",
-        "../../etc/passwd", "00000000000000000000000000000000-00f067aa0ba902b7"}) {
-      assertThatThrownBy(() -> ProfileId.parse(bad)).as(bad).isInstanceOf(ProfileId.BadRequest.class)
+    for (String bad :
+        new String[] {
+          "",
+          "abc",
+          "4bf92f3577b34da6a3ce929d0e0e4736",
+          "4bf92f3577b34da6a3ce929d0e0e4736-xyz",
+          "../../etc/passwd",
+          "00000000000000000000000000000000-00f067aa0ba902b7"
+        }) {
+      assertThatThrownBy(() -> ProfileId.parse(bad))
+          .as(bad)
+          .isInstanceOf(ProfileId.BadRequest.class)
           .hasMessageStartingWith("malformed profile id");
     }
   }

@@ -16,15 +16,17 @@ import java.util.zip.GZIPOutputStream;
  * The profile snippet on the wire ({@link SpanContract#PROFILE_FOLDED}): folded stacks, one {@code
  * frame;frame;frame count} line per stack with the root first, gzipped, then base64. Frames carry
  * async-profiler's frame-type suffix ({@code _[j]} Java, {@code _[i]} inlined, ...), which flame
- * graphs colour by. Decoding is bounded whatever the input: a text longer than {@link
- * #MAX_ENCODED} is refused before decoding, and inflating stops at {@link #MAX_FOLDED} bytes.
+ * graphs colour by. Decoding is bounded whatever the input: a text longer than {@link #MAX_ENCODED}
+ * is refused before decoding, and inflating stops at {@link #MAX_FOLDED} bytes.
  */
 public final class ProfileSnippetFormat {
 
   /** The line that stands for the stacks left out to fit the size cap. */
   public static final String OTHER = "other";
+
   /** jobtrace writes at most 64 KiB; anything much larger did not come from it. */
   public static final int MAX_ENCODED = 1 << 20;
+
   public static final int MAX_FOLDED = 16 << 20;
   public static final int MAX_FRAMES = 2048;
 
@@ -47,7 +49,12 @@ public final class ProfileSnippetFormat {
    */
   public static Map<String, Long> decode(String encoded) {
     if (encoded.length() > MAX_ENCODED) {
-      throw new Invalid("profile snippet too large: " + encoded.length() + " characters (at most " + MAX_ENCODED + ")");
+      throw new Invalid(
+          "profile snippet too large: "
+              + encoded.length()
+              + " characters (at most "
+              + MAX_ENCODED
+              + ")");
     }
     byte[] gzipped;
     try {
@@ -74,7 +81,8 @@ public final class ProfileSnippetFormat {
       }
       String stack = line.substring(0, space);
       if (stack.chars().filter(c -> c == ';').count() >= MAX_FRAMES) {
-        throw new Invalid("profile snippet line " + lineNo + " has more than " + MAX_FRAMES + " frames");
+        throw new Invalid(
+            "profile snippet line " + lineNo + " has more than " + MAX_FRAMES + " frames");
       }
       stacks.merge(stack, count, Long::sum);
     }
@@ -90,7 +98,8 @@ public final class ProfileSnippetFormat {
       byte[] buf = new byte[8192];
       for (int n; (n = in.read(buf)) > 0; ) {
         if (out.size() + n > MAX_FOLDED) {
-          throw new Invalid("profile snippet inflates to more than " + (MAX_FOLDED >> 20) + " MiB; refused");
+          throw new Invalid(
+              "profile snippet inflates to more than " + (MAX_FOLDED >> 20) + " MiB; refused");
         }
         out.write(buf, 0, n);
       }
@@ -103,19 +112,27 @@ public final class ProfileSnippetFormat {
   /** async-profiler's frame type to the suffix a folded frame carries; none for the rest. */
   public static String typeSuffix(int frameType) {
     switch (frameType) {
-      case 0: return "_[0]";
-      case 1: return "_[j]";
-      case 2: return "_[i]";
-      case 5: return "_[k]";
-      case 6: return "_[1]";
-      default: return "";
+      case 0:
+        return "_[0]";
+      case 1:
+        return "_[j]";
+      case 2:
+        return "_[i]";
+      case 5:
+        return "_[k]";
+      case 6:
+        return "_[1]";
+      default:
+        return "";
     }
   }
 
   /** {@code pkg.Class.method_[j]} to {@code pkg.Class.method}. */
   public static String withoutTypeSuffix(String frame) {
     int n = frame.length();
-    return n > 4 && frame.charAt(n - 1) == ']' && frame.startsWith("_[", n - 4) ? frame.substring(0, n - 4) : frame;
+    return n > 4 && frame.charAt(n - 1) == ']' && frame.startsWith("_[", n - 4)
+        ? frame.substring(0, n - 4)
+        : frame;
   }
 
   /** A snippet that cannot be read, with the reason. */

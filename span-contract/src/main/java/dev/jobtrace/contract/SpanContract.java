@@ -12,35 +12,61 @@ public final class SpanContract {
   // ---- job span: what ran ----
 
   public static final AttributeKey<String> JOB_NAME = AttributeKey.stringKey("jobtrace.job.name");
-  /** {@code jobrunr}, {@code quartz}, {@code spring}, {@code spring-batch}, {@code db-scheduler}, {@code method}. */
-  public static final AttributeKey<String> JOB_SYSTEM = AttributeKey.stringKey("jobtrace.job.system");
+
+  /**
+   * {@code jobrunr}, {@code quartz}, {@code spring}, {@code spring-batch}, {@code db-scheduler},
+   * {@code method}.
+   */
+  public static final AttributeKey<String> JOB_SYSTEM =
+      AttributeKey.stringKey("jobtrace.job.system");
+
   public static final AttributeKey<String> JOB_ID = AttributeKey.stringKey("jobtrace.job.id");
-  public static final AttributeKey<String> JOB_DISPLAY_NAME = AttributeKey.stringKey("jobtrace.job.display_name");
-  public static final AttributeKey<String> JOB_INSTANCE_ID = AttributeKey.stringKey("jobtrace.job.instance_id");
+  public static final AttributeKey<String> JOB_DISPLAY_NAME =
+      AttributeKey.stringKey("jobtrace.job.display_name");
+  public static final AttributeKey<String> JOB_INSTANCE_ID =
+      AttributeKey.stringKey("jobtrace.job.instance_id");
   public static final AttributeKey<Long> JOB_ATTEMPT = AttributeKey.longKey("jobtrace.job.attempt");
+
   /** Enqueue (or scheduled fire time) to start, where the framework knows both. */
-  public static final AttributeKey<Long> JOB_QUEUE_LATENCY_MS = AttributeKey.longKey("jobtrace.job.queue_latency_ms");
+  public static final AttributeKey<Long> JOB_QUEUE_LATENCY_MS =
+      AttributeKey.longKey("jobtrace.job.queue_latency_ms");
+
   /** {@link #OUTCOME_SUCCESS} or {@link #OUTCOME_FAILURE}. */
-  public static final AttributeKey<String> JOB_OUTCOME = AttributeKey.stringKey("jobtrace.job.outcome");
-  public static final AttributeKey<String> JOB_STATUS = AttributeKey.stringKey("jobtrace.job.status");
-  public static final AttributeKey<String> JOB_EXIT_CODE = AttributeKey.stringKey("jobtrace.job.exit_code");
+  public static final AttributeKey<String> JOB_OUTCOME =
+      AttributeKey.stringKey("jobtrace.job.outcome");
+
+  public static final AttributeKey<String> JOB_STATUS =
+      AttributeKey.stringKey("jobtrace.job.status");
+  public static final AttributeKey<String> JOB_EXIT_CODE =
+      AttributeKey.stringKey("jobtrace.job.exit_code");
+
   /** The names of the run's parameters; their values only when a setting asks for them. */
-  public static final AttributeKey<List<String>> JOB_PARAMETERS = AttributeKey.stringArrayKey("jobtrace.job.parameters");
+  public static final AttributeKey<List<String>> JOB_PARAMETERS =
+      AttributeKey.stringArrayKey("jobtrace.job.parameters");
+
   /** Followed by a parameter's name, for its value (Spring Batch, when a setting asks). */
   public static final String JOB_PARAMETER_PREFIX = "jobtrace.job.parameter.";
+
   /** Calls of the job framework's own bookkeeping made during the run, left out of its trace. */
-  public static final AttributeKey<Long> JOB_BOOKKEEPING_CALLS = AttributeKey.longKey("jobtrace.job.bookkeeping_calls");
+  public static final AttributeKey<Long> JOB_BOOKKEEPING_CALLS =
+      AttributeKey.longKey("jobtrace.job.bookkeeping_calls");
 
   public static final String OUTCOME_SUCCESS = "success";
   public static final String OUTCOME_FAILURE = "failure";
 
   // ---- job span: where the time went ----
 
-  /** Followed by a call kind and {@code _ms}: {@code jobtrace.time.redis_ms}, {@code db}, {@code http}, {@code other}. */
+  /**
+   * Followed by a call kind and {@code _ms}: {@code jobtrace.time.redis_ms}, {@code db}, {@code
+   * http}, {@code other}.
+   */
   public static final String TIME_PREFIX = "jobtrace.time.";
+
   /** Followed by a call kind: {@code jobtrace.calls.redis}, {@code db}, {@code http}. */
   public static final String CALLS_PREFIX = "jobtrace.calls.";
-  public static final AttributeKey<Long> TIME_OTHER_MS = AttributeKey.longKey(TIME_PREFIX + "other_ms");
+
+  public static final AttributeKey<Long> TIME_OTHER_MS =
+      AttributeKey.longKey(TIME_PREFIX + "other_ms");
 
   public static AttributeKey<Long> timeMillis(String callKind) {
     return AttributeKey.longKey(TIME_PREFIX + callKind + "_ms");
@@ -53,18 +79,29 @@ public final class SpanContract {
   // ---- job span: findings ----
 
   public static final String FINDING_EVENT = "jobtrace.finding";
-  public static final AttributeKey<String> FINDING_KIND = AttributeKey.stringKey("jobtrace.finding.kind");
-  public static final AttributeKey<String> FINDING_SUMMARY = AttributeKey.stringKey("jobtrace.finding.summary");
-  public static final AttributeKey<Long> FINDING_COUNT = AttributeKey.longKey("jobtrace.finding.count");
-  public static final AttributeKey<Long> FINDING_TOTAL_MS = AttributeKey.longKey("jobtrace.finding.total_ms");
-  public static final AttributeKey<Long> FINDING_MAX_MS = AttributeKey.longKey("jobtrace.finding.max_ms");
-  public static final AttributeKey<String> FINDING_STATEMENT = AttributeKey.stringKey("jobtrace.finding.statement");
+  public static final AttributeKey<String> FINDING_KIND =
+      AttributeKey.stringKey("jobtrace.finding.kind");
+  public static final AttributeKey<String> FINDING_SUMMARY =
+      AttributeKey.stringKey("jobtrace.finding.summary");
+  public static final AttributeKey<Long> FINDING_COUNT =
+      AttributeKey.longKey("jobtrace.finding.count");
+  public static final AttributeKey<Long> FINDING_TOTAL_MS =
+      AttributeKey.longKey("jobtrace.finding.total_ms");
+  public static final AttributeKey<Long> FINDING_MAX_MS =
+      AttributeKey.longKey("jobtrace.finding.max_ms");
+  public static final AttributeKey<String> FINDING_STATEMENT =
+      AttributeKey.stringKey("jobtrace.finding.statement");
+
   /** What usually fixes it, on findings where jobtrace can say ({@code repeated_sequence}). */
-  public static final AttributeKey<String> FINDING_FIX = AttributeKey.stringKey("jobtrace.finding.fix");
+  public static final AttributeKey<String> FINDING_FIX =
+      AttributeKey.stringKey("jobtrace.finding.fix");
+
   /** The kinds found, most costly first, comma-separated. */
   public static final AttributeKey<String> FINDINGS = AttributeKey.stringKey("jobtrace.findings");
+
   /** The most costly finding, {@code kind: summary}. */
-  public static final AttributeKey<String> FINDING_TOP = AttributeKey.stringKey("jobtrace.finding.top");
+  public static final AttributeKey<String> FINDING_TOP =
+      AttributeKey.stringKey("jobtrace.finding.top");
 
   /** A tag a trace search selects on: {@code jobtrace.finding.repeated_call=true}. */
   public static AttributeKey<Boolean> findingTag(String kind) {
@@ -74,50 +111,87 @@ public final class SpanContract {
   // ---- Spring Batch step and chunk spans ----
 
   public static final AttributeKey<String> STEP_NAME = AttributeKey.stringKey("jobtrace.step.name");
-  public static final AttributeKey<String> STEP_EXECUTION_ID = AttributeKey.stringKey("jobtrace.step.execution_id");
-  public static final AttributeKey<String> STEP_STATUS = AttributeKey.stringKey("jobtrace.step.status");
-  public static final AttributeKey<String> STEP_EXIT_CODE = AttributeKey.stringKey("jobtrace.step.exit_code");
-  public static final AttributeKey<Long> STEP_READ_COUNT = AttributeKey.longKey("jobtrace.step.read_count");
-  public static final AttributeKey<Long> STEP_WRITE_COUNT = AttributeKey.longKey("jobtrace.step.write_count");
-  public static final AttributeKey<Long> STEP_FILTER_COUNT = AttributeKey.longKey("jobtrace.step.filter_count");
-  public static final AttributeKey<Long> STEP_SKIP_COUNT = AttributeKey.longKey("jobtrace.step.skip_count");
-  public static final AttributeKey<Long> STEP_COMMIT_COUNT = AttributeKey.longKey("jobtrace.step.commit_count");
-  public static final AttributeKey<Long> STEP_ROLLBACK_COUNT = AttributeKey.longKey("jobtrace.step.rollback_count");
+  public static final AttributeKey<String> STEP_EXECUTION_ID =
+      AttributeKey.stringKey("jobtrace.step.execution_id");
+  public static final AttributeKey<String> STEP_STATUS =
+      AttributeKey.stringKey("jobtrace.step.status");
+  public static final AttributeKey<String> STEP_EXIT_CODE =
+      AttributeKey.stringKey("jobtrace.step.exit_code");
+  public static final AttributeKey<Long> STEP_READ_COUNT =
+      AttributeKey.longKey("jobtrace.step.read_count");
+  public static final AttributeKey<Long> STEP_WRITE_COUNT =
+      AttributeKey.longKey("jobtrace.step.write_count");
+  public static final AttributeKey<Long> STEP_FILTER_COUNT =
+      AttributeKey.longKey("jobtrace.step.filter_count");
+  public static final AttributeKey<Long> STEP_SKIP_COUNT =
+      AttributeKey.longKey("jobtrace.step.skip_count");
+  public static final AttributeKey<Long> STEP_COMMIT_COUNT =
+      AttributeKey.longKey("jobtrace.step.commit_count");
+  public static final AttributeKey<Long> STEP_ROLLBACK_COUNT =
+      AttributeKey.longKey("jobtrace.step.rollback_count");
   public static final AttributeKey<Long> STEP_CHUNKS = AttributeKey.longKey("jobtrace.step.chunks");
-  public static final AttributeKey<Long> STEP_CHUNKS_KEPT = AttributeKey.longKey("jobtrace.step.chunks_kept");
-  public static final AttributeKey<Long> STEP_SLOWEST_CHUNK_MS = AttributeKey.longKey("jobtrace.step.slowest_chunk_ms");
-  public static final AttributeKey<Long> STEP_READ_MS = AttributeKey.longKey("jobtrace.step.read_ms");
-  public static final AttributeKey<Long> STEP_PROCESS_MS = AttributeKey.longKey("jobtrace.step.process_ms");
-  public static final AttributeKey<Long> STEP_WRITE_MS = AttributeKey.longKey("jobtrace.step.write_ms");
-  public static final AttributeKey<Long> CHUNK_NUMBER = AttributeKey.longKey("jobtrace.chunk.number");
-  public static final AttributeKey<Long> CHUNK_READ_COUNT = AttributeKey.longKey("jobtrace.chunk.read_count");
-  public static final AttributeKey<Long> CHUNK_WRITE_COUNT = AttributeKey.longKey("jobtrace.chunk.write_count");
-  public static final AttributeKey<Long> CHUNK_READ_MS = AttributeKey.longKey("jobtrace.chunk.read_ms");
-  public static final AttributeKey<Long> CHUNK_PROCESS_MS = AttributeKey.longKey("jobtrace.chunk.process_ms");
-  public static final AttributeKey<Long> CHUNK_WRITE_MS = AttributeKey.longKey("jobtrace.chunk.write_ms");
+  public static final AttributeKey<Long> STEP_CHUNKS_KEPT =
+      AttributeKey.longKey("jobtrace.step.chunks_kept");
+  public static final AttributeKey<Long> STEP_SLOWEST_CHUNK_MS =
+      AttributeKey.longKey("jobtrace.step.slowest_chunk_ms");
+  public static final AttributeKey<Long> STEP_READ_MS =
+      AttributeKey.longKey("jobtrace.step.read_ms");
+  public static final AttributeKey<Long> STEP_PROCESS_MS =
+      AttributeKey.longKey("jobtrace.step.process_ms");
+  public static final AttributeKey<Long> STEP_WRITE_MS =
+      AttributeKey.longKey("jobtrace.step.write_ms");
+  public static final AttributeKey<Long> CHUNK_NUMBER =
+      AttributeKey.longKey("jobtrace.chunk.number");
+  public static final AttributeKey<Long> CHUNK_READ_COUNT =
+      AttributeKey.longKey("jobtrace.chunk.read_count");
+  public static final AttributeKey<Long> CHUNK_WRITE_COUNT =
+      AttributeKey.longKey("jobtrace.chunk.write_count");
+  public static final AttributeKey<Long> CHUNK_READ_MS =
+      AttributeKey.longKey("jobtrace.chunk.read_ms");
+  public static final AttributeKey<Long> CHUNK_PROCESS_MS =
+      AttributeKey.longKey("jobtrace.chunk.process_ms");
+  public static final AttributeKey<Long> CHUNK_WRITE_MS =
+      AttributeKey.longKey("jobtrace.chunk.write_ms");
 
   // ---- any slow span: its profile ----
 
   /** {@code <traceId>-<spanId>}: what Jaeger's link pattern turns into the linker's URL. */
-  public static final AttributeKey<String> PROFILE_ID = AttributeKey.stringKey("jobtrace.profile.id");
-  public static final AttributeKey<Long> PROFILE_SAMPLES = AttributeKey.longKey("jobtrace.profile.samples");
+  public static final AttributeKey<String> PROFILE_ID =
+      AttributeKey.stringKey("jobtrace.profile.id");
+
+  public static final AttributeKey<Long> PROFILE_SAMPLES =
+      AttributeKey.longKey("jobtrace.profile.samples");
+
   /** Where the time went, one line readable in a tag table. */
-  public static final AttributeKey<String> PROFILE_HOT = AttributeKey.stringKey("jobtrace.profile.hot");
+  public static final AttributeKey<String> PROFILE_HOT =
+      AttributeKey.stringKey("jobtrace.profile.hot");
+
   /** Why a slow span has no profile. */
-  public static final AttributeKey<String> PROFILE_ERROR = AttributeKey.stringKey("jobtrace.profile.error");
+  public static final AttributeKey<String> PROFILE_ERROR =
+      AttributeKey.stringKey("jobtrace.profile.error");
+
   /** Why a profile misses the span's last moments. */
-  public static final AttributeKey<String> PROFILE_INCOMPLETE = AttributeKey.stringKey("jobtrace.profile.incomplete");
+  public static final AttributeKey<String> PROFILE_INCOMPLETE =
+      AttributeKey.stringKey("jobtrace.profile.incomplete");
+
   public static final String PROFILE_EVENT = "jobtrace.profile";
+
   /** On the {@link #PROFILE_EVENT}: the snippet, in {@link ProfileSnippetFormat}. */
-  public static final AttributeKey<String> PROFILE_FOLDED = AttributeKey.stringKey("jobtrace.profile.folded");
+  public static final AttributeKey<String> PROFILE_FOLDED =
+      AttributeKey.stringKey("jobtrace.profile.folded");
 
   // ---- composite spans: runs of calls of one shape, exported as one span ----
 
-  public static final AttributeKey<Long> COMPOSITE_COUNT = AttributeKey.longKey("jobtrace.composite.count");
-  public static final AttributeKey<Long> COMPOSITE_SUM_MS = AttributeKey.longKey("jobtrace.composite.sum_ms");
-  public static final AttributeKey<Long> COMPOSITE_FAILED = AttributeKey.longKey("jobtrace.composite.failed");
-  public static final AttributeKey<String> COMPOSITE_SHAPE = AttributeKey.stringKey("jobtrace.composite.shape");
-  public static final AttributeKey<Long> COMPOSITE_DISTINCT = AttributeKey.longKey("jobtrace.composite.distinct");
+  public static final AttributeKey<Long> COMPOSITE_COUNT =
+      AttributeKey.longKey("jobtrace.composite.count");
+  public static final AttributeKey<Long> COMPOSITE_SUM_MS =
+      AttributeKey.longKey("jobtrace.composite.sum_ms");
+  public static final AttributeKey<Long> COMPOSITE_FAILED =
+      AttributeKey.longKey("jobtrace.composite.failed");
+  public static final AttributeKey<String> COMPOSITE_SHAPE =
+      AttributeKey.stringKey("jobtrace.composite.shape");
+  public static final AttributeKey<Long> COMPOSITE_DISTINCT =
+      AttributeKey.longKey("jobtrace.composite.distinct");
   public static final AttributeKey<List<String>> COMPOSITE_EXAMPLES =
       AttributeKey.stringArrayKey("jobtrace.composite.examples");
 
@@ -125,8 +199,10 @@ public final class SpanContract {
 
   /** Histogram of job runs' wall time, in seconds, by job name, system and outcome. */
   public static final String METRIC_JOB_DURATION = "jobtrace.job.duration";
+
   /** Histogram of job runs' queue latency, in seconds. */
   public static final String METRIC_JOB_QUEUE_LATENCY = "jobtrace.job.queue_latency";
+
   /** Counter of the job frameworks' own bookkeeping operations left untraced. */
   public static final String METRIC_BOOKKEEPING_UNTRACED = "jobtrace.bookkeeping.untraced";
 
@@ -134,6 +210,7 @@ public final class SpanContract {
 
   /** JobRunr job metadata keys holding the enqueuer's W3C trace context. */
   public static final String METADATA_TRACEPARENT = "jobtrace.traceparent";
+
   public static final String METADATA_TRACESTATE = "jobtrace.tracestate";
 
   private SpanContract() {}

@@ -14,8 +14,8 @@ class ProfileSnippetFormatTest {
   @Test
   void foldedStacksSurviveTheWireInOrderWithRepeatsSummed() {
     String encoded = ProfileSnippetFormat.encode("a;b;c_[j] 7\na;d 3\na;b;c_[j] 2\n");
-    assertThat(ProfileSnippetFormat.decode(encoded)).containsExactly(
-        java.util.Map.entry("a;b;c_[j]", 9L), java.util.Map.entry("a;d", 3L));
+    assertThat(ProfileSnippetFormat.decode(encoded))
+        .containsExactly(java.util.Map.entry("a;b;c_[j]", 9L), java.util.Map.entry("a;d", 3L));
   }
 
   @Test
@@ -37,21 +37,33 @@ class ProfileSnippetFormatTest {
 
   @Test
   void oversizedOrCorruptSnippetsAreRefusedWithTheReason() {
-    assertThatThrownBy(() -> ProfileSnippetFormat.decode("A".repeat(ProfileSnippetFormat.MAX_ENCODED + 1)))
+    assertThatThrownBy(
+            () -> ProfileSnippetFormat.decode("A".repeat(ProfileSnippetFormat.MAX_ENCODED + 1)))
         .hasMessageContaining("too large");
-    assertThatThrownBy(() -> ProfileSnippetFormat.decode("not base64 !!")).hasMessageContaining("not base64");
-    assertThatThrownBy(() -> ProfileSnippetFormat.decode(Base64.getEncoder().encodeToString("plain".getBytes())))
+    assertThatThrownBy(() -> ProfileSnippetFormat.decode("not base64 !!"))
+        .hasMessageContaining("not base64");
+    assertThatThrownBy(
+            () ->
+                ProfileSnippetFormat.decode(Base64.getEncoder().encodeToString("plain".getBytes())))
         .hasMessageContaining("not valid gzip");
-    assertThatThrownBy(() -> ProfileSnippetFormat.decode(ProfileSnippetFormat.encode("a;b;c seven\n")))
+    assertThatThrownBy(
+            () -> ProfileSnippetFormat.decode(ProfileSnippetFormat.encode("a;b;c seven\n")))
         .hasMessageContaining("line 1");
-    assertThatThrownBy(() -> ProfileSnippetFormat.decode(ProfileSnippetFormat.encode("a;b 1\n" + "f;".repeat(2048) + "g 1\n")))
+    assertThatThrownBy(
+            () ->
+                ProfileSnippetFormat.decode(
+                    ProfileSnippetFormat.encode("a;b 1\n" + "f;".repeat(2048) + "g 1\n")))
         .hasMessageContaining("line 2 has more than 2048 frames");
-    assertThatThrownBy(() -> ProfileSnippetFormat.decode(ProfileSnippetFormat.encode(""))).hasMessageContaining("no stacks");
+    assertThatThrownBy(() -> ProfileSnippetFormat.decode(ProfileSnippetFormat.encode("")))
+        .hasMessageContaining("no stacks");
   }
 
   @Test
   void typeSuffixesComeOffTheFramesThatCarryThem() {
-    assertThat(ProfileSnippetFormat.withoutTypeSuffix("pkg.Job.run" + ProfileSnippetFormat.typeSuffix(1))).isEqualTo("pkg.Job.run");
+    assertThat(
+            ProfileSnippetFormat.withoutTypeSuffix(
+                "pkg.Job.run" + ProfileSnippetFormat.typeSuffix(1)))
+        .isEqualTo("pkg.Job.run");
     assertThat(ProfileSnippetFormat.withoutTypeSuffix("pkg.Job.run_[i]")).isEqualTo("pkg.Job.run");
     assertThat(ProfileSnippetFormat.withoutTypeSuffix("[unknown]")).isEqualTo("[unknown]");
     assertThat(ProfileSnippetFormat.withoutTypeSuffix("x_[j]")).isEqualTo("x");

@@ -23,7 +23,8 @@ public final class AgentProcess {
   private final List<String> jvmArgs = new ArrayList<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
   private String agentJar = System.getProperty("jobtrace.agent.jar");
-  private String javaExecutable = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private String javaExecutable =
+      Path.of(System.getProperty("java.home"), "bin", "java").toString();
   private String classPath;
 
   private AgentProcess(String mainClass) {
@@ -99,15 +100,19 @@ public final class AgentProcess {
     }
     String output = Files.readString(out.toPath());
     if (!exited) {
-      throw new AssertionError("application did not finish in " + timeoutSeconds + " s:\n" + tail(output));
+      throw new AssertionError(
+          "application did not finish in " + timeoutSeconds + " s:\n" + tail(output));
     }
     if (process.exitValue() != 0) {
-      throw new AssertionError("application exited with " + process.exitValue() + ":\n" + tail(output));
+      throw new AssertionError(
+          "application exited with " + process.exitValue() + ":\n" + tail(output));
     }
     return new Result(output);
   }
 
-  /** Starts a long-running application (a service); closing it stops it, letting the agent flush. */
+  /**
+   * Starts a long-running application (a service); closing it stops it, letting the agent flush.
+   */
   public Running start() throws IOException {
     File out = logFile();
     return new Running(launch(out), out);
@@ -116,7 +121,9 @@ public final class AgentProcess {
   private File logFile() throws IOException {
     Path logs = Path.of("target", "app-logs");
     Files.createDirectories(logs);
-    return Files.createTempFile(logs, mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-", ".log").toFile();
+    return Files.createTempFile(
+            logs, mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-", ".log")
+        .toFile();
   }
 
   private Process launch(File out) throws IOException {
@@ -205,8 +212,11 @@ public final class AgentProcess {
   /** jobtrace's own classes reach an application through the agent only, as in use. */
   private static boolean isJobtrace(String entry) {
     String name = Path.of(entry).getFileName().toString();
-    return entry.endsWith("otel-extension/target/classes") || entry.endsWith("span-contract/target/classes")
-        || name.equals("jobtrace-extension.jar") || name.startsWith("otel-extension-") || name.startsWith("span-contract-");
+    return entry.endsWith("otel-extension/target/classes")
+        || entry.endsWith("span-contract/target/classes")
+        || name.equals("jobtrace-extension.jar")
+        || name.startsWith("otel-extension-")
+        || name.startsWith("span-contract-");
   }
 
   /** The folder of jars that replace the build's versions of their artifacts, or null. */
@@ -234,9 +244,13 @@ public final class AgentProcess {
      */
     public void assertLoadedSwappedJar(String label) {
       String dir = swapDir();
-      String[] swapped = dir == null ? null : new File(dir).list((d, n) -> n.startsWith(label) && n.endsWith(".jar"));
+      String[] swapped =
+          dir == null
+              ? null
+              : new File(dir).list((d, n) -> n.startsWith(label) && n.endsWith(".jar"));
       if (swapped != null && swapped.length > 0 && !output.contains(label + " from " + dir)) {
-        throw new AssertionError("expected \"" + label + " from " + dir + "…\" in the output:\n" + tail(output));
+        throw new AssertionError(
+            "expected \"" + label + " from " + dir + "…\" in the output:\n" + tail(output));
       }
     }
 

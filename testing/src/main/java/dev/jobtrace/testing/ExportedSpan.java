@@ -69,11 +69,14 @@ public final class ExportedSpan {
     if (v == null || !v.hasArrayValue()) {
       return List.of();
     }
-    return v.getArrayValue().getValuesList().stream().map(AnyValue::getStringValue).collect(Collectors.toList());
+    return v.getArrayValue().getValuesList().stream()
+        .map(AnyValue::getStringValue)
+        .collect(Collectors.toList());
   }
 
   public boolean isError() {
-    return span.getStatus().getCode() == io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR;
+    return span.getStatus().getCode()
+        == io.opentelemetry.proto.trace.v1.Status.StatusCode.STATUS_CODE_ERROR;
   }
 
   public long durationMillis() {
@@ -99,6 +102,14 @@ public final class ExportedSpan {
 
   @Override
   public String toString() {
-    return name() + " [" + scope + "] trace=" + traceId() + " span=" + spanId() + " parent=" + parentSpanId();
+    return name()
+        + " ["
+        + scope
+        + "] trace="
+        + traceId()
+        + " span="
+        + spanId()
+        + " parent="
+        + parentSpanId();
   }
 }

@@ -27,14 +27,18 @@ public final class LocalJaeger implements AutoCloseable {
   private final Process process;
   private final Path log;
 
-  private LocalJaeger(Path repo, int queryPort, int otlpHttpPort, Path log, Path uiAssets, Path uiConfig)
+  private LocalJaeger(
+      Path repo, int queryPort, int otlpHttpPort, Path log, Path uiAssets, Path uiConfig)
       throws Exception {
     this.queryPort = queryPort;
     this.otlpHttpPort = otlpHttpPort;
     this.log = log;
     Path binary = build(repo);
     ProcessBuilder pb =
-        new ProcessBuilder(binary.toString(), "--config", repo.resolve("profiler-linker/jaeger/jaeger-config.yaml").toString())
+        new ProcessBuilder(
+                binary.toString(),
+                "--config",
+                repo.resolve("profiler-linker/jaeger/jaeger-config.yaml").toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     pb.environment().put("JAEGER_LISTEN_HOST", "127.0.0.1");
@@ -43,8 +47,11 @@ public final class LocalJaeger implements AutoCloseable {
     pb.environment().put("JAEGER_QUERY_PORT", Integer.toString(queryPort));
     pb.environment().put("JAEGER_QUERY_GRPC_PORT", Integer.toString(Ports.free()));
     pb.environment().put("JAEGER_HEALTH_PORT", Integer.toString(Ports.free()));
-    pb.environment().put("JAEGER_UI_CONFIG",
-        (uiConfig != null ? uiConfig : repo.resolve("profiler-linker/jaeger/ui-config.json")).toString());
+    pb.environment()
+        .put(
+            "JAEGER_UI_CONFIG",
+            (uiConfig != null ? uiConfig : repo.resolve("profiler-linker/jaeger/ui-config.json"))
+                .toString());
     // Empty: the placeholder UI embedded in the binary, whatever the caller's environment says.
     pb.environment().put("JAEGER_UI_ASSETS", uiAssets != null ? uiAssets.toString() : "");
     process = pb.start();
@@ -58,20 +65,24 @@ public final class LocalJaeger implements AutoCloseable {
 
   /** On free ports, logging to a temporary file. */
   public static LocalJaeger start(Path repo) throws Exception {
-    return new LocalJaeger(repo, Ports.free(), Ports.free(), Files.createTempFile("jaeger", ".log"), null, null);
+    return new LocalJaeger(
+        repo, Ports.free(), Ports.free(), Files.createTempFile("jaeger", ".log"), null, null);
   }
 
   /** Query API (and UI) on {@code queryPort}, OTLP/HTTP in on {@code otlpHttpPort}. */
-  public static LocalJaeger start(Path repo, int queryPort, int otlpHttpPort, Path log) throws Exception {
+  public static LocalJaeger start(Path repo, int queryPort, int otlpHttpPort, Path log)
+      throws Exception {
     return new LocalJaeger(repo, queryPort, otlpHttpPort, log, null, null);
   }
 
   /**
-   * As {@link #start(Path, int, int, Path)}, serving the real UI from {@code uiAssets} when not null
-   * (see {@link #builtUi}; null: the binary's own), with the UI configuration {@code uiConfig} (null:
-   * the repository's, whose link pattern points at a linker on :8090; see {@link #uiConfigLinkingTo}).
+   * As {@link #start(Path, int, int, Path)}, serving the real UI from {@code uiAssets} when not
+   * null (see {@link #builtUi}; null: the binary's own), with the UI configuration {@code uiConfig}
+   * (null: the repository's, whose link pattern points at a linker on :8090; see {@link
+   * #uiConfigLinkingTo}).
    */
-  public static LocalJaeger start(Path repo, int queryPort, int otlpHttpPort, Path log, Path uiAssets, Path uiConfig)
+  public static LocalJaeger start(
+      Path repo, int queryPort, int otlpHttpPort, Path log, Path uiAssets, Path uiConfig)
       throws Exception {
     return new LocalJaeger(repo, queryPort, otlpHttpPort, log, uiAssets, uiConfig);
   }
@@ -81,8 +92,10 @@ public final class LocalJaeger implements AutoCloseable {
    * (that takes minutes and needs a jaeger-ui checkout or GitHub).
    */
   public static Optional<Path> builtUi(Path repo) throws Exception {
-    Process p = new ProcessBuilder("bash", repo.resolve("scripts/build-jaeger-ui.sh").toString(), "--check")
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder("bash", repo.resolve("scripts/build-jaeger-ui.sh").toString(), "--check")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(30, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -93,18 +106,22 @@ public final class LocalJaeger implements AutoCloseable {
       return Optional.empty();
     }
     Path assets = Path.of(lines.get(lines.size() - 1).trim());
-    return Files.isRegularFile(assets.resolve("index.html")) ? Optional.of(assets) : Optional.empty();
+    return Files.isRegularFile(assets.resolve("index.html"))
+        ? Optional.of(assets)
+        : Optional.empty();
   }
 
   /**
-   * A copy of the repository's UI configuration whose profile link points at a linker on
-   * {@code linkerPort} of localhost instead of :8090, written to a temporary file.
+   * A copy of the repository's UI configuration whose profile link points at a linker on {@code
+   * linkerPort} of localhost instead of :8090, written to a temporary file.
    */
   public static Path uiConfigLinkingTo(Path repo, int linkerPort) throws IOException {
     String config = Files.readString(repo.resolve("profiler-linker/jaeger/ui-config.json"));
-    String linked = config.replace("http://localhost:8090/", "http://localhost:" + linkerPort + "/");
+    String linked =
+        config.replace("http://localhost:8090/", "http://localhost:" + linkerPort + "/");
     if (linked.equals(config) && linkerPort != 8090) {
-      throw new IllegalStateException("profiler-linker/jaeger/ui-config.json has no link to http://localhost:8090/");
+      throw new IllegalStateException(
+          "profiler-linker/jaeger/ui-config.json has no link to http://localhost:8090/");
     }
     Path file = Files.createTempFile("jaeger-ui-config", ".json");
     Files.writeString(file, linked);
@@ -140,9 +157,12 @@ public final class LocalJaeger implements AutoCloseable {
         throw new IllegalStateException("jaeger exited:\n" + Files.readString(log));
       }
       try {
-        HttpResponse<String> r = http.send(
-            HttpRequest.newBuilder(URI.create(queryUrl() + "/api/v3/services")).timeout(Duration.ofSeconds(2)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(queryUrl() + "/api/v3/services"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           return;
         }
@@ -156,13 +176,17 @@ public final class LocalJaeger implements AutoCloseable {
 
   /** Sends OTLP/JSON spans straight to Jaeger's receiver. */
   public void sendOtlpJson(String json) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(otlpEndpoint() + "/v1/traces"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(otlpEndpoint() + "/v1/traces"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
-      throw new IllegalStateException("jaeger refused OTLP JSON: " + r.statusCode() + " " + r.body());
+      throw new IllegalStateException(
+          "jaeger refused OTLP JSON: " + r.statusCode() + " " + r.body());
     }
   }
 

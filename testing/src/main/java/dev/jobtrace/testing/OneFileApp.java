@@ -12,8 +12,12 @@ public final class OneFileApp {
 
   private OneFileApp() {}
 
-  /** Compiles {@code source} (class {@code className}) with {@code javacOptions}; returns its class path. */
-  public static String compile(String className, String source, String... javacOptions) throws Exception {
+  /**
+   * Compiles {@code source} (class {@code className}) with {@code javacOptions}; returns its class
+   * path.
+   */
+  public static String compile(String className, String source, String... javacOptions)
+      throws Exception {
     Path dir = Files.createTempDirectory(className);
     Path file = dir.resolve(className + ".java");
     Files.writeString(file, source);

@@ -27,7 +27,8 @@ public final class OtlpReceiver implements AutoCloseable {
   private final HttpServer server;
   private final List<ExportedSpan> spans = new CopyOnWriteArrayList<>();
   private final List<Metric> metrics = new CopyOnWriteArrayList<>();
-  private final java.util.concurrent.atomic.AtomicLong traceBytes = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong traceBytes =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public OtlpReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);

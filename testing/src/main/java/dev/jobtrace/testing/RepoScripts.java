@@ -14,8 +14,11 @@ public final class RepoScripts {
   /** Runs {@code scripts/<name>} and returns the path it printed last. */
   public static Path pathFrom(Path repo, String name, long timeoutMinutes) throws Exception {
     File out = File.createTempFile(name, ".log");
-    Process p = new ProcessBuilder("bash", repo.resolve("scripts").resolve(name).toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(out).start();
+    Process p =
+        new ProcessBuilder("bash", repo.resolve("scripts").resolve(name).toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .redirectOutput(out)
+            .start();
     if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES) || p.exitValue() != 0) {
       p.destroyForcibly();
       throw new IllegalStateException("scripts/" + name + " failed");

@@ -10,7 +10,10 @@ public final class Snippets {
   public static String encoded(ExportedSpan span) {
     return span.span.getEventsList().stream()
         .filter(e -> e.getName().equals("jobtrace.profile"))
-        .map(e -> ExportedSpan.value(e.getAttributesList(), "jobtrace.profile.folded").getStringValue())
+        .map(
+            e ->
+                ExportedSpan.value(e.getAttributesList(), "jobtrace.profile.folded")
+                    .getStringValue())
         .findFirst()
         .orElse(null);
   }

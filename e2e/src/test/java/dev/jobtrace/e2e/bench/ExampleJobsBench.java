@@ -1,10 +1,8 @@
 package dev.jobtrace.e2e.bench;
 
-import dev.jobtrace.testing.Ports;
-
 import dev.jobtrace.e2e.JaegerQuery;
-import dev.jobtrace.linker.TraceSpan;
 import dev.jobtrace.e2e.LocalTopology;
+import dev.jobtrace.linker.TraceSpan;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,15 +29,29 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ExampleJobsBench {
 
-  static final String[] JOBS = {"reference-data", "customer-lookup", "client-report", "partner-sync", "invoice-export", "wallet-settlement"};
-  /** "jobtrace-no-profiler" is jobtrace with its profiler switched off: what the rest of jobtrace costs. */
+  static final String[] JOBS = {
+    "reference-data",
+    "customer-lookup",
+    "client-report",
+    "partner-sync",
+    "invoice-export",
+    "wallet-settlement"
+  };
+
+  /**
+   * "jobtrace-no-profiler" is jobtrace with its profiler switched off: what the rest of jobtrace
+   * costs.
+   */
   static final String[] ARMS = {"none", "upstream", "jobtrace", "jobtrace-no-profiler"};
+
   static final String SETTLEMENT = "wallet-settlement";
   static final long PARTNER_STALL_MS = 1000;
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** arm → "job/variant" → measurements. */
   static final Map<String, Map<String, List<Long>>> WALL = new LinkedHashMap<>();
+
   static final Map<String, Map<String, List<Long>>> SPANS = new LinkedHashMap<>();
   static final Map<String, Map<String, List<Long>>> BYTES = new LinkedHashMap<>();
   static final Map<String, List<Long>> PROFILE_PAGE_MS = new LinkedHashMap<>();
@@ -84,7 +96,7 @@ public final class ExampleJobsBench {
         for (String job : JOBS) {
           for (String variant : new String[] {"slow", "fixed"}) {
             for (int i = 0; i <= runs; i++) {
-              boolean timed = i > 0;   // the first run of each warms up
+              boolean timed = i > 0; // the first run of each warms up
               measure(topology, tee, arm, job, variant, timed);
             }
           }
@@ -94,7 +106,8 @@ public final class ExampleJobsBench {
     }
   }
 
-  static void measure(LocalTopology topology, OtlpTee tee, String arm, String job, String variant, boolean timed)
+  static void measure(
+      LocalTopology topology, OtlpTee tee, String arm, String job, String variant, boolean timed)
       throws Exception {
     int count = job.equals(SETTLEMENT) ? 3 : 1;
     awaitQuiet(tee);
@@ -125,8 +138,14 @@ public final class ExampleJobsBench {
     if (pageMs != null) {
       PROFILE_PAGE_MS.computeIfAbsent(job, k -> new ArrayList<>()).add(pageMs);
     }
-    System.err.printf("bench: %-8s %-26s %6d ms  %7d spans  %9d bytes%s%n", arm, key, done.get(0)[0], exported[0] / count,
-        exported[1] / count, pageMs == null ? "" : "  profile page after " + pageMs + " ms");
+    System.err.printf(
+        "bench: %-8s %-26s %6d ms  %7d spans  %9d bytes%s%n",
+        arm,
+        key,
+        done.get(0)[0],
+        exported[0] / count,
+        exported[1] / count,
+        pageMs == null ? "" : "  profile page after " + pageMs + " ms");
   }
 
   /** Until no export has arrived for 2.5 s (the agents export every second here). */
@@ -139,10 +158,16 @@ public final class ExampleJobsBench {
   }
 
   static String enqueue(LocalTopology topology, String job, String variant) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(topology.workerUrl() + "/jobs/" + job + "/" + variant))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(topology.workerUrl() + "/jobs/" + job + "/" + variant))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 202) {
-      throw new IllegalStateException("enqueue " + job + "/" + variant + ": " + r.statusCode() + " " + r.body());
+      throw new IllegalStateException(
+          "enqueue " + job + "/" + variant + ": " + r.statusCode() + " " + r.body());
     }
     return r.body().trim();
   }
@@ -152,13 +177,20 @@ public final class ExampleJobsBench {
     Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
     while (Instant.now().isBefore(deadline)) {
       topology.checkAlive();
-      String[] state = HTTP.send(HttpRequest.newBuilder(URI.create(topology.workerUrl() + "/jobs/runs/" + id)).build(),
-          HttpResponse.BodyHandlers.ofString()).body().trim().split(" ");
+      String[] state =
+          HTTP.send(
+                  HttpRequest.newBuilder(URI.create(topology.workerUrl() + "/jobs/runs/" + id))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body()
+              .trim()
+              .split(" ");
       if (state[0].equals("SUCCEEDED")) {
         return new long[] {Long.parseLong(state[1]), Long.parseLong(state[2])};
       }
       if (state[0].equals("FAILED") || state[0].equals("DELETED")) {
-        throw new IllegalStateException("job " + id + " " + state[0] + "; logs in " + topology.logs());
+        throw new IllegalStateException(
+            "job " + id + " " + state[0] + "; logs in " + topology.logs());
       }
       Thread.sleep(200);
     }
@@ -166,7 +198,8 @@ public final class ExampleJobsBench {
   }
 
   /** Milliseconds from the run's end until the linker's page for its job span answers 200. */
-  static long profilePageAfterEnd(LocalTopology topology, String job, String variant, String jobId, long endEpochMillis)
+  static long profilePageAfterEnd(
+      LocalTopology topology, String job, String variant, String jobId, long endEpochMillis)
       throws Exception {
     Instant deadline = Instant.now().plusSeconds(120);
     String profileId = null;
@@ -175,8 +208,11 @@ public final class ExampleJobsBench {
         profileId = findProfileId(topology, JOB_SPAN.get(job) + "." + variant, jobId);
       }
       if (profileId != null) {
-        HttpResponse<Void> page = HTTP.send(HttpRequest.newBuilder(URI.create(topology.linkerUrl() + "/profiles/" + profileId)).build(),
-            HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> page =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create(topology.linkerUrl() + "/profiles/" + profileId))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
         if (page.statusCode() == 200) {
           return System.currentTimeMillis() - endEpochMillis;
         }
@@ -187,16 +223,26 @@ public final class ExampleJobsBench {
   }
 
   /** Job span names (class and method) by job. */
-  static final Map<String, String> JOB_SPAN = Map.of(
-      "reference-data", "ReferenceDataJob",
-      "customer-lookup", "CustomerLookupJob",
-      "client-report", "ClientReportJob",
-      "partner-sync", "PartnerSyncJob",
-      "invoice-export", "InvoiceExportJob",
-      SETTLEMENT, "WalletSettlementJob");
+  static final Map<String, String> JOB_SPAN =
+      Map.of(
+          "reference-data",
+          "ReferenceDataJob",
+          "customer-lookup",
+          "CustomerLookupJob",
+          "client-report",
+          "ClientReportJob",
+          "partner-sync",
+          "PartnerSyncJob",
+          "invoice-export",
+          "InvoiceExportJob",
+          SETTLEMENT,
+          "WalletSettlementJob");
 
-  static String findProfileId(LocalTopology topology, String spanName, String jobId) throws Exception {
-    for (TraceSpan span : new JaegerQuery(topology.jaegerUrl()).search("example-jobs", spanName, Duration.ofMinutes(15), 50)) {
+  static String findProfileId(LocalTopology topology, String spanName, String jobId)
+      throws Exception {
+    for (TraceSpan span :
+        new JaegerQuery(topology.jaegerUrl())
+            .search("example-jobs", spanName, Duration.ofMinutes(15), 50)) {
       if (jobId.equals(span.attr("jobtrace.job.id")) && span.attr("jobtrace.profile.id") != null) {
         return span.attr("jobtrace.profile.id");
       }
@@ -209,11 +255,21 @@ public final class ExampleJobsBench {
     List<Long> out = new ArrayList<>();
     Path repo = LocalTopology.REPO;
     for (int i = 0; i <= times; i++) {
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
       if (!arm.equals("none")) {
-        cmd.add("-javaagent:" + repo.resolve(arm.equals("jobtrace") ? "otel-extension/target/jobtrace-agent.jar"
-            : "otel-extension/target/upstream/opentelemetry-javaagent.jar"));
-        cmd.addAll(List.of("-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none"));
+        cmd.add(
+            "-javaagent:"
+                + repo.resolve(
+                    arm.equals("jobtrace")
+                        ? "otel-extension/target/jobtrace-agent.jar"
+                        : "otel-extension/target/upstream/opentelemetry-javaagent.jar"));
+        cmd.addAll(
+            List.of(
+                "-Dotel.traces.exporter=none",
+                "-Dotel.metrics.exporter=none",
+                "-Dotel.logs.exporter=none"));
       }
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Hello.class.getName()));
       File log = File.createTempFile("startup", ".log");
@@ -248,11 +304,15 @@ public final class ExampleJobsBench {
 
   static void print(int runs, double scale, Duration took) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format("Example jobs at scale %s (partner stalls %d ms), %d timed runs per job and variant after one"
-        + " warm-up, medians; bench took %d min%n%n", scale, PARTNER_STALL_MS, runs, took.toMinutes()));
-    b.append("| job / variant | no agent | upstream agent | jobtrace | jobtrace, profiler off | upstream / none"
-        + " | jobtrace / none | jobtrace / upstream | spans per run upstream → jobtrace | span KiB per run upstream → jobtrace"
-        + " | profile page after job end |\n");
+    b.append(
+        String.format(
+            "Example jobs at scale %s (partner stalls %d ms), %d timed runs per job and variant after one"
+                + " warm-up, medians; bench took %d min%n%n",
+            scale, PARTNER_STALL_MS, runs, took.toMinutes()));
+    b.append(
+        "| job / variant | no agent | upstream agent | jobtrace | jobtrace, profiler off | upstream / none"
+            + " | jobtrace / none | jobtrace / upstream | spans per run upstream → jobtrace | span KiB per run upstream → jobtrace"
+            + " | profile page after job end |\n");
     b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String job : JOBS) {
       for (String variant : new String[] {"slow", "fixed"}) {
@@ -261,24 +321,50 @@ public final class ExampleJobsBench {
         long up = median(WALL.get("upstream").get(key));
         long jt = median(WALL.get("jobtrace").get(key));
         long noProfiler = median(WALL.get("jobtrace-no-profiler").get(key));
-        String page = variant.equals("slow") && PROFILE_PAGE_MS.containsKey(job) ? seconds(median(PROFILE_PAGE_MS.get(job))) : "";
-        b.append(String.format("| %s | %s | %s | %s | %s | %.2f | %.2f | %.2f | %,d → %,d | %,d → %,d | %s |%n", key,
-            seconds(none), seconds(up), seconds(jt), seconds(noProfiler), (double) up / none, (double) jt / none,
-            (double) jt / up, median(SPANS.get("upstream").get(key)), median(SPANS.get("jobtrace").get(key)),
-            median(BYTES.get("upstream").get(key)) / 1024, median(BYTES.get("jobtrace").get(key)) / 1024, page));
+        String page =
+            variant.equals("slow") && PROFILE_PAGE_MS.containsKey(job)
+                ? seconds(median(PROFILE_PAGE_MS.get(job)))
+                : "";
+        b.append(
+            String.format(
+                "| %s | %s | %s | %s | %s | %.2f | %.2f | %.2f | %,d → %,d | %,d → %,d | %s |%n",
+                key,
+                seconds(none),
+                seconds(up),
+                seconds(jt),
+                seconds(noProfiler),
+                (double) up / none,
+                (double) jt / none,
+                (double) jt / up,
+                median(SPANS.get("upstream").get(key)),
+                median(SPANS.get("jobtrace").get(key)),
+                median(BYTES.get("upstream").get(key)) / 1024,
+                median(BYTES.get("jobtrace").get(key)) / 1024,
+                page));
       }
     }
-    b.append("\n| job | slow (no agent) | fixed (no agent) | fixed is faster by |\n|---|---:|---:|---:|\n");
+    b.append(
+        "\n| job | slow (no agent) | fixed (no agent) | fixed is faster by |\n|---|---:|---:|---:|\n");
     for (String job : JOBS) {
       long slow = median(WALL.get("none").get(job + "/slow"));
       long fixed = median(WALL.get("none").get(job + "/fixed"));
-      b.append(String.format("| %s | %s | %s | %.1f× |%n", job, seconds(slow), seconds(fixed), (double) slow / Math.max(1, fixed)));
+      b.append(
+          String.format(
+              "| %s | %s | %s | %.1f× |%n",
+              job, seconds(slow), seconds(fixed), (double) slow / Math.max(1, fixed)));
     }
     long none = median(STARTUP_MS.get("none"));
-    b.append(String.format("%nJVM start-up to exit of an empty main (median of 5): no agent %d ms, upstream agent %d ms (+%d ms),"
-        + " jobtrace %d ms (+%d ms).%n", none, median(STARTUP_MS.get("upstream")), median(STARTUP_MS.get("upstream")) - none,
-        median(STARTUP_MS.get("jobtrace")), median(STARTUP_MS.get("jobtrace")) - none));
-    b.append("Heap held during the 45,000-call job: bench/run.sh trace-size (this job's own live set swings by tens of MiB).\n");
+    b.append(
+        String.format(
+            "%nJVM start-up to exit of an empty main (median of 5): no agent %d ms, upstream agent %d ms (+%d ms),"
+                + " jobtrace %d ms (+%d ms).%n",
+            none,
+            median(STARTUP_MS.get("upstream")),
+            median(STARTUP_MS.get("upstream")) - none,
+            median(STARTUP_MS.get("jobtrace")),
+            median(STARTUP_MS.get("jobtrace")) - none));
+    b.append(
+        "Heap held during the 45,000-call job: bench/run.sh trace-size (this job's own live set swings by tens of MiB).\n");
     System.out.print(b);
   }
 }

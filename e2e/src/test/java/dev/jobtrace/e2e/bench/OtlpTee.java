@@ -1,14 +1,12 @@
 package dev.jobtrace.e2e.bench;
 
+import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import com.google.protobuf.ByteString;
-import java.util.HashMap;
-import java.util.Map;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,18 +16,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Sits between the agents and Jaeger's OTLP/HTTP receiver: counts the spans of every trace export
  * and their bytes (each span's protobuf size, before transport compression), and passes the request
- * on unchanged. Traces of the benchmark's own status requests ({@code /jobs/runs/...}) are left out.
+ * on unchanged. Traces of the benchmark's own status requests ({@code /jobs/runs/...}) are left
+ * out.
  */
 final class OtlpTee implements AutoCloseable {
 
   /** traceId → {spans, bytes}; traces made by the benchmark's own polling are marked {-1, -1}. */
   private final Map<ByteString, long[]> traces = new HashMap<>();
+
   final AtomicLong lastRequestNanos = new AtomicLong(System.nanoTime());
   private final HttpServer server;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -68,8 +70,12 @@ final class OtlpTee implements AutoCloseable {
 
   private synchronized void count(Span span) {
     long[] t = traces.computeIfAbsent(span.getTraceId(), k -> new long[2]);
-    boolean polling = span.getAttributesList().stream()
-        .anyMatch(kv -> kv.getKey().equals("url.path") && kv.getValue().getStringValue().startsWith("/jobs/runs/"));
+    boolean polling =
+        span.getAttributesList().stream()
+            .anyMatch(
+                kv ->
+                    kv.getKey().equals("url.path")
+                        && kv.getValue().getStringValue().startsWith("/jobs/runs/"));
     if (polling) {
       t[0] = -1;
       t[1] = -1;
@@ -88,21 +94,25 @@ final class OtlpTee implements AutoCloseable {
         if ("gzip".equalsIgnoreCase(encoding)) {
           in = new GZIPInputStream(in);
         }
-        for (ResourceSpans rs : ExportTraceServiceRequest.parseFrom(in.readAllBytes()).getResourceSpansList()) {
+        for (ResourceSpans rs :
+            ExportTraceServiceRequest.parseFrom(in.readAllBytes()).getResourceSpansList()) {
           for (ScopeSpans ss : rs.getScopeSpansList()) {
             ss.getSpansList().forEach(this::count);
           }
         }
         lastRequestNanos.set(System.nanoTime());
       }
-      HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI().getPath()))
-          .POST(HttpRequest.BodyPublishers.ofByteArray(wire))
-          .header("Content-Type", exchange.getRequestHeaders().getFirst("Content-Type"));
+      HttpRequest.Builder forward =
+          HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI().getPath()))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(wire))
+              .header("Content-Type", exchange.getRequestHeaders().getFirst("Content-Type"));
       if (encoding != null) {
         forward.header("Content-Encoding", encoding);
       }
-      HttpResponse<byte[]> answer = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
-      exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
+      HttpResponse<byte[]> answer =
+          http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
+      exchange.sendResponseHeaders(
+          answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
       exchange.getResponseBody().write(answer.body());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

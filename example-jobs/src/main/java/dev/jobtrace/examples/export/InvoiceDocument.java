@@ -3,7 +3,10 @@ package dev.jobtrace.examples.export;
 import java.util.ArrayList;
 import java.util.List;
 
-/** An invoice as the export sends it: nested lines, items and taxes; bigger clients, bigger documents. */
+/**
+ * An invoice as the export sends it: nested lines, items and taxes; bigger clients, bigger
+ * documents.
+ */
 public final class InvoiceDocument {
   public long id;
   public String client;

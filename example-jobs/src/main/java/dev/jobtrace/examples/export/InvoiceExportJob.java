@@ -16,8 +16,10 @@ import java.sql.Statement;
 public class InvoiceExportJob {
 
   static final int INVOICES = 4_000;
+
   /** Each export run re-sends the documents this many times (one per downstream consumer). */
   static final int CONSUMERS = 5;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Idempotent: invoices with their document serialized on write. */
@@ -25,15 +27,17 @@ public class InvoiceExportJob {
     createRunsTable();
     try (Connection c = Backends.database().getConnection();
         Statement s = c.createStatement()) {
-      s.execute("create table if not exists export_invoices (id bigint primary key, document_json text not null)");
+      s.execute(
+          "create table if not exists export_invoices (id bigint primary key, document_json text not null)");
       try (ResultSet rs = s.executeQuery("select count(*) from export_invoices")) {
         rs.next();
         if (rs.getLong(1) >= Backends.scaled(INVOICES)) {
           return;
         }
       }
-      try (PreparedStatement ps = c.prepareStatement(
-          "insert into export_invoices (id, document_json) values (?, ?) on conflict do nothing")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "insert into export_invoices (id, document_json) values (?, ?) on conflict do nothing")) {
         for (long id = 1; id <= Backends.scaled(INVOICES); id++) {
           ps.setLong(1, id);
           ps.setString(2, JSON.writeValueAsString(InvoiceDocument.build(id)));
@@ -61,7 +65,9 @@ public class InvoiceExportJob {
     // The documents were serialized when written: read them once, send the same bytes to everyone.
     java.util.List<String> documents = new java.util.ArrayList<>();
     try (Connection c = Backends.database().getConnection();
-        PreparedStatement ps = c.prepareStatement("select document_json from export_invoices where id <= ? order by id")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "select document_json from export_invoices where id <= ? order by id")) {
       ps.setLong(1, Backends.scaled(INVOICES));
       ps.setFetchSize(500);
       c.setAutoCommit(false);
@@ -83,7 +89,8 @@ public class InvoiceExportJob {
 
   private static void record(String variant, long bytes) throws SQLException {
     try (Connection c = Backends.database().getConnection();
-        PreparedStatement ps = c.prepareStatement("insert into export_runs (variant, bytes) values (?, ?)")) {
+        PreparedStatement ps =
+            c.prepareStatement("insert into export_runs (variant, bytes) values (?, ?)")) {
       ps.setString(1, variant);
       ps.setLong(2, bytes);
       ps.executeUpdate();
@@ -93,7 +100,8 @@ public class InvoiceExportJob {
   public static void createRunsTable() throws SQLException {
     try (Connection c = Backends.database().getConnection();
         Statement s = c.createStatement()) {
-      s.execute("create table if not exists export_runs (id serial primary key, variant text, bytes bigint, at timestamptz default now())");
+      s.execute(
+          "create table if not exists export_runs (id serial primary key, variant text, bytes bigint, at timestamptz default now())");
     }
   }
 }

@@ -8,14 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Story 1b, the classic N+1: each of 40,000 invoice lines looks up its own customer in Redis, twice:
- * the name ({@code GET customer:10000}) and the locale to print the line in ({@code GET
+ * Story 1b, the classic N+1: each of 40,000 invoice lines looks up its own customer in Redis,
+ * twice: the name ({@code GET customer:10000}) and the locale to print the line in ({@code GET
  * customer-locale:10000}), two round trips per record.
  */
 public class CustomerLookupJob {
 
   static final int RECORDS = 40_000;
   static final int BATCH = 1_000;
+
   /** Customers read in one MGET by the fixed variant. */
   static final int MGET_BATCH = 5_000;
 
@@ -24,14 +25,18 @@ public class CustomerLookupJob {
     long printed = 0;
     for (int i = 0; i < records; i++) {
       int id = Customers.idOf(i);
-      printed += line(Customers.get(Customers.NAME, id), Customers.get(Customers.LOCALE, id)).length();
+      printed +=
+          line(Customers.get(Customers.NAME, id), Customers.get(Customers.LOCALE, id)).length();
     }
     if (printed == 0) {
       throw new IllegalStateException("no customers: seed first");
     }
   }
 
-  /** The lookups of a batch in two round trips: one MGET of its customers' names, one of their locales. */
+  /**
+   * The lookups of a batch in two round trips: one MGET of its customers' names, one of their
+   * locales.
+   */
   public void fixed() {
     int records = Backends.scaled(RECORDS);
     long printed = 0;
@@ -55,7 +60,10 @@ public class CustomerLookupJob {
     return name == null || locale == null ? "" : locale + " " + name;
   }
 
-  /** Customer names and locales by id, kept in Redis under {@code customer:<id>} and {@code customer-locale:<id>}. */
+  /**
+   * Customer names and locales by id, kept in Redis under {@code customer:<id>} and {@code
+   * customer-locale:<id>}.
+   */
   static final class Customers {
     static final int FIRST_ID = 10_000;
     static final String NAME = "customer:";

@@ -15,9 +15,9 @@ import java.util.concurrent.Executors;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The partner's API, a separate service: {@code GET /accounts/{id}} looks the account up in its
- * own table. Every tenth account stalls (a slow upstream of the partner's), which is what a
- * caller without a timeout waits for.
+ * The partner's API, a separate service: {@code GET /accounts/{id}} looks the account up in its own
+ * table. Every tenth account stalls (a slow upstream of the partner's), which is what a caller
+ * without a timeout waits for.
  *
  * <p>Settings (environment): PARTNER_DB_URL, PARTNER_PORT (8082), PARTNER_STALL_MS (3000).
  */
@@ -31,7 +31,9 @@ public final class PartnerApi {
     long stallMs = Long.parseLong(env("PARTNER_STALL_MS", "3000"));
     seed(db);
 
-    HttpServer server = HttpServer.create(new InetSocketAddress(Integer.parseInt(env("PARTNER_PORT", "8082"))), 100);
+    HttpServer server =
+        HttpServer.create(
+            new InetSocketAddress(Integer.parseInt(env("PARTNER_PORT", "8082"))), 100);
     server.createContext("/accounts/", exchange -> account(exchange, db, stallMs));
     server.createContext("/health", exchange -> reply(exchange, 200, "ok"));
     server.setExecutor(Executors.newFixedThreadPool(16));
@@ -39,7 +41,8 @@ public final class PartnerApi {
     System.out.println("partner-api: listening on port " + server.getAddress().getPort());
   }
 
-  static void account(HttpExchange exchange, PGSimpleDataSource db, long stallMs) throws IOException {
+  static void account(HttpExchange exchange, PGSimpleDataSource db, long stallMs)
+      throws IOException {
     int id;
     try {
       id = Integer.parseInt(exchange.getRequestURI().getPath().substring("/accounts/".length()));
@@ -48,7 +51,8 @@ public final class PartnerApi {
       return;
     }
     try (Connection c = db.getConnection();
-        PreparedStatement ps = c.prepareStatement("select id, name, tier from partner_accounts where id = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("select id, name, tier from partner_accounts where id = ?")) {
       ps.setInt(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -58,7 +62,16 @@ public final class PartnerApi {
         if (id % 10 == 7) {
           Thread.sleep(stallMs);
         }
-        reply(exchange, 200, "{\"id\":" + rs.getInt(1) + ",\"name\":\"" + rs.getString(2) + "\",\"tier\":\"" + rs.getString(3) + "\"}");
+        reply(
+            exchange,
+            200,
+            "{\"id\":"
+                + rs.getInt(1)
+                + ",\"name\":\""
+                + rs.getString(2)
+                + "\",\"tier\":\""
+                + rs.getString(3)
+                + "\"}");
       }
     } catch (SQLException | InterruptedException e) {
       reply(exchange, 500, "{\"error\":\"" + e.getClass().getSimpleName() + "\"}");
@@ -69,9 +82,13 @@ public final class PartnerApi {
   static void seed(PGSimpleDataSource db) throws SQLException {
     try (Connection c = db.getConnection();
         Statement s = c.createStatement()) {
-      s.execute("create table if not exists partner_accounts (id int primary key, name text not null, tier text not null)");
-      s.execute("insert into partner_accounts select g, 'account ' || g, case when g % 3 = 0 then 'gold' else 'basic' end"
-          + " from generate_series(1, " + ACCOUNTS + ") g on conflict do nothing");
+      s.execute(
+          "create table if not exists partner_accounts (id int primary key, name text not null, tier text not null)");
+      s.execute(
+          "insert into partner_accounts select g, 'account ' || g, case when g % 3 = 0 then 'gold' else 'basic' end"
+              + " from generate_series(1, "
+              + ACCOUNTS
+              + ") g on conflict do nothing");
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.jobtrace.examples.reference;
 
 /**
- * Builds one statement line. The slow variant's builder memoizes the reference data on itself,
- * one level too low: every record gets a new builder, so every record fetches the data again.
+ * Builds one statement line. The slow variant's builder memoizes the reference data on itself, one
+ * level too low: every record gets a new builder, so every record fetches the data again.
  */
 final class StatementLineBuilder {
   private final int record;

@@ -24,24 +24,32 @@ public class WalletSettlementJob {
     try (Connection c = Backends.database().getConnection();
         Statement s = c.createStatement()) {
       s.execute("create table if not exists wallets (id int primary key, balance bigint not null)");
-      s.execute("insert into wallets select g, 0 from generate_series(1, " + WALLETS + ") g on conflict do nothing");
-      s.execute("create table if not exists wallet_ledger (id bigserial primary key, wallet_id int not null,"
-          + " amount bigint not null, at timestamptz not null default now())");
+      s.execute(
+          "insert into wallets select g, 0 from generate_series(1, "
+              + WALLETS
+              + ") g on conflict do nothing");
+      s.execute(
+          "create table if not exists wallet_ledger (id bigserial primary key, wallet_id int not null,"
+              + " amount bigint not null, at timestamptz not null default now())");
     }
   }
 
   public void slow() throws SQLException {
-    settle("update wallets set balance = balance + ? where id = ?", (write, wallet, amount) -> {
-      write.setLong(1, amount);
-      write.setInt(2, wallet);
-    });
+    settle(
+        "update wallets set balance = balance + ? where id = ?",
+        (write, wallet, amount) -> {
+          write.setLong(1, amount);
+          write.setInt(2, wallet);
+        });
   }
 
   public void fixed() throws SQLException {
-    settle("insert into wallet_ledger (amount, wallet_id) values (?, ?)", (write, wallet, amount) -> {
-      write.setLong(1, amount);
-      write.setInt(2, wallet);
-    });
+    settle(
+        "insert into wallet_ledger (amount, wallet_id) values (?, ?)",
+        (write, wallet, amount) -> {
+          write.setLong(1, amount);
+          write.setInt(2, wallet);
+        });
   }
 
   private interface Binder {

@@ -17,12 +17,17 @@ import java.util.concurrent.Executors;
 public class PartnerSyncJob {
 
   static final int ACCOUNTS = 200;
+
   /** Calls in flight at once in the fixed variant. */
   static final int PARALLELISM = 4;
+
   /** An account answers in a few milliseconds; a call that takes this long is a stall. */
   static final Duration TIMEOUT = Duration.ofMillis(250);
 
-  /** One call after another, no timeout: each stalled call holds the worker for as long as it stalls. */
+  /**
+   * One call after another, no timeout: each stalled call holds the worker for as long as it
+   * stalls.
+   */
   public void slow() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     for (int id = 1; id <= Backends.scaled(ACCOUNTS); id++) {
@@ -30,7 +35,9 @@ public class PartnerSyncJob {
     }
   }
 
-  /** A timeout on every call and a few calls in flight; stalled accounts are left for the next run. */
+  /**
+   * A timeout on every call and a few calls in flight; stalled accounts are left for the next run.
+   */
   public void fixed() throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     ExecutorService pool = Executors.newFixedThreadPool(PARALLELISM);
@@ -38,15 +45,21 @@ public class PartnerSyncJob {
       List<CompletableFuture<Boolean>> calls = new ArrayList<>();
       for (int id = 1; id <= Backends.scaled(ACCOUNTS); id++) {
         int account = id;
-        calls.add(CompletableFuture.supplyAsync(() -> {
-          try {
-            return http.send(request(account, TIMEOUT), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-          } catch (HttpTimeoutException e) {
-            return false;
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }, pool));
+        calls.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return http.send(
+                                request(account, TIMEOUT), HttpResponse.BodyHandlers.ofString())
+                            .statusCode()
+                        == 200;
+                  } catch (HttpTimeoutException e) {
+                    return false;
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                },
+                pool));
       }
       CompletableFuture.allOf(calls.toArray(new CompletableFuture[0])).get();
     } finally {
@@ -55,7 +68,8 @@ public class PartnerSyncJob {
   }
 
   private static HttpRequest request(int id, Duration timeout) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(Backends.partnerUrl() + "/accounts/" + id)).GET();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(Backends.partnerUrl() + "/accounts/" + id)).GET();
     if (timeout != null) {
       b.timeout(timeout);
     }

@@ -51,12 +51,15 @@ public final class SpringBatch5Worker {
 
   static void runJobs() throws Exception {
     Backends.start();
-    System.out.println("spring-batch from " + Job.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+    System.out.println(
+        "spring-batch from "
+            + Job.class.getProtectionDomain().getCodeSource().getLocation().getPath());
     for (int i = 0; i < 600; i++) {
       Backends.redis.set("customer:" + (10_000 + i), "customer " + i);
     }
     JdbcTemplate jdbc = new JdbcTemplate(Backends.dataSource);
-    new ResourceDatabasePopulator(new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"))
+    new ResourceDatabasePopulator(
+            new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"))
         .execute(Backends.dataSource);
     jdbc.execute("create table imported (id int primary key, name text)");
     JdbcTransactionManager tx = new JdbcTransactionManager(Backends.dataSource);
@@ -68,88 +71,125 @@ public final class SpringBatch5Worker {
     workers.initialize();
 
     ItemWriter<Integer> insert =
-        chunk -> jdbc.batchUpdate(
-            "insert into imported (id, name) values (?, ?) on conflict (id) do nothing",
-            chunk.getItems(), chunk.size(), (ps, id) -> {
-              ps.setInt(1, id);
-              ps.setString(2, "customer " + id);
-            });
+        chunk ->
+            jdbc.batchUpdate(
+                "insert into imported (id, name) values (?, ?) on conflict (id) do nothing",
+                chunk.getItems(),
+                chunk.size(),
+                (ps, id) -> {
+                  ps.setInt(1, id);
+                  ps.setString(2, "customer " + id);
+                });
 
-    Step importStep = new StepBuilder("import", repository).<Integer, Integer>chunk(100, tx)
-        .reader(upTo(600))
-        .processor(id -> {
-          Backends.redis.get("customer:" + (10_000 + id));
-          return id % 50 == 0 ? null : id;
-        })
-        .writer(insert)
-        .build();
-    Step report = new StepBuilder("report", repository)
-        .tasklet((contribution, context) -> {
-          jdbc.queryForObject("select count(*) from imported", Long.class);
-          return RepeatStatus.FINISHED;
-        }, tx)
-        .build();
-    Job importCustomers = new JobBuilder("import-customers", repository).start(importStep).next(report).build();
+    Step importStep =
+        new StepBuilder("import", repository)
+            .<Integer, Integer>chunk(100, tx)
+            .reader(upTo(600))
+            .processor(
+                id -> {
+                  Backends.redis.get("customer:" + (10_000 + id));
+                  return id % 50 == 0 ? null : id;
+                })
+            .writer(insert)
+            .build();
+    Step report =
+        new StepBuilder("report", repository)
+            .tasklet(
+                (contribution, context) -> {
+                  jdbc.queryForObject("select count(*) from imported", Long.class);
+                  return RepeatStatus.FINISHED;
+                },
+                tx)
+            .build();
+    Job importCustomers =
+        new JobBuilder("import-customers", repository).start(importStep).next(report).build();
 
-    Step load = new StepBuilder("load", repository).<Integer, Integer>chunk(100, tx)
-        .reader(upTo(500))
-        .processor(id -> {
-          Backends.redis.get("customer:" + (10_000 + id));
-          return id == 250 ? slowItem(id) : id;
-        })
-        .writer(insert)
-        .build();
+    Step load =
+        new StepBuilder("load", repository)
+            .<Integer, Integer>chunk(100, tx)
+            .reader(upTo(500))
+            .processor(
+                id -> {
+                  Backends.redis.get("customer:" + (10_000 + id));
+                  return id == 250 ? slowItem(id) : id;
+                })
+            .writer(insert)
+            .build();
     Job slowChunk = new JobBuilder("slow-chunk", repository).start(load).build();
 
-    Job settle = new JobBuilder("settle", repository)
-        .start(new StepBuilder("post", repository).<Integer, Integer>chunk(20, tx)
-            .reader(upTo(100))
-            .processor(id -> {
-              Backends.redis.get("customer:" + (10_000 + id));
-              if (ledgerDown && id == 42) {
-                throw new IllegalStateException("ledger rejected item 42");
-              }
-              return id;
-            })
+    Job settle =
+        new JobBuilder("settle", repository)
+            .start(
+                new StepBuilder("post", repository)
+                    .<Integer, Integer>chunk(20, tx)
+                    .reader(upTo(100))
+                    .processor(
+                        id -> {
+                          Backends.redis.get("customer:" + (10_000 + id));
+                          if (ledgerDown && id == 42) {
+                            throw new IllegalStateException("ledger rejected item 42");
+                          }
+                          return id;
+                        })
+                    .writer(insert)
+                    .build())
+            .build();
+
+    Job parallel =
+        new JobBuilder("parallel-import", repository)
+            .start(
+                new StepBuilder("parallel", repository)
+                    .<Integer, Integer>chunk(50, tx)
+                    .reader(upTo(400))
+                    .processor(
+                        id -> {
+                          Backends.redis.get("customer:" + (10_000 + id));
+                          return id;
+                        })
+                    .writer(insert)
+                    .taskExecutor(workers)
+                    .build())
+            .build();
+
+    Step worker =
+        new StepBuilder("worker", repository)
+            .<Integer, Integer>chunk(25, tx)
+            .reader(partitionReader())
+            .processor(
+                id -> {
+                  Backends.redis.get("customer:" + (10_000 + id));
+                  return id;
+                })
             .writer(insert)
-            .build())
-        .build();
+            .build();
+    Partitioner thirds =
+        gridSize -> {
+          Map<String, ExecutionContext> partitions = new HashMap<>();
+          for (int i = 0; i < gridSize; i++) {
+            ExecutionContext context = new ExecutionContext();
+            context.putInt("from", i * 100);
+            partitions.put("partition" + i, context);
+          }
+          return partitions;
+        };
+    Job partitioned =
+        new JobBuilder("partitioned-import", repository)
+            .start(
+                new StepBuilder("partitioned", repository)
+                    .partitioner("worker", thirds)
+                    .step(worker)
+                    .gridSize(3)
+                    .taskExecutor(workers)
+                    .build())
+            .build();
 
-    Job parallel = new JobBuilder("parallel-import", repository)
-        .start(new StepBuilder("parallel", repository).<Integer, Integer>chunk(50, tx)
-            .reader(upTo(400))
-            .processor(id -> {
-              Backends.redis.get("customer:" + (10_000 + id));
-              return id;
-            })
-            .writer(insert)
-            .taskExecutor(workers)
-            .build())
-        .build();
-
-    Step worker = new StepBuilder("worker", repository).<Integer, Integer>chunk(25, tx)
-        .reader(partitionReader())
-        .processor(id -> {
-          Backends.redis.get("customer:" + (10_000 + id));
-          return id;
-        })
-        .writer(insert)
-        .build();
-    Partitioner thirds = gridSize -> {
-      Map<String, ExecutionContext> partitions = new HashMap<>();
-      for (int i = 0; i < gridSize; i++) {
-        ExecutionContext context = new ExecutionContext();
-        context.putInt("from", i * 100);
-        partitions.put("partition" + i, context);
-      }
-      return partitions;
-    };
-    Job partitioned = new JobBuilder("partitioned-import", repository)
-        .start(new StepBuilder("partitioned", repository).partitioner("worker", thirds).step(worker)
-            .gridSize(3).taskExecutor(workers).build())
-        .build();
-
-    run(launcher, importCustomers, new JobParametersBuilder().addLong("run", 1L).addString("source", "crm-export.csv").toJobParameters());
+    run(
+        launcher,
+        importCustomers,
+        new JobParametersBuilder()
+            .addLong("run", 1L)
+            .addString("source", "crm-export.csv")
+            .toJobParameters());
     run(launcher, slowChunk, new JobParametersBuilder().addLong("run", 1L).toJobParameters());
     JobParameters day = new JobParametersBuilder().addString("day", "2026-12-01").toJobParameters();
     run(launcher, settle, day);
@@ -161,28 +201,33 @@ public final class SpringBatch5Worker {
   }
 
   /**
-   * For the bench: {@code reps} timed runs (after two warm-up runs) of a chunk step of {@code items}
-   * items in chunks of 100 that do no I/O of their own, so what a run costs beyond Spring Batch and
-   * its job repository is the tracing of its job, step and chunks; a "job-ms" and a "cpu-ms" line
-   * (the process's CPU over the run, every thread) per timed run.
+   * For the bench: {@code reps} timed runs (after two warm-up runs) of a chunk step of {@code
+   * items} items in chunks of 100 that do no I/O of their own, so what a run costs beyond Spring
+   * Batch and its job repository is the tracing of its job, step and chunks; a "job-ms" and a
+   * "cpu-ms" line (the process's CPU over the run, every thread) per timed run.
    */
   static void bench(int items, int reps) throws Exception {
     Backends.start();
-    new ResourceDatabasePopulator(new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"))
+    new ResourceDatabasePopulator(
+            new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"))
         .execute(Backends.dataSource);
     JdbcTransactionManager tx = new JdbcTransactionManager(Backends.dataSource);
     JobRepository repository = repository(tx);
     TaskExecutorJobLauncher launcher = launcher(repository);
     long[] sum = new long[1];
-    Job job = new JobBuilder("bench-items", repository)
-        .start(new StepBuilder("items", repository).<Integer, Integer>chunk(100, tx)
-            .reader(upTo(items))
-            .processor(id -> id * 31 + 7)
-            .writer(chunk -> chunk.forEach(i -> sum[0] += i))
-            .build())
-        .build();
+    Job job =
+        new JobBuilder("bench-items", repository)
+            .start(
+                new StepBuilder("items", repository)
+                    .<Integer, Integer>chunk(100, tx)
+                    .reader(upTo(items))
+                    .processor(id -> id * 31 + 7)
+                    .writer(chunk -> chunk.forEach(i -> sum[0] += i))
+                    .build())
+            .build();
     com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     for (int i = 0; i < reps + 2; i++) {
       long cpu = os.getProcessCpuTime();
       long start = System.nanoTime();
@@ -212,12 +257,21 @@ public final class SpringBatch5Worker {
     return launcher;
   }
 
-  static void run(TaskExecutorJobLauncher launcher, Job job, JobParameters parameters) throws Exception {
+  static void run(TaskExecutorJobLauncher launcher, Job job, JobParameters parameters)
+      throws Exception {
     var execution = launcher.run(job, parameters);
     System.out.println(job.getName() + ": " + execution.getStatus());
     for (var step : execution.getStepExecutions()) {
-      System.out.println("  " + step.getStepName() + ": read " + step.getReadCount() + ", wrote " + step.getWriteCount()
-          + ", " + step.getCommitCount() + " commits");
+      System.out.println(
+          "  "
+              + step.getStepName()
+              + ": read "
+              + step.getReadCount()
+              + ", wrote "
+              + step.getWriteCount()
+              + ", "
+              + step.getCommitCount()
+              + " commits");
     }
   }
 
@@ -235,7 +289,8 @@ public final class SpringBatch5Worker {
   static ItemReader<Integer> partitionReader() {
     Map<Integer, AtomicInteger> cursors = new ConcurrentHashMap<>();
     return () -> {
-      int from = (Integer) StepSynchronizationManager.getContext().getStepExecutionContext().get("from");
+      int from =
+          (Integer) StepSynchronizationManager.getContext().getStepExecutionContext().get("from");
       int id = cursors.computeIfAbsent(from, AtomicInteger::new).getAndIncrement();
       return id < from + 100 ? id : null;
     };

@@ -1,9 +1,9 @@
 package dev.jobtrace.it.bench;
 
+import dev.jobtrace.it.apps.SpringBatch5Worker;
 import dev.jobtrace.testing.AgentProcess;
 import dev.jobtrace.testing.OtlpReceiver;
 import dev.jobtrace.testing.Servers;
-import dev.jobtrace.it.apps.SpringBatch5Worker;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +28,13 @@ public final class SpringBatchCost {
     try (Servers servers = Servers.start()) {
       for (int i = 0; i < launches; i++) {
         run(servers, "none", null, reps, wall, cpu);
-        run(servers, "upstream", System.getProperty("jobtrace.upstream.agent.jar"), reps, wall, cpu);
+        run(
+            servers,
+            "upstream",
+            System.getProperty("jobtrace.upstream.agent.jar"),
+            reps,
+            wall,
+            cpu);
         run(servers, "jobtrace", System.getProperty("jobtrace.agent.jar"), reps, wall, cpu);
       }
     }
@@ -36,24 +42,52 @@ public final class SpringBatchCost {
     double upCpu = ProfilingOverhead.median(cpu.get("upstream"));
     System.out.println();
     System.out.println("JVM: " + System.getProperty("java.vm.vendor") + " " + Runtime.version());
-    System.out.println("| agent | median job wall time (ms) | median process CPU per job (ms) | CPU per item beyond upstream (µs) | wall vs upstream | CPU vs upstream |");
+    System.out.println(
+        "| agent | median job wall time (ms) | median process CPU per job (ms) | CPU per item beyond upstream (µs) | wall vs upstream | CPU vs upstream |");
     System.out.println("|---|---|---|---|---|---|");
     for (String arm : List.of("none", "upstream", "jobtrace")) {
       double w = ProfilingOverhead.median(wall.get(arm));
       double c = ProfilingOverhead.median(cpu.get(arm));
-      System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %s | %.2f | %.2f |%n", arm.equals("upstream") ? "upstream 2.33.1" : arm,
-          w, c, arm.equals("jobtrace") ? String.format(Locale.ROOT, "%.1f", (c - upCpu) * 1000 / ITEMS) : "-", w / upWall, c / upCpu);
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %.0f | %.0f | %s | %.2f | %.2f |%n",
+          arm.equals("upstream") ? "upstream 2.33.1" : arm,
+          w,
+          c,
+          arm.equals("jobtrace")
+              ? String.format(Locale.ROOT, "%.1f", (c - upCpu) * 1000 / ITEMS)
+              : "-",
+          w / upWall,
+          c / upCpu);
     }
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "%nmedians over %d launches × %d timed jobs per agent (after 2 warm-up jobs per launch); each job is one chunk step of %,d items in chunks of 100%n",
-        launches, reps, ITEMS);
+        launches,
+        reps,
+        ITEMS);
   }
 
-  static void run(Servers servers, String arm, String agent, int reps, Map<String, List<Long>> wall, Map<String, List<Long>> cpu)
+  static void run(
+      Servers servers,
+      String arm,
+      String agent,
+      int reps,
+      Map<String, List<Long>> wall,
+      Map<String, List<Long>> cpu)
       throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
-      PerCallCost.collect(servers.configure(AgentProcess.of(SpringBatch5Worker.class, receiver)).agentJar(agent)
-          .arg("bench").arg(Integer.toString(ITEMS)).arg(Integer.toString(reps)).run(600), arm, wall, cpu);
+      PerCallCost.collect(
+          servers
+              .configure(AgentProcess.of(SpringBatch5Worker.class, receiver))
+              .agentJar(agent)
+              .arg("bench")
+              .arg(Integer.toString(ITEMS))
+              .arg(Integer.toString(reps))
+              .run(600),
+          arm,
+          wall,
+          cpu);
     }
   }
 }

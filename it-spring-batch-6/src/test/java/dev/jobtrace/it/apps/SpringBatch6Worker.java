@@ -5,15 +5,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
-import org.springframework.batch.core.step.Step;
-import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.launch.support.TaskExecutorJobLauncher;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
+import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemReader;
@@ -27,10 +27,10 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
  * Spring Batch 6 jobs written as its reference guide writes them (a JDBC job repository on
- * PostgreSQL, chunk steps of a reader, a processor and a writer, built as 6.x builds them: a
- * {@code ChunkOrientedStep}), for the job-span contract of {@code SpringBatchJobSpansContract};
- * and {@code legacy-import}, the same import built with the 5.x builder methods that 6.x keeps
- * (deprecated), which still make a {@code TaskletStep}.
+ * PostgreSQL, chunk steps of a reader, a processor and a writer, built as 6.x builds them: a {@code
+ * ChunkOrientedStep}), for the job-span contract of {@code SpringBatchJobSpansContract}; and {@code
+ * legacy-import}, the same import built with the 5.x builder methods that 6.x keeps (deprecated),
+ * which still make a {@code TaskletStep}.
  */
 public final class SpringBatch6Worker {
 
@@ -49,12 +49,15 @@ public final class SpringBatch6Worker {
 
   static void runJobs() throws Exception {
     Backends.start();
-    System.out.println("spring-batch from " + Job.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+    System.out.println(
+        "spring-batch from "
+            + Job.class.getProtectionDomain().getCodeSource().getLocation().getPath());
     for (int i = 0; i < 600; i++) {
       Backends.redis.set("customer:" + (10_000 + i), "customer " + i);
     }
     JdbcTemplate jdbc = new JdbcTemplate(Backends.dataSource);
-    new ResourceDatabasePopulator(new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"))
+    new ResourceDatabasePopulator(
+            new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"))
         .execute(Backends.dataSource);
     jdbc.execute("create table imported (id int primary key, name text)");
     JdbcTransactionManager tx = new JdbcTransactionManager(Backends.dataSource);
@@ -72,99 +75,144 @@ public final class SpringBatch6Worker {
     workers.initialize();
 
     ItemWriter<Integer> insert =
-        chunk -> jdbc.batchUpdate(
-            "insert into imported (id, name) values (?, ?) on conflict (id) do nothing",
-            chunk.getItems(), chunk.size(), (ps, id) -> {
-              ps.setInt(1, id);
-              ps.setString(2, "customer " + id);
-            });
+        chunk ->
+            jdbc.batchUpdate(
+                "insert into imported (id, name) values (?, ?) on conflict (id) do nothing",
+                chunk.getItems(),
+                chunk.size(),
+                (ps, id) -> {
+                  ps.setInt(1, id);
+                  ps.setString(2, "customer " + id);
+                });
 
-    Step importStep = new StepBuilder("import", repository).<Integer, Integer>chunk(100).transactionManager(tx)
-        .reader(upTo(600))
-        .processor(id -> {
-          Backends.redis.get("customer:" + (10_000 + id));
-          return id % 50 == 0 ? null : id;
-        })
-        .writer(insert)
-        .build();
-    Step report = new StepBuilder("report", repository)
-        .tasklet((contribution, context) -> {
-          jdbc.queryForObject("select count(*) from imported", Long.class);
-          return RepeatStatus.FINISHED;
-        }, tx)
-        .build();
-    Job importCustomers = new JobBuilder("import-customers", repository).start(importStep).next(report).build();
+    Step importStep =
+        new StepBuilder("import", repository)
+            .<Integer, Integer>chunk(100)
+            .transactionManager(tx)
+            .reader(upTo(600))
+            .processor(
+                id -> {
+                  Backends.redis.get("customer:" + (10_000 + id));
+                  return id % 50 == 0 ? null : id;
+                })
+            .writer(insert)
+            .build();
+    Step report =
+        new StepBuilder("report", repository)
+            .tasklet(
+                (contribution, context) -> {
+                  jdbc.queryForObject("select count(*) from imported", Long.class);
+                  return RepeatStatus.FINISHED;
+                },
+                tx)
+            .build();
+    Job importCustomers =
+        new JobBuilder("import-customers", repository).start(importStep).next(report).build();
 
-    Step load = new StepBuilder("load", repository).<Integer, Integer>chunk(100).transactionManager(tx)
-        .reader(upTo(500))
-        .processor(id -> {
-          Backends.redis.get("customer:" + (10_000 + id));
-          return id == 250 ? slowItem(id) : id;
-        })
-        .writer(insert)
-        .build();
+    Step load =
+        new StepBuilder("load", repository)
+            .<Integer, Integer>chunk(100)
+            .transactionManager(tx)
+            .reader(upTo(500))
+            .processor(
+                id -> {
+                  Backends.redis.get("customer:" + (10_000 + id));
+                  return id == 250 ? slowItem(id) : id;
+                })
+            .writer(insert)
+            .build();
     @SuppressWarnings("removal")
-    Step legacyImport = new StepBuilder("legacy", repository).<Integer, Integer>chunk(100, tx)
-        .reader(upTo(300))
-        .processor(id -> {
-          Backends.redis.get("customer:" + (10_000 + id));
-          return id;
-        })
-        .writer(insert)
-        .build();
+    Step legacyImport =
+        new StepBuilder("legacy", repository)
+            .<Integer, Integer>chunk(100, tx)
+            .reader(upTo(300))
+            .processor(
+                id -> {
+                  Backends.redis.get("customer:" + (10_000 + id));
+                  return id;
+                })
+            .writer(insert)
+            .build();
     Job legacy = new JobBuilder("legacy-import", repository).start(legacyImport).build();
 
     Job slowChunk = new JobBuilder("slow-chunk", repository).start(load).build();
 
-    Job settle = new JobBuilder("settle", repository)
-        .start(new StepBuilder("post", repository).<Integer, Integer>chunk(20).transactionManager(tx)
-            .reader(upTo(100))
-            .processor(id -> {
-              Backends.redis.get("customer:" + (10_000 + id));
-              if (ledgerDown && id == 42) {
-                throw new IllegalStateException("ledger rejected item 42");
-              }
-              return id;
-            })
+    Job settle =
+        new JobBuilder("settle", repository)
+            .start(
+                new StepBuilder("post", repository)
+                    .<Integer, Integer>chunk(20)
+                    .transactionManager(tx)
+                    .reader(upTo(100))
+                    .processor(
+                        id -> {
+                          Backends.redis.get("customer:" + (10_000 + id));
+                          if (ledgerDown && id == 42) {
+                            throw new IllegalStateException("ledger rejected item 42");
+                          }
+                          return id;
+                        })
+                    .writer(insert)
+                    .build())
+            .build();
+
+    Job parallel =
+        new JobBuilder("parallel-import", repository)
+            .start(
+                new StepBuilder("parallel", repository)
+                    .<Integer, Integer>chunk(50)
+                    .transactionManager(tx)
+                    .reader(upTo(400))
+                    .processor(
+                        id -> {
+                          Backends.redis.get("customer:" + (10_000 + id));
+                          return id;
+                        })
+                    .writer(insert)
+                    .taskExecutor(workers)
+                    .build())
+            .build();
+
+    Step worker =
+        new StepBuilder("worker", repository)
+            .<Integer, Integer>chunk(25)
+            .transactionManager(tx)
+            .reader(partitionReader())
+            .processor(
+                id -> {
+                  Backends.redis.get("customer:" + (10_000 + id));
+                  return id;
+                })
             .writer(insert)
-            .build())
-        .build();
+            .build();
+    Partitioner thirds =
+        gridSize -> {
+          Map<String, ExecutionContext> partitions = new HashMap<>();
+          for (int i = 0; i < gridSize; i++) {
+            ExecutionContext context = new ExecutionContext();
+            context.putInt("from", i * 100);
+            partitions.put("partition" + i, context);
+          }
+          return partitions;
+        };
+    Job partitioned =
+        new JobBuilder("partitioned-import", repository)
+            .start(
+                new StepBuilder("partitioned", repository)
+                    .partitioner("worker", thirds)
+                    .step(worker)
+                    .gridSize(3)
+                    .taskExecutor(workers)
+                    .build())
+            .build();
 
-    Job parallel = new JobBuilder("parallel-import", repository)
-        .start(new StepBuilder("parallel", repository).<Integer, Integer>chunk(50).transactionManager(tx)
-            .reader(upTo(400))
-            .processor(id -> {
-              Backends.redis.get("customer:" + (10_000 + id));
-              return id;
-            })
-            .writer(insert)
-            .taskExecutor(workers)
-            .build())
-        .build();
-
-    Step worker = new StepBuilder("worker", repository).<Integer, Integer>chunk(25).transactionManager(tx)
-        .reader(partitionReader())
-        .processor(id -> {
-          Backends.redis.get("customer:" + (10_000 + id));
-          return id;
-        })
-        .writer(insert)
-        .build();
-    Partitioner thirds = gridSize -> {
-      Map<String, ExecutionContext> partitions = new HashMap<>();
-      for (int i = 0; i < gridSize; i++) {
-        ExecutionContext context = new ExecutionContext();
-        context.putInt("from", i * 100);
-        partitions.put("partition" + i, context);
-      }
-      return partitions;
-    };
-    Job partitioned = new JobBuilder("partitioned-import", repository)
-        .start(new StepBuilder("partitioned", repository).partitioner("worker", thirds).step(worker)
-            .gridSize(3).taskExecutor(workers).build())
-        .build();
-
-    run(launcher, importCustomers, new JobParametersBuilder().addLong("run", 1L).addString("source", "crm-export.csv").toJobParameters());
+    run(
+        launcher,
+        importCustomers,
+        new JobParametersBuilder()
+            .addLong("run", 1L)
+            .addString("source", "crm-export.csv")
+            .toJobParameters());
     run(launcher, legacy, new JobParametersBuilder().addLong("run", 1L).toJobParameters());
     run(launcher, slowChunk, new JobParametersBuilder().addLong("run", 1L).toJobParameters());
     JobParameters day = new JobParametersBuilder().addString("day", "2026-12-01").toJobParameters();
@@ -176,12 +224,21 @@ public final class SpringBatch6Worker {
     workers.shutdown();
   }
 
-  static void run(TaskExecutorJobLauncher launcher, Job job, JobParameters parameters) throws Exception {
+  static void run(TaskExecutorJobLauncher launcher, Job job, JobParameters parameters)
+      throws Exception {
     var execution = launcher.run(job, parameters);
     System.out.println(job.getName() + ": " + execution.getStatus());
     for (var step : execution.getStepExecutions()) {
-      System.out.println("  " + step.getStepName() + ": read " + step.getReadCount() + ", wrote " + step.getWriteCount()
-          + ", " + step.getCommitCount() + " commits");
+      System.out.println(
+          "  "
+              + step.getStepName()
+              + ": read "
+              + step.getReadCount()
+              + ", wrote "
+              + step.getWriteCount()
+              + ", "
+              + step.getCommitCount()
+              + " commits");
     }
   }
 
@@ -199,7 +256,8 @@ public final class SpringBatch6Worker {
   static ItemReader<Integer> partitionReader() {
     Map<Integer, AtomicInteger> cursors = new ConcurrentHashMap<>();
     return () -> {
-      int from = (Integer) StepSynchronizationManager.getContext().getStepExecutionContext().get("from");
+      int from =
+          (Integer) StepSynchronizationManager.getContext().getStepExecutionContext().get("from");
       int id = cursors.computeIfAbsent(from, AtomicInteger::new).getAndIncrement();
       return id < from + 100 ? id : null;
     };

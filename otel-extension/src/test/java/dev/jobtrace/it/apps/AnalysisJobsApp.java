@@ -75,7 +75,10 @@ public final class AnalysisJobsApp {
     }
   }
 
-  /** Two lookups per record, each for the record's own keys: {@code GET acct:<id>}, then {@code HGET prefs:<id> lang}. */
+  /**
+   * Two lookups per record, each for the record's own keys: {@code GET acct:<id>}, then {@code HGET
+   * prefs:<id> lang}.
+   */
   public static final class PairsJob {
     static final int FIRST_ID = 20000;
 
@@ -103,7 +106,8 @@ public final class AnalysisJobsApp {
   public static final class AccountSyncJob {
     static void seed(int records) throws Exception {
       try (java.sql.Connection c = Backends.dataSource.getConnection();
-          java.sql.PreparedStatement insert = c.prepareStatement("insert into records (value) values (?)")) {
+          java.sql.PreparedStatement insert =
+              c.prepareStatement("insert into records (value) values (?)")) {
         for (int i = 0; i < records; i++) {
           insert.setString(1, "account " + i);
           insert.addBatch();
@@ -115,7 +119,8 @@ public final class AnalysisJobsApp {
     public int run(int records) throws Exception {
       int synced = 0;
       try (java.sql.Connection c = Backends.dataSource.getConnection();
-          java.sql.PreparedStatement select = c.prepareStatement("select value from records where id = ?")) {
+          java.sql.PreparedStatement select =
+              c.prepareStatement("select value from records where id = ?")) {
         for (int id = 1; id <= records; id++) {
           select.setInt(1, id);
           try (java.sql.ResultSet rs = select.executeQuery()) {
@@ -161,16 +166,19 @@ public final class AnalysisJobsApp {
       System.gc();
       before = occupancy();
       peak = before;
-      sampler = new Thread(() -> {
-        while (running) {
-          peak = Math.max(peak, occupancy());
-          try {
-            Thread.sleep(20);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "heap-watch");
+      sampler =
+          new Thread(
+              () -> {
+                while (running) {
+                  peak = Math.max(peak, occupancy());
+                  try {
+                    Thread.sleep(20);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "heap-watch");
       sampler.setDaemon(true);
       sampler.start();
     }
@@ -182,7 +190,8 @@ public final class AnalysisJobsApp {
     /** Bytes in heap pools after their latest collection (or now, before any). */
     static long occupancy() {
       long sum = 0;
-      for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      for (java.lang.management.MemoryPoolMXBean pool :
+          java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
         if (pool.getType() == java.lang.management.MemoryType.HEAP) {
           java.lang.management.MemoryUsage after = pool.getCollectionUsage();
           sum += after != null ? after.getUsed() : 0;

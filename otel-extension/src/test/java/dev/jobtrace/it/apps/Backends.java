@@ -90,7 +90,9 @@ public final class Backends {
 
   static String callSlowPartner() throws Exception {
     URI slow = URI.create(partner.toString().replace("/partner", "/slow"));
-    return http.send(HttpRequest.newBuilder(slow).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            HttpRequest.newBuilder(slow).GET().build(), HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   static String callPartner(String path) throws Exception {

@@ -43,7 +43,10 @@ public final class BenchJobsApp {
     }
   }
 
-  /** The classic N+1: one Redis GET per record, each for the record's own key ({@code GET user:20000}, ...). */
+  /**
+   * The classic N+1: one Redis GET per record, each for the record's own key ({@code GET
+   * user:20000}, ...).
+   */
   public static final class LookupJob {
     static final int RECORDS = 20_000;
     static final int FIRST_ID = 20_000;
@@ -64,10 +67,10 @@ public final class BenchJobsApp {
   }
 
   /**
-   * args: cpu|io|cpu-vt|io-vt|lookup, repetitions. The -vt jobs run each repetition on a new virtual
-   * thread (JDK 21+), as JobRunr's default worker does. Prints one "job-ms" line per repetition
-   * after two warm-up runs, and a "cpu-ms" line with the process's CPU time over it (every thread,
-   * the agent's included).
+   * args: cpu|io|cpu-vt|io-vt|lookup, repetitions. The -vt jobs run each repetition on a new
+   * virtual thread (JDK 21+), as JobRunr's default worker does. Prints one "job-ms" line per
+   * repetition after two warm-up runs, and a "cpu-ms" line with the process's CPU time over it
+   * (every thread, the agent's included).
    */
   public static void main(String[] args) throws Exception {
     Backends.start();
@@ -77,26 +80,29 @@ public final class BenchJobsApp {
       LookupJob.seed();
     }
     com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     boolean virtual = args[0].endsWith("-vt");
     ExecutorService threads =
         virtual
-            ? (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null)
+            ? (ExecutorService)
+                Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null)
             : null;
     int reps = Integer.parseInt(args[1]);
     for (int i = -2; i < reps; i++) {
       long t0 = System.nanoTime();
       long cpu0 = os.getProcessCpuTime();
-      Callable<Void> job = () -> {
-        if (lookup) {
-          new LookupJob().run();
-        } else if (cpu) {
-          new CpuJob().run();
-        } else {
-          new IoJob().run();
-        }
-        return null;
-      };
+      Callable<Void> job =
+          () -> {
+            if (lookup) {
+              new LookupJob().run();
+            } else if (cpu) {
+              new CpuJob().run();
+            } else {
+              new IoJob().run();
+            }
+            return null;
+          };
       if (virtual) {
         threads.submit(job).get();
       } else {

@@ -17,7 +17,13 @@ public final class JobRunrWorkerApp {
 
   public static void main(String[] args) throws Exception {
     String scenario = args[0];
-    System.out.println("jobrunr from " + org.jobrunr.jobs.Job.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+    System.out.println(
+        "jobrunr from "
+            + org.jobrunr.jobs.Job.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .getPath());
     Backends.start();
 
     if (Boolean.getBoolean("app.reportTask")) {
@@ -42,7 +48,8 @@ public final class JobRunrWorkerApp {
       boolean settled =
           stats.getEnqueued() == 0 && stats.getProcessing() == 0 && stats.getScheduled() == 0;
       if (settled && stats.getSucceeded() + stats.getFailed() >= expected) {
-        System.out.println("jobs finished: succeeded=" + stats.getSucceeded() + " failed=" + stats.getFailed());
+        System.out.println(
+            "jobs finished: succeeded=" + stats.getSucceeded() + " failed=" + stats.getFailed());
         break;
       }
       if (Instant.now().isAfter(deadline)) {

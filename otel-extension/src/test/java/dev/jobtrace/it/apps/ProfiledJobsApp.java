@@ -40,11 +40,14 @@ public final class ProfiledJobsApp {
     }
   }
 
-  static final ExecutorService sharedPool = Executors.newFixedThreadPool(2, r -> {
-    Thread t = new Thread(r, "shared-pool");
-    t.setDaemon(true);
-    return t;
-  });
+  static final ExecutorService sharedPool =
+      Executors.newFixedThreadPool(
+          2,
+          r -> {
+            Thread t = new Thread(r, "shared-pool");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** Hands its hot loop to a pool shared with other jobs and waits for it. */
   public static final class HandOffJob {
@@ -115,8 +118,18 @@ public final class ProfiledJobsApp {
       case "handoff":
         {
           ExecutorService jobThreads = Executors.newFixedThreadPool(2);
-          Future<?> a = jobThreads.submit(() -> { new HandOffJob().runAlpha(); return null; });
-          Future<?> b = jobThreads.submit(() -> { new HandOffJob().runBeta(); return null; });
+          Future<?> a =
+              jobThreads.submit(
+                  () -> {
+                    new HandOffJob().runAlpha();
+                    return null;
+                  });
+          Future<?> b =
+              jobThreads.submit(
+                  () -> {
+                    new HandOffJob().runBeta();
+                    return null;
+                  });
           a.get();
           b.get();
           jobThreads.shutdown();

@@ -77,26 +77,36 @@ public final class SchedulersApp {
     // Quartz's JDBC job store on PostgreSQL, as clustered production schedulers run it.
     createQuartzTables();
     quartz.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-    quartz.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+    quartz.setProperty(
+        "org.quartz.jobStore.driverDelegateClass",
+        "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
     quartz.setProperty("org.quartz.jobStore.dataSource", "main");
     quartz.setProperty("org.quartz.jobStore.isClustered", "true");
     quartz.setProperty("org.quartz.jobStore.clusterCheckinInterval", "500");
     quartz.setProperty("org.quartz.scheduler.instanceId", "AUTO");
     quartz.setProperty("org.quartz.scheduler.idleWaitTime", "1000");
-    quartz.setProperty("org.quartz.dataSource.main.connectionProvider.class", PostgresConnections.class.getName());
+    quartz.setProperty(
+        "org.quartz.dataSource.main.connectionProvider.class", PostgresConnections.class.getName());
     Scheduler scheduler = new StdSchedulerFactory(quartz).getScheduler();
     scheduler.start();
     scheduler.scheduleJob(
-        JobBuilder.newJob(NightlyCleanupJob.class).withIdentity("nightly-cleanup", "maintenance").build(),
+        JobBuilder.newJob(NightlyCleanupJob.class)
+            .withIdentity("nightly-cleanup", "maintenance")
+            .build(),
         TriggerBuilder.newTrigger().withIdentity("now", "maintenance").startNow().build());
     scheduler.scheduleJob(
         JobBuilder.newJob(LedgerExportJob.class).withIdentity("ledger-export", "finance").build(),
-        TriggerBuilder.newTrigger().withIdentity("soon", "finance").startAt(new java.util.Date(System.currentTimeMillis() + 500)).build());
+        TriggerBuilder.newTrigger()
+            .withIdentity("soon", "finance")
+            .startAt(new java.util.Date(System.currentTimeMillis() + 500))
+            .build());
 
-    AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext(SchedulingConfig.class);
+    AnnotationConfigApplicationContext spring =
+        new AnnotationConfigApplicationContext(SchedulingConfig.class);
 
     boolean done = quartzRan.await(60, TimeUnit.SECONDS) & springRan.await(60, TimeUnit.SECONDS);
-    // The job store keeps polling and checking in while the scheduler idles: none of it may be a trace.
+    // The job store keeps polling and checking in while the scheduler idles: none of it may be a
+    // trace.
     Thread.sleep(2000);
     scheduler.shutdown(true);
     spring.close();
@@ -106,7 +116,8 @@ public final class SchedulersApp {
 
   static void createQuartzTables() throws Exception {
     String ddl;
-    try (java.io.InputStream in = Scheduler.class.getResourceAsStream("/org/quartz/impl/jdbcjobstore/tables_postgres.sql")) {
+    try (java.io.InputStream in =
+        Scheduler.class.getResourceAsStream("/org/quartz/impl/jdbcjobstore/tables_postgres.sql")) {
       ddl = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
     StringBuilder sql = new StringBuilder();

@@ -7,15 +7,16 @@ import java.util.concurrent.Future;
 
 /**
  * Jobs that run on virtual threads (JDK 21+), as JobRunr's default worker runs them, with work
- * whose shape is known in advance. Virtual threads are reached by reflection: the tests compile
- * for Java 17.
+ * whose shape is known in advance. Virtual threads are reached by reflection: the tests compile for
+ * Java 17.
  */
 public final class VirtualThreadJobsApp {
 
   static volatile double sink;
 
   static ExecutorService virtualThreadPerTask() throws Exception {
-    return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+    return (ExecutorService)
+        Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
   }
 
   static void compute(long millis, boolean cube) {
@@ -96,13 +97,28 @@ public final class VirtualThreadJobsApp {
     ExecutorService jobs = virtualThreadPerTask();
     switch (args[0]) {
       case "compute-then-park":
-        jobs.submit(() -> { new ComputeThenParkJob().run(); return null; }).get();
+        jobs.submit(
+                () -> {
+                  new ComputeThenParkJob().run();
+                  return null;
+                })
+            .get();
         break;
       case "shared-executor":
         {
           ExecutorService shared = virtualThreadPerTask();
-          Future<?> a = jobs.submit(() -> { new SharedExecutorJob().runAlpha(shared); return null; });
-          Future<?> b = jobs.submit(() -> { new SharedExecutorJob().runBeta(shared); return null; });
+          Future<?> a =
+              jobs.submit(
+                  () -> {
+                    new SharedExecutorJob().runAlpha(shared);
+                    return null;
+                  });
+          Future<?> b =
+              jobs.submit(
+                  () -> {
+                    new SharedExecutorJob().runBeta(shared);
+                    return null;
+                  });
           a.get();
           b.get();
           break;
@@ -110,7 +126,12 @@ public final class VirtualThreadJobsApp {
       case "handshake":
         {
           CompletableFuture<Double> result = new CompletableFuture<>();
-          Future<?> consumer = jobs.submit(() -> { new HandshakeJob().consume(result); return null; });
+          Future<?> consumer =
+              jobs.submit(
+                  () -> {
+                    new HandshakeJob().consume(result);
+                    return null;
+                  });
           ExecutorService platform = Executors.newSingleThreadExecutor();
           Future<?> producer = platform.submit(() -> new HandshakeJob().produce(result));
           producer.get();

@@ -1,10 +1,10 @@
 package dev.jobtrace.it.bench;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.jobtrace.it.apps.BenchJobsApp;
 import dev.jobtrace.testing.AgentProcess;
 import dev.jobtrace.testing.OtlpReceiver;
 import dev.jobtrace.testing.Servers;
-import com.sun.net.httpserver.HttpServer;
-import dev.jobtrace.it.apps.BenchJobsApp;
 import dev.jobtrace.tracking.BenchAccess;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -23,11 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>In this JVM, the span pipeline alone: the SDK as the agent builds it, exporting over
  *       OTLP/HTTP to a local endpoint that discards what it gets, with and without jobtrace's
- *       processors in front of the exporter; rounds alternate. No network wait, so the CPU per
- *       call is the pipeline's own.
+ *       processors in front of the exporter; rounds alternate. No network wait, so the CPU per call
+ *       is the pipeline's own.
  *   <li>End to end: the application with real Redis in fresh JVMs with no agent, the upstream agent
- *       alone and jobtrace (with and without its profiler), launches alternating; the process's
- *       CPU per job (every thread) and its wall time.
+ *       alone and jobtrace (with and without its profiler), launches alternating; the process's CPU
+ *       per job (every thread) and its wall time.
  * </ol>
  */
 public final class PerCallCost {
@@ -44,10 +44,32 @@ public final class PerCallCost {
     try (Servers servers = Servers.start()) {
       for (int i = 0; i < launches; i++) {
         run(servers, "none", null, "otel.jobtrace.jobs", reps, wall, cpu);
-        run(servers, "upstream", System.getProperty("jobtrace.upstream.agent.jar"), "otel.instrumentation.methods.include", reps, wall, cpu);
-        run(servers, "jobtrace", System.getProperty("jobtrace.agent.jar"), "otel.jobtrace.jobs", reps, wall, cpu);
-        run(servers, "jobtrace, profiler off", System.getProperty("jobtrace.agent.jar"), "otel.jobtrace.jobs", reps, wall, cpu,
-            "otel.jobtrace.profiler.enabled", "false");
+        run(
+            servers,
+            "upstream",
+            System.getProperty("jobtrace.upstream.agent.jar"),
+            "otel.instrumentation.methods.include",
+            reps,
+            wall,
+            cpu);
+        run(
+            servers,
+            "jobtrace",
+            System.getProperty("jobtrace.agent.jar"),
+            "otel.jobtrace.jobs",
+            reps,
+            wall,
+            cpu);
+        run(
+            servers,
+            "jobtrace, profiler off",
+            System.getProperty("jobtrace.agent.jar"),
+            "otel.jobtrace.jobs",
+            reps,
+            wall,
+            cpu,
+            "otel.jobtrace.profiler.enabled",
+            "false");
       }
     }
     System.out.println();
@@ -57,27 +79,44 @@ public final class PerCallCost {
     double upCpu = ProfilingOverhead.median(cpu.get("upstream"));
     double upWall = ProfilingOverhead.median(wall.get("upstream"));
     System.out.println();
-    System.out.println("| agent | median job wall time (ms) | median process CPU per job (ms) | CPU per Redis call beyond no agent (µs) | wall vs upstream | CPU vs upstream |");
+    System.out.println(
+        "| agent | median job wall time (ms) | median process CPU per job (ms) | CPU per Redis call beyond no agent (µs) | wall vs upstream | CPU vs upstream |");
     System.out.println("|---|---|---|---|---|---|");
     for (String arm : List.of("none", "upstream", "jobtrace", "jobtrace, profiler off")) {
       double c = ProfilingOverhead.median(cpu.get(arm));
       double w = ProfilingOverhead.median(wall.get(arm));
-      System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %s | %.2f | %.2f |%n", arm.equals("upstream") ? "upstream 2.33.1" : arm,
-          w, c, arm.equals("none") ? "-" : String.format(Locale.ROOT, "%.1f", (c - noneCpu) * 1000 / CALLS), w / upWall, c / upCpu);
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %.0f | %.0f | %s | %.2f | %.2f |%n",
+          arm.equals("upstream") ? "upstream 2.33.1" : arm,
+          w,
+          c,
+          arm.equals("none")
+              ? "-"
+              : String.format(Locale.ROOT, "%.1f", (c - noneCpu) * 1000 / CALLS),
+          w / upWall,
+          c / upCpu);
     }
-    System.out.printf("%nmedians over %d launches × %d timed jobs per agent (after 2 warm-up jobs per launch); each job makes %,d Redis GETs of %,d keys%n",
+    System.out.printf(
+        "%nmedians over %d launches × %d timed jobs per agent (after 2 warm-up jobs per launch); each job makes %,d Redis GETs of %,d keys%n",
         launches, reps, CALLS, CALLS);
   }
 
-  /** The span pipeline alone, in this JVM: {@code rounds} jobs per arm after warm-up, arms alternating. */
+  /**
+   * The span pipeline alone, in this JVM: {@code rounds} jobs per arm after warm-up, arms
+   * alternating.
+   */
   static String pipeline(int rounds) throws Exception {
-    HttpServer sink = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-    sink.createContext("/v1/traces", exchange -> {
-      long bytes = exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
-      received.addAndGet(bytes);
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
+    HttpServer sink =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    sink.createContext(
+        "/v1/traces",
+        exchange -> {
+          long bytes = exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+          received.addAndGet(bytes);
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
     sink.start();
     String endpoint = "http://127.0.0.1:" + sink.getAddress().getPort() + "/v1/traces";
     Map<Boolean, List<Long>> cpu = new LinkedHashMap<>();
@@ -99,26 +138,51 @@ public final class PerCallCost {
     double up = ProfilingOverhead.median(cpu.get(false)) / CALLS / 1000;
     double jt = ProfilingOverhead.median(cpu.get(true)) / CALLS / 1000;
     StringBuilder b = new StringBuilder();
-    b.append("| span pipeline | CPU per Redis call (µs) | OTLP bytes exported per job | vs SDK alone |\n");
+    b.append(
+        "| span pipeline | CPU per Redis call (µs) | OTLP bytes exported per job | vs SDK alone |\n");
     b.append("|---|---|---|---|\n");
-    b.append(String.format(Locale.ROOT, "| SDK, batch export (upstream agent's pipeline) | %.1f | %.0f | 1.00 |%n", up,
-        ProfilingOverhead.median(bytes.get(false))));
-    b.append(String.format(Locale.ROOT, "| jobtrace in front of the same export | %.1f | %.0f | %.2f |%n", jt,
-        ProfilingOverhead.median(bytes.get(true)), jt / up));
-    b.append(String.format(Locale.ROOT, "%nmedians of %d jobs of %,d calls per arm (after 5 warm-up jobs each), arms alternating, process CPU from the job's start to the end of its export%n",
-        rounds, CALLS));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "| SDK, batch export (upstream agent's pipeline) | %.1f | %.0f | 1.00 |%n",
+            up,
+            ProfilingOverhead.median(bytes.get(false))));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "| jobtrace in front of the same export | %.1f | %.0f | %.2f |%n",
+            jt,
+            ProfilingOverhead.median(bytes.get(true)),
+            jt / up));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%nmedians of %d jobs of %,d calls per arm (after 5 warm-up jobs each), arms alternating, process CPU from the job's start to the end of its export%n",
+            rounds,
+            CALLS));
     return b.toString();
   }
 
   static final AtomicLong received = new AtomicLong();
 
   static void run(
-      Servers servers, String arm, String agent, String jobsKey, int reps, Map<String, List<Long>> wall,
-      Map<String, List<Long>> cpu, String... settings) throws Exception {
+      Servers servers,
+      String arm,
+      String agent,
+      String jobsKey,
+      int reps,
+      Map<String, List<Long>> wall,
+      Map<String, List<Long>> cpu,
+      String... settings)
+      throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       AgentProcess app =
-          servers.configure(AgentProcess.of(BenchJobsApp.class, receiver)).agentJar(agent).set(jobsKey, JOB)
-              .arg("lookup").arg(Integer.toString(reps));
+          servers
+              .configure(AgentProcess.of(BenchJobsApp.class, receiver))
+              .agentJar(agent)
+              .set(jobsKey, JOB)
+              .arg("lookup")
+              .arg(Integer.toString(reps));
       for (int i = 0; i < settings.length; i += 2) {
         app.set(settings[i], settings[i + 1]);
       }
@@ -130,13 +194,24 @@ public final class PerCallCost {
    * The "job-ms" and "cpu-ms" lines a bench application prints per timed job, added to the arm's
    * wall and CPU times; an application that printed none fails the bench.
    */
-  public static void collect(AgentProcess.Result r, String arm, Map<String, List<Long>> wall, Map<String, List<Long>> cpu) {
+  public static void collect(
+      AgentProcess.Result r,
+      String arm,
+      Map<String, List<Long>> wall,
+      Map<String, List<Long>> cpu) {
     List<Long> w = wall.computeIfAbsent(arm, k -> new ArrayList<>());
     List<Long> c = cpu.computeIfAbsent(arm, k -> new ArrayList<>());
-    r.output.lines().filter(l -> l.startsWith("job-ms ")).forEach(l -> w.add(Long.parseLong(l.substring(7))));
-    r.output.lines().filter(l -> l.startsWith("cpu-ms ")).forEach(l -> c.add(Long.parseLong(l.substring(7))));
+    r.output
+        .lines()
+        .filter(l -> l.startsWith("job-ms "))
+        .forEach(l -> w.add(Long.parseLong(l.substring(7))));
+    r.output
+        .lines()
+        .filter(l -> l.startsWith("cpu-ms "))
+        .forEach(l -> c.add(Long.parseLong(l.substring(7))));
     if (c.isEmpty()) {
-      throw new IllegalStateException(arm + ": no cpu-ms in the application's output:\n" + r.output);
+      throw new IllegalStateException(
+          arm + ": no cpu-ms in the application's output:\n" + r.output);
     }
     System.err.println(arm + ": wall " + w + " cpu " + c);
   }

@@ -1,9 +1,9 @@
 package dev.jobtrace.it.bench;
 
+import dev.jobtrace.it.apps.BenchJobsApp;
 import dev.jobtrace.testing.AgentProcess;
 import dev.jobtrace.testing.OtlpReceiver;
 import dev.jobtrace.testing.Servers;
-import dev.jobtrace.it.apps.BenchJobsApp;
 import dev.jobtrace.tracking.BenchAccess;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Job wall time under the upstream agent alone and under jobtrace at several sampling intervals,
- * on a CPU-bound and an I/O-bound job; launches of the arms alternate so that machine noise hits
- * them alike. Also the time to build one snippet for a 10 s span. Prints a Markdown table.
+ * Job wall time under the upstream agent alone and under jobtrace at several sampling intervals, on
+ * a CPU-bound and an I/O-bound job; launches of the arms alternate so that machine noise hits them
+ * alike. Also the time to build one snippet for a 10 s span. Prints a Markdown table.
  */
 public final class ProfilingOverhead {
 
@@ -28,8 +28,12 @@ public final class ProfilingOverhead {
     String upstream = System.getProperty("jobtrace.upstream.agent.jar");
     String[] intervals = {"5ms", "10ms", "20ms"};
 
-    // The same jobs on virtual threads where the JVM has them (JDK 21+); a third argument picks some.
-    List<String> jobs = Runtime.version().feature() >= 21 ? List.of("cpu", "io", "cpu-vt", "io-vt") : List.of("cpu", "io");
+    // The same jobs on virtual threads where the JVM has them (JDK 21+); a third argument picks
+    // some.
+    List<String> jobs =
+        Runtime.version().feature() >= 21
+            ? List.of("cpu", "io", "cpu-vt", "io-vt")
+            : List.of("cpu", "io");
     if (args.length > 2) {
       jobs = List.of(args[2].split(","));
     }
@@ -38,16 +42,35 @@ public final class ProfilingOverhead {
       for (String job : jobs) {
         String method = job.startsWith("cpu") ? CPU : IO;
         for (int launch = 0; launch < launches; launch++) {
-          run(servers, upstream, job, reps, "otel.instrumentation.methods.include", method, null, times, job + " upstream");
+          run(
+              servers,
+              upstream,
+              job,
+              reps,
+              "otel.instrumentation.methods.include",
+              method,
+              null,
+              times,
+              job + " upstream");
           for (String interval : intervals) {
-            run(servers, agent, job, reps, "otel.jobtrace.jobs", method, interval, times, job + " jobtrace " + interval);
+            run(
+                servers,
+                agent,
+                job,
+                reps,
+                "otel.jobtrace.jobs",
+                method,
+                interval,
+                times,
+                job + " jobtrace " + interval);
           }
         }
       }
     }
 
     System.out.println();
-    System.out.println("| job | agent | sampling interval | median job wall time (ms) | vs upstream agent |");
+    System.out.println(
+        "| job | agent | sampling interval | median job wall time (ms) | vs upstream agent |");
     System.out.println("|---|---|---|---|---|");
     System.out.println("JVM: " + System.getProperty("java.vm.vendor") + " " + Runtime.version());
     for (String job : jobs) {
@@ -65,18 +88,34 @@ public final class ProfilingOverhead {
   }
 
   static void run(
-      Servers servers, String agentJar, String job, int reps, String jobsKey, String method, String interval,
-      Map<String, List<Long>> times, String arm) throws Exception {
+      Servers servers,
+      String agentJar,
+      String job,
+      int reps,
+      String jobsKey,
+      String method,
+      String interval,
+      Map<String, List<Long>> times,
+      String arm)
+      throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       AgentProcess app =
-          servers.configure(AgentProcess.of(BenchJobsApp.class, receiver)).agentJar(agentJar).set(jobsKey, method)
-              .arg(job).arg(Integer.toString(reps));
+          servers
+              .configure(AgentProcess.of(BenchJobsApp.class, receiver))
+              .agentJar(agentJar)
+              .set(jobsKey, method)
+              .arg(job)
+              .arg(Integer.toString(reps));
       if (interval != null) {
         app.set("otel.jobtrace.profiler.interval", interval);
       }
       AgentProcess.Result result = app.run(600);
       List<Long> list = times.computeIfAbsent(arm, k -> new ArrayList<>());
-      result.output.lines().filter(l -> l.startsWith("job-ms ")).forEach(l -> list.add(Long.parseLong(l.substring(7))));
+      result
+          .output
+          .lines()
+          .filter(l -> l.startsWith("job-ms "))
+          .forEach(l -> list.add(Long.parseLong(l.substring(7))));
       System.err.println(arm + ": " + list);
     }
   }

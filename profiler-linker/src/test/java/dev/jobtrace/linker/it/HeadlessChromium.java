@@ -38,25 +38,44 @@ final class HeadlessChromium implements AutoCloseable {
   private final Path profileDir;
   private final WebSocket socket;
   private final AtomicInteger ids = new AtomicInteger();
-  private final ConcurrentHashMap<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, CompletableFuture<JsonNode>> pending =
+      new ConcurrentHashMap<>();
 
   HeadlessChromium() throws Exception {
     profileDir = Files.createTempDirectory("chromium-profile");
-    ProcessBuilder browser = new ProcessBuilder("chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--disable-quic", "--window-size=1400,1000", "--remote-debugging-port=0",
-            "--user-data-dir=" + profileDir, "about:blank")
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder browser =
+        new ProcessBuilder(
+                "chromium",
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--window-size=1400,1000",
+                "--remote-debugging-port=0",
+                "--user-data-dir=" + profileDir,
+                "about:blank")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     try {
       process = browser.start();
     } catch (IOException e) {
-      throw new IllegalStateException("Chromium is needed for the browser tests and `chromium` is not on the PATH:"
-          + " install Debian's chromium package, or run scripts/test.sh, which does", e);
+      throw new IllegalStateException(
+          "Chromium is needed for the browser tests and `chromium` is not on the PATH:"
+              + " install Debian's chromium package, or run scripts/test.sh, which does",
+          e);
     }
     String browserWs = null;
-    BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+    BufferedReader err =
+        new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
     Instant deadline = Instant.now().plusSeconds(60);
-    for (String line; browserWs == null && Instant.now().isBefore(deadline) && (line = err.readLine()) != null; ) {
+    for (String line;
+        browserWs == null
+            && Instant.now().isBefore(deadline)
+            && (line = err.readLine()) != null; ) {
       Matcher m = LISTENING.matcher(line);
       if (m.find()) {
         browserWs = m.group(1);
@@ -65,21 +84,27 @@ final class HeadlessChromium implements AutoCloseable {
     if (browserWs == null) {
       throw new IllegalStateException("chromium did not start its DevTools endpoint");
     }
-    Thread drain = new Thread(() -> err.lines().forEach(l -> { }), "chromium-stderr");
+    Thread drain = new Thread(() -> err.lines().forEach(l -> {}), "chromium-stderr");
     drain.setDaemon(true);
     drain.start();
     URI http = URI.create(browserWs.replace("ws://", "http://"));
-    HttpResponse<String> list = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://" + http.getAuthority() + "/json/list")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> list =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://" + http.getAuthority() + "/json/list"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     String pageWs = null;
     for (JsonNode target : JSON.readTree(list.body())) {
       if (target.path("type").asText().equals("page")) {
         pageWs = target.path("webSocketDebuggerUrl").asText();
       }
     }
-    socket = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(URI.create(pageWs), new Listener()).get(30, TimeUnit.SECONDS);
+    socket =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(URI.create(pageWs), new Listener())
+            .get(30, TimeUnit.SECONDS);
   }
 
   private final class Listener implements WebSocket.Listener {
@@ -134,7 +159,10 @@ final class HeadlessChromium implements AutoCloseable {
   }
 
   JsonNode evaluate(String expression) throws Exception {
-    JsonNode r = call("Runtime.evaluate", JSON.createObjectNode().put("expression", expression).put("returnByValue", true));
+    JsonNode r =
+        call(
+            "Runtime.evaluate",
+            JSON.createObjectNode().put("expression", expression).put("returnByValue", true));
     if (r.has("exceptionDetails")) {
       throw new IllegalStateException("script failed: " + r.get("exceptionDetails"));
     }
@@ -150,9 +178,16 @@ final class HeadlessChromium implements AutoCloseable {
     String last = "";
     while (Instant.now().isBefore(deadline)) {
       try {
-        JsonNode value = evaluate("(() => { const v = (" + expression + "); return v instanceof Node ? true : v; })()");
-        if (!value.isMissingNode() && !value.isNull() && !(value.isBoolean() && !value.asBoolean())
-            && !(value.isTextual() && value.asText().isEmpty()) && !(value.isNumber() && value.asDouble() == 0)) {
+        JsonNode value =
+            evaluate(
+                "(() => { const v = ("
+                    + expression
+                    + "); return v instanceof Node ? true : v; })()");
+        if (!value.isMissingNode()
+            && !value.isNull()
+            && !(value.isBoolean() && !value.asBoolean())
+            && !(value.isTextual() && value.asText().isEmpty())
+            && !(value.isNumber() && value.asDouble() == 0)) {
           return value;
         }
       } catch (IllegalStateException e) {
@@ -160,7 +195,8 @@ final class HeadlessChromium implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException("not true within " + timeout.toSeconds() + " s: " + expression + last);
+    throw new IllegalStateException(
+        "not true within " + timeout.toSeconds() + " s: " + expression + last);
   }
 
   /**
@@ -168,15 +204,29 @@ final class HeadlessChromium implements AutoCloseable {
    * it exists, with the mouse: pressed and released, as a user's click.
    */
   void click(String element) throws Exception {
-    JsonNode at = waitFor("(() => { const e = " + element + "; if (!e) return null; e.scrollIntoView({block: 'center'});"
-        + " const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0"
-        + " ? {x: r.left + r.width / 2, y: r.top + r.height / 2} : null; })()", Duration.ofSeconds(30));
+    JsonNode at =
+        waitFor(
+            "(() => { const e = "
+                + element
+                + "; if (!e) return null; e.scrollIntoView({block: 'center'});"
+                + " const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0"
+                + " ? {x: r.left + r.width / 2, y: r.top + r.height / 2} : null; })()",
+            Duration.ofSeconds(30));
     double x = at.path("x").asDouble();
     double y = at.path("y").asDouble();
-    call("Input.dispatchMouseEvent", JSON.createObjectNode().put("type", "mouseMoved").put("x", x).put("y", y));
+    call(
+        "Input.dispatchMouseEvent",
+        JSON.createObjectNode().put("type", "mouseMoved").put("x", x).put("y", y));
     for (String type : new String[] {"mousePressed", "mouseReleased"}) {
-      call("Input.dispatchMouseEvent", JSON.createObjectNode().put("type", type).put("x", x).put("y", y)
-          .put("button", "left").put("buttons", type.equals("mousePressed") ? 1 : 0).put("clickCount", 1));
+      call(
+          "Input.dispatchMouseEvent",
+          JSON.createObjectNode()
+              .put("type", type)
+              .put("x", x)
+              .put("y", y)
+              .put("button", "left")
+              .put("buttons", type.equals("mousePressed") ? 1 : 0)
+              .put("clickCount", 1));
     }
   }
 
@@ -187,8 +237,13 @@ final class HeadlessChromium implements AutoCloseable {
 
   /** Resizes the page's viewport (what screenshots capture). */
   void viewport(int width, int height) throws Exception {
-    call("Emulation.setDeviceMetricsOverride", JSON.createObjectNode()
-        .put("width", width).put("height", height).put("deviceScaleFactor", 1).put("mobile", false));
+    call(
+        "Emulation.setDeviceMetricsOverride",
+        JSON.createObjectNode()
+            .put("width", width)
+            .put("height", height)
+            .put("deviceScaleFactor", 1)
+            .put("mobile", false));
   }
 
   void screenshot(Path file) throws Exception {

@@ -1,16 +1,16 @@
 package dev.jobtrace.linker.it;
 
-import dev.jobtrace.contract.ProfileSnippetFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.jobtrace.contract.ProfileSnippetFormat;
 import dev.jobtrace.linker.LinkerServer;
+import dev.jobtrace.linker.TestOptions;
 import dev.jobtrace.testing.AgentProcess;
 import dev.jobtrace.testing.LocalJaeger;
 import dev.jobtrace.testing.Ports;
-import dev.jobtrace.linker.TestOptions;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,7 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,8 +36,8 @@ class LinkerIT {
 
   static LocalJaeger jaeger;
   static LinkerServer linker;
-  static String profiledJob;   // profile id of the worker's job span
-  static String disabledJob;   // profile-less job span: traceId-spanId
+  static String profiledJob; // profile id of the worker's job span
+  static String disabledJob; // profile-less job span: traceId-spanId
   static String craftedTrace;
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -68,8 +67,13 @@ class LinkerIT {
   }
 
   static void runWorker(String service, String profiler) throws Exception {
-    worker(jaeger, service, SlowWorker.class, "dev.jobtrace.linker.it.SlowWorker$InvoiceExportJob[run]")
-        .set("otel.jobtrace.profiler.enabled", profiler).run(120);
+    worker(
+            jaeger,
+            service,
+            SlowWorker.class,
+            "dev.jobtrace.linker.it.SlowWorker$InvoiceExportJob[run]")
+        .set("otel.jobtrace.profiler.enabled", profiler)
+        .run(120);
   }
 
   /**
@@ -89,8 +93,16 @@ class LinkerIT {
     Instant deadline = Instant.now().plusSeconds(60);
     while (Instant.now().isBefore(deadline)) {
       Instant now = Instant.now();
-      HttpResponse<String> r = get(jaeger.queryUrl() + "/api/v3/traces?query.service_name=" + service
-          + "&query.start_time_min=" + now.minusSeconds(600) + "&query.start_time_max=" + now.plusSeconds(60) + "&query.num_traces=20");
+      HttpResponse<String> r =
+          get(
+              jaeger.queryUrl()
+                  + "/api/v3/traces?query.service_name="
+                  + service
+                  + "&query.start_time_min="
+                  + now.minusSeconds(600)
+                  + "&query.start_time_max="
+                  + now.plusSeconds(60)
+                  + "&query.num_traces=20");
       if (r.statusCode() == 200) {
         for (JsonNode rs : JSON.readTree(r.body()).path("result").path("resourceSpans")) {
           for (JsonNode ss : rs.path("scopeSpans")) {
@@ -117,8 +129,10 @@ class LinkerIT {
   }
 
   static HttpResponse<String> get(String url) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   static HttpResponse<String> page(String path) throws Exception {
@@ -148,28 +162,69 @@ class LinkerIT {
     long now = System.currentTimeMillis() * 1_000_000L;
     String bomb = gzipBase64(new byte[1 << 20], 64);
     List<String> spans = new ArrayList<>();
-    spans.add(span(traceId, "a000000000000001", "", "<script>alert('name')</script>", now,
-        "{\"key\":\"jobtrace.job.name\",\"value\":{\"stringValue\":\"<img src=x onerror=alert(1)>\"}},"
-            + "{\"key\":\"db.statement\",\"value\":{\"stringValue\":\"select '<b>bold</b>' from t\"}}",
-        "!!! not base64 !!!"));
+    spans.add(
+        span(
+            traceId,
+            "a000000000000001",
+            "",
+            "<script>alert('name')</script>",
+            now,
+            "{\"key\":\"jobtrace.job.name\",\"value\":{\"stringValue\":\"<img src=x onerror=alert(1)>\"}},"
+                + "{\"key\":\"db.statement\",\"value\":{\"stringValue\":\"select '<b>bold</b>' from t\"}}",
+            "!!! not base64 !!!"));
     spans.add(span(traceId, "a000000000000002", "a000000000000001", "bomb", now, "", bomb));
     spans.add(span(traceId, "a000000000000003", "a000000000000001", "plain", now, "", null));
-    spans.add(span(traceId, "a000000000000004", "a000000000000001", "GET", now,
-        "{\"key\":\"http.request.method\",\"value\":{\"stringValue\":\"GET\"}},"
-            + "{\"key\":\"url.full\",\"value\":{\"stringValue\":\"http://partner:8080/orders/17?page=<2>\"}}",
-        ProfileSnippetFormat.encode("main;com.acme.PartnerClient.fetch;com.acme.Order.<init> 5\n")));
+    spans.add(
+        span(
+            traceId,
+            "a000000000000004",
+            "a000000000000001",
+            "GET",
+            now,
+            "{\"key\":\"http.request.method\",\"value\":{\"stringValue\":\"GET\"}},"
+                + "{\"key\":\"url.full\",\"value\":{\"stringValue\":\"http://partner:8080/orders/17?page=<2>\"}}",
+            ProfileSnippetFormat.encode(
+                "main;com.acme.PartnerClient.fetch;com.acme.Order.<init> 5\n")));
     return "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"linker-test-crafted\"}}]},"
-        + "\"scopeSpans\":[{\"scope\":{\"name\":\"test\"},\"spans\":[" + String.join(",", spans) + "]}]}]}";
+        + "\"scopeSpans\":[{\"scope\":{\"name\":\"test\"},\"spans\":["
+        + String.join(",", spans)
+        + "]}]}]}";
   }
 
-  static String span(String traceId, String spanId, String parent, String name, long now, String attrs, String snippet)
+  static String span(
+      String traceId,
+      String spanId,
+      String parent,
+      String name,
+      long now,
+      String attrs,
+      String snippet)
       throws Exception {
-    String events = snippet == null ? "" :
-        ",\"events\":[{\"timeUnixNano\":\"" + (now + 900_000_000L) + "\",\"name\":\"jobtrace.profile\",\"attributes\":[{\"key\":\"jobtrace.profile.folded\",\"value\":{\"stringValue\":"
-            + JSON.writeValueAsString(snippet) + "}}]}]";
-    return "{\"traceId\":\"" + traceId + "\",\"spanId\":\"" + spanId + "\",\"parentSpanId\":\"" + parent + "\",\"name\":"
-        + JSON.writeValueAsString(name) + ",\"kind\":1,\"startTimeUnixNano\":\"" + now + "\",\"endTimeUnixNano\":\""
-        + (now + 900_000_000L) + "\",\"attributes\":[" + attrs + "]" + events + "}";
+    String events =
+        snippet == null
+            ? ""
+            : ",\"events\":[{\"timeUnixNano\":\""
+                + (now + 900_000_000L)
+                + "\",\"name\":\"jobtrace.profile\",\"attributes\":[{\"key\":\"jobtrace.profile.folded\",\"value\":{\"stringValue\":"
+                + JSON.writeValueAsString(snippet)
+                + "}}]}]";
+    return "{\"traceId\":\""
+        + traceId
+        + "\",\"spanId\":\""
+        + spanId
+        + "\",\"parentSpanId\":\""
+        + parent
+        + "\",\"name\":"
+        + JSON.writeValueAsString(name)
+        + ",\"kind\":1,\"startTimeUnixNano\":\""
+        + now
+        + "\",\"endTimeUnixNano\":\""
+        + (now + 900_000_000L)
+        + "\",\"attributes\":["
+        + attrs
+        + "]"
+        + events
+        + "}";
   }
 
   @Test
@@ -179,25 +234,37 @@ class LinkerIT {
     assertThat(page.body())
         .contains("linker-test-worker")
         .contains("SlowWorker$InvoiceExportJob.run")
-        .contains("id='jaeger-link' href='" + jaeger.queryUrl() + "/trace/" + profiledJob.substring(0, 32)
-            + "?uiFind=" + profiledJob.substring(33) + "'")
+        .contains(
+            "id='jaeger-link' href='"
+                + jaeger.queryUrl()
+                + "/trace/"
+                + profiledJob.substring(0, 32)
+                + "?uiFind="
+                + profiledJob.substring(33)
+                + "'")
         .contains("id='breakdown'")
         .contains("<iframe id='flamegraph' src='/profiles/" + profiledJob + "/flamegraph'>");
     HttpResponse<String> graph = page("/profiles/" + profiledJob + "/flamegraph");
     assertThat(graph.statusCode()).isEqualTo(200);
     assertThat(graph.body()).contains("serializeInvoices").contains("<canvas");
     HttpResponse<String> folded = page("/profiles/" + profiledJob + "/folded");
-    assertThat(folded.body()).containsPattern("SlowWorker\\$InvoiceExportJob\\.serializeInvoices(_\\[.])? \\d+");
-    JsonNode speedscope = JSON.readTree(page("/profiles/" + profiledJob + "/speedscope.json").body());
+    assertThat(folded.body())
+        .containsPattern("SlowWorker\\$InvoiceExportJob\\.serializeInvoices(_\\[.])? \\d+");
+    JsonNode speedscope =
+        JSON.readTree(page("/profiles/" + profiledJob + "/speedscope.json").body());
     assertThat(speedscope.path("profiles").get(0).path("type").asText()).isEqualTo("sampled");
-    assertThat(speedscope.path("shared").path("frames").toString()).contains("serializeInvoices\"").doesNotContain("_[j]");
+    assertThat(speedscope.path("shared").path("frames").toString())
+        .contains("serializeInvoices\"")
+        .doesNotContain("_[j]");
   }
 
   @Test
   void startPageListsTheSlowJobWithItsProfileLink() throws Exception {
     HttpResponse<String> start = page("/");
     assertThat(start.statusCode()).isEqualTo(200);
-    assertThat(start.body()).contains("SlowWorker$InvoiceExportJob.run").contains("href='/profiles/" + profiledJob + "'");
+    assertThat(start.body())
+        .contains("SlowWorker$InvoiceExportJob.run")
+        .contains("href='/profiles/" + profiledJob + "'");
   }
 
   @Test
@@ -219,7 +286,8 @@ class LinkerIT {
   void spanWithoutProfileShowsWhy() throws Exception {
     HttpResponse<String> disabled = page("/profiles/" + disabledJob);
     assertThat(disabled.statusCode()).isEqualTo(200);
-    assertThat(disabled.body()).contains("profiler disabled (otel.jobtrace.profiler.enabled=false)");
+    assertThat(disabled.body())
+        .contains("profiler disabled (otel.jobtrace.profiler.enabled=false)");
     HttpResponse<String> plain = page("/profiles/" + craftedTrace + "-a000000000000003");
     assertThat(plain.body()).contains("carries no profile snippet");
   }
@@ -240,8 +308,10 @@ class LinkerIT {
     assertThat(corrupt.statusCode()).isEqualTo(422);
     assertThat(corrupt.body())
         .contains("not base64")
-        .doesNotContain("<script>alert").contains("&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;")
-        .doesNotContain("<img src=x").contains("&lt;img src=x onerror=alert(1)&gt;")
+        .doesNotContain("<script>alert")
+        .contains("&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;")
+        .doesNotContain("<img src=x")
+        .contains("&lt;img src=x onerror=alert(1)&gt;")
         .doesNotContain("<b>bold</b>");
     long t0 = System.nanoTime();
     HttpResponse<String> bomb = page("/profiles/" + craftedTrace + "-a000000000000002");
@@ -252,26 +322,34 @@ class LinkerIT {
 
   @Test
   void jaegerDownIs502AndJaegerSlowIs504WithinTheTimeout() throws Exception {
-    try (LinkerServer down = new LinkerServer(TestOptions.of("http://127.0.0.1:" + Ports.free(), Duration.ofSeconds(2)))) {
+    try (LinkerServer down =
+        new LinkerServer(
+            TestOptions.of("http://127.0.0.1:" + Ports.free(), Duration.ofSeconds(2)))) {
       HttpResponse<String> r = get("http://127.0.0.1:" + down.port() + "/profiles/" + profiledJob);
       assertThat(r.statusCode()).isEqualTo(502);
       assertThat(r.body()).contains("cannot be reached");
     }
-    HttpServer slow = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-    slow.createContext("/", exchange -> {
-      try {
-        Thread.sleep(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      exchange.close();
-    });
+    HttpServer slow =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+    slow.createContext(
+        "/",
+        exchange -> {
+          try {
+            Thread.sleep(10_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.close();
+        });
     slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     slow.start();
-    try (LinkerServer linkerToSlow = new LinkerServer(
-        TestOptions.of("http://127.0.0.1:" + slow.getAddress().getPort(), Duration.ofMillis(700)))) {
+    try (LinkerServer linkerToSlow =
+        new LinkerServer(
+            TestOptions.of(
+                "http://127.0.0.1:" + slow.getAddress().getPort(), Duration.ofMillis(700)))) {
       long t0 = System.nanoTime();
-      HttpResponse<String> r = get("http://127.0.0.1:" + linkerToSlow.port() + "/profiles/" + profiledJob);
+      HttpResponse<String> r =
+          get("http://127.0.0.1:" + linkerToSlow.port() + "/profiles/" + profiledJob);
       assertThat(r.statusCode()).isEqualTo(504);
       assertThat(r.body()).contains("did not answer within 700 ms");
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
@@ -286,20 +364,32 @@ class LinkerIT {
       String base = "http://127.0.0.1:" + linker.port() + "/profiles/" + profiledJob;
       chromium.open(base + "/flamegraph");
       // The hot frame is among the rendered frames and spans most of the graph's width.
-      assertThat(chromium.evaluate(
-              "levels.some(l => l.some(f => f.title.includes('serializeInvoices') && f.width / levels[0][0].width > 0.5))")
-          .asBoolean()).isTrue();
-      long painted = chromium.evaluate(
-              "(() => { const d = c.getImageData(0, 0, canvas.width, canvas.height).data; let n = 0;"
-                  + " for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()")
-          .asLong();
+      assertThat(
+              chromium
+                  .evaluate(
+                      "levels.some(l => l.some(f => f.title.includes('serializeInvoices') && f.width / levels[0][0].width > 0.5))")
+                  .asBoolean())
+          .isTrue();
+      long painted =
+          chromium
+              .evaluate(
+                  "(() => { const d = c.getImageData(0, 0, canvas.width, canvas.height).data; let n = 0;"
+                      + " for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()")
+              .asLong();
       assertThat(painted).as("painted canvas pixels").isGreaterThan(10_000);
 
       chromium.open(base);
-      assertThat(chromium.evaluate("document.getElementById('flamegraph').contentDocument.readyState").asText())
+      assertThat(
+              chromium
+                  .evaluate("document.getElementById('flamegraph').contentDocument.readyState")
+                  .asText())
           .isEqualTo("complete");
-      assertThat(chromium.evaluate("document.getElementById('flamegraph').contentDocument.querySelector('canvas') !== null")
-          .asBoolean()).isTrue();
+      assertThat(
+              chromium
+                  .evaluate(
+                      "document.getElementById('flamegraph').contentDocument.querySelector('canvas') !== null")
+                  .asBoolean())
+          .isTrue();
       Path shot = Path.of("target", "screenshots", "profile-page.png");
       chromium.screenshot(shot);
       assertThat(Files.size(shot)).isGreaterThan(10_000);

@@ -11,9 +11,9 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * db-scheduler's own threads: the loop that polls for due executions, the housekeeping that
- * updates heartbeats and looks for dead executions, and the start-up and shutdown of the
- * scheduler (scheduling its recurring tasks, releasing what it held).
+ * db-scheduler's own threads: the loop that polls for due executions, the housekeeping that updates
+ * heartbeats and looks for dead executions, and the start-up and shutdown of the scheduler
+ * (scheduling its recurring tasks, releasing what it held).
  */
 public final class DbSchedulerBookkeepingInstrumentation implements TypeInstrumentation {
 
@@ -28,10 +28,10 @@ public final class DbSchedulerBookkeepingInstrumentation implements TypeInstrume
   @Override
   public void transform(TypeTransformer transformer) {
     transformer.applyAdviceToMethod(
-        named("run").and(takesArguments(0))
+        named("run")
+            .and(takesArguments(0))
             .or(named("executeOnStartup").and(takesArguments(0)))
             .or(named("stop").and(takesArguments(2))),
         BookkeepingAdvice.class.getName());
   }
-
 }

@@ -28,15 +28,19 @@ public final class DbSchedulerExecutionInstrumentation implements TypeInstrument
   @Override
   public void transform(TypeTransformer transformer) {
     String advice = DbSchedulerExecutionInstrumentation.class.getName();
-    transformer.applyAdviceToMethod(named("run").and(takesArguments(0)), BookkeepingAdvice.class.getName());
     transformer.applyAdviceToMethod(
-        named("executePickedExecution").and(takesArguments(2)).and(takesArgument(0, named("com.github.kagkarlsson.scheduler.task.Execution"))),
+        named("run").and(takesArguments(0)), BookkeepingAdvice.class.getName());
+    transformer.applyAdviceToMethod(
+        named("executePickedExecution")
+            .and(takesArguments(2))
+            .and(takesArgument(0, named("com.github.kagkarlsson.scheduler.task.Execution"))),
         advice + "$ExecuteAdvice");
-    transformer.applyAdviceToMethod(named("complete").and(takesArguments(3)), advice + "$CompleteAdvice");
     transformer.applyAdviceToMethod(
-        named("failure").and(takesArguments(5)).and(takesArgument(2, Throwable.class)), advice + "$FailureAdvice");
+        named("complete").and(takesArguments(3)), advice + "$CompleteAdvice");
+    transformer.applyAdviceToMethod(
+        named("failure").and(takesArguments(5)).and(takesArgument(2, Throwable.class)),
+        advice + "$FailureAdvice");
   }
-
 
   @SuppressWarnings("unused")
   public static class ExecuteAdvice {

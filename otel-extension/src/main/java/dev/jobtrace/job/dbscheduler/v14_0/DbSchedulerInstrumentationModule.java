@@ -22,12 +22,14 @@ public final class DbSchedulerInstrumentationModule extends JobFrameworkInstrume
   @Override
   public ElementMatcher.Junction<ClassLoader> classLoaderMatcher() {
     return hasClassesNamed(
-        "com.github.kagkarlsson.scheduler.ExecutePicked", "com.github.kagkarlsson.scheduler.task.Execution");
+        "com.github.kagkarlsson.scheduler.ExecutePicked",
+        "com.github.kagkarlsson.scheduler.task.Execution");
   }
 
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
-    return Arrays.asList(new DbSchedulerExecutionInstrumentation(), new DbSchedulerBookkeepingInstrumentation());
+    return Arrays.asList(
+        new DbSchedulerExecutionInstrumentation(), new DbSchedulerBookkeepingInstrumentation());
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.jobtrace.job.dbscheduler.v14_0;
 
-import dev.jobtrace.contract.SpanContract;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import dev.jobtrace.FaultInjection;
+import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.job.JobOutcome;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
@@ -23,6 +23,7 @@ public final class DbSchedulerJobSpans {
 
   private static final Logger logger = Logger.getLogger(DbSchedulerJobSpans.class.getName());
   private static volatile boolean failureLogged;
+
   /** The execution in progress on this worker thread; one at a time. */
   private static final ThreadLocal<TaskRun> CURRENT = new ThreadLocal<>();
 
@@ -45,7 +46,9 @@ public final class DbSchedulerJobSpans {
               .setAttribute(SpanContract.JOB_ID, instance)
               .setAttribute(SpanContract.JOB_DISPLAY_NAME, task + " " + instance)
               .setAttribute(SpanContract.JOB_ATTEMPT, (long) execution.consecutiveFailures + 1)
-              .setAttribute(SpanContract.JOB_QUEUE_LATENCY_MS, queueLatencyMillis(execution.executionTime, now))
+              .setAttribute(
+                  SpanContract.JOB_QUEUE_LATENCY_MS,
+                  queueLatencyMillis(execution.executionTime, now))
               .startSpan();
       CURRENT.set(new TaskRun(span, Context.root().with(span).makeCurrent()));
     } catch (Throwable t) {
@@ -53,7 +56,9 @@ public final class DbSchedulerJobSpans {
     }
   }
 
-  /** The task returned ({@code thrown} null) or threw; a second call for the same run does nothing. */
+  /**
+   * The task returned ({@code thrown} null) or threw; a second call for the same run does nothing.
+   */
   public static void end(Throwable thrown) {
     TaskRun run = CURRENT.get();
     if (run == null) {
@@ -78,7 +83,10 @@ public final class DbSchedulerJobSpans {
   private static void logFailureOnce(Throwable t) {
     if (!failureLogged) {
       failureLogged = true;
-      logger.log(Level.WARNING, "jobtrace: db-scheduler job span skipped after an internal error: " + t, t);
+      logger.log(
+          Level.WARNING,
+          "jobtrace: db-scheduler job span skipped after an internal error: " + t,
+          t);
     }
   }
 

@@ -14,9 +14,9 @@ import org.jobrunr.jobs.Job;
 
 /**
  * Every new JobRunr job passes through the constructor that takes all of a job's parts (id,
- * version, details, states, metadata): there it records who enqueued it. JobRunr 8.0 to 8.6 make
- * it public with a {@code List} of states; 8.7 adds a protected one with a
- * {@code CopyOnWriteArrayList}, which the public one calls (recording twice is harmless).
+ * version, details, states, metadata): there it records who enqueued it. JobRunr 8.0 to 8.6 make it
+ * public with a {@code List} of states; 8.7 adds a protected one with a {@code
+ * CopyOnWriteArrayList}, which the public one calls (recording twice is harmless).
  */
 public final class JobCreationInstrumentation implements TypeInstrumentation {
 

@@ -11,8 +11,8 @@ import net.bytebuddy.matcher.ElementMatcher;
 import org.jobrunr.jobs.Job;
 
 /**
- * One span per job execution, around the call into the job itself: JobRunr's own state saves
- * before and after stay outside the job's trace.
+ * One span per job execution, around the call into the job itself: JobRunr's own state saves before
+ * and after stay outside the job's trace.
  */
 public final class JobExecutionInstrumentation implements TypeInstrumentation {
 

@@ -23,8 +23,9 @@ public final class JobRunrBookkeepingInstrumentation implements TypeInstrumentat
             "org.jobrunr.server.BackgroundJobPerformer",
             "org.jobrunr.storage.AbstractStorageProvider$NotifyOnChangeListeners")
         .or(nameStartsWith("org.jobrunr.server.tasks.startup."))
-        .or(nameStartsWith("org.jobrunr.dashboard.")
-            .and(implementsInterface(named("com.sun.net.httpserver.HttpHandler"))));
+        .or(
+            nameStartsWith("org.jobrunr.dashboard.")
+                .and(implementsInterface(named("com.sun.net.httpserver.HttpHandler"))));
   }
 
   @Override
@@ -33,5 +34,4 @@ public final class JobRunrBookkeepingInstrumentation implements TypeInstrumentat
         named("run").and(takesArguments(0)).or(named("handle").and(takesArguments(1))),
         BookkeepingAdvice.class.getName());
   }
-
 }

@@ -1,8 +1,8 @@
 package dev.jobtrace.job.jobrunr.v8_0;
 
-import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.FaultInjection;
 import dev.jobtrace.config.Propagation;
+import dev.jobtrace.contract.SpanContract;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
@@ -32,7 +32,6 @@ import org.jobrunr.jobs.states.JobState;
  */
 public final class JobRunrJobSpans {
 
-
   private static final Logger logger = Logger.getLogger(JobRunrJobSpans.class.getName());
   private static volatile boolean failureLogged;
 
@@ -50,7 +49,8 @@ public final class JobRunrJobSpans {
   /** At job creation: remember the span that enqueued it. */
   public static void recordEnqueuer(Job job) {
     try {
-      if (job.getVersion() != 0 || job.getMetadata().containsKey(SpanContract.METADATA_TRACEPARENT)) {
+      if (job.getVersion() != 0
+          || job.getMetadata().containsKey(SpanContract.METADATA_TRACEPARENT)) {
         return;
       }
       Context current = Context.current();
@@ -60,7 +60,8 @@ public final class JobRunrJobSpans {
       }
       Map<String, Object> metadata = job.getMetadata();
       W3CTraceContextPropagator.getInstance()
-          .inject(current, metadata, (carrier, key, value) -> carrier.put("jobtrace." + key, value));
+          .inject(
+              current, metadata, (carrier, key, value) -> carrier.put("jobtrace." + key, value));
     } catch (Throwable t) {
       logFailureOnce(t);
     }
@@ -102,10 +103,13 @@ public final class JobRunrJobSpans {
     }
   }
 
-  /** The enqueuer's span, from the trace context stored in the job's metadata; invalid when none. */
+  /**
+   * The enqueuer's span, from the trace context stored in the job's metadata; invalid when none.
+   */
   static SpanContext enqueuer(Job job) {
     return Span.fromContext(
-            W3CTraceContextPropagator.getInstance().extract(Context.root(), job.getMetadata(), METADATA_GETTER))
+            W3CTraceContextPropagator.getInstance()
+                .extract(Context.root(), job.getMetadata(), METADATA_GETTER))
         .getSpanContext();
   }
 
@@ -117,7 +121,8 @@ public final class JobRunrJobSpans {
   /** The one Instrumenter of JobRunr job spans: CONSUMER spans named {@code Class.method}. */
   static final class Singletons {
     static final Instrumenter<Job, Void> INSTRUMENTER =
-        Instrumenter.<Job, Void>builder(GlobalOpenTelemetry.get(), "dev.jobtrace.jobrunr", JobRunrJobSpans::spanName)
+        Instrumenter.<Job, Void>builder(
+                GlobalOpenTelemetry.get(), "dev.jobtrace.jobrunr", JobRunrJobSpans::spanName)
             .addAttributesExtractor(new JobAttributes())
             .addSpanLinksExtractor(
                 (links, parentContext, job) -> {
@@ -148,8 +153,11 @@ public final class JobRunrJobSpans {
     }
 
     @Override
-    public void onEnd(AttributesBuilder attributes, Context context, Job job, Void unused, Throwable error) {
-      attributes.put(SpanContract.JOB_OUTCOME, error == null ? SpanContract.OUTCOME_SUCCESS : SpanContract.OUTCOME_FAILURE);
+    public void onEnd(
+        AttributesBuilder attributes, Context context, Job job, Void unused, Throwable error) {
+      attributes.put(
+          SpanContract.JOB_OUTCOME,
+          error == null ? SpanContract.OUTCOME_SUCCESS : SpanContract.OUTCOME_FAILURE);
     }
   }
 
@@ -182,7 +190,8 @@ public final class JobRunrJobSpans {
   private static void logFailureOnce(Throwable t) {
     if (!failureLogged) {
       failureLogged = true;
-      logger.log(Level.WARNING, "jobtrace: JobRunr job span skipped after an internal error: " + t, t);
+      logger.log(
+          Level.WARNING, "jobtrace: JobRunr job span skipped after an internal error: " + t, t);
     }
   }
 

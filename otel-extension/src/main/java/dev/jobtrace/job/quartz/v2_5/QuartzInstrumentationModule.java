@@ -9,9 +9,9 @@ import java.util.List;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * The upstream agent makes a span per Quartz job execution; this adds what Quartz knows of the
- * run that the span does not carry: fire id, attempt and how late the trigger fired; and keeps the
- * JDBC job store's own polling out of the traces.
+ * The upstream agent makes a span per Quartz job execution; this adds what Quartz knows of the run
+ * that the span does not carry: fire id, attempt and how late the trigger fired; and keeps the JDBC
+ * job store's own polling out of the traces.
  */
 public final class QuartzInstrumentationModule extends JobFrameworkInstrumentationModule {
 
@@ -31,7 +31,6 @@ public final class QuartzInstrumentationModule extends JobFrameworkInstrumentati
 
   @Override
   protected List<String> frameworkHelperClassNames() {
-    return Arrays.asList(
-        "dev.jobtrace.job.quartz.v2_5.QuartzRunAttributes");
+    return Arrays.asList("dev.jobtrace.job.quartz.v2_5.QuartzRunAttributes");
   }
 }

@@ -18,8 +18,8 @@ import org.quartz.JobExecutionContext;
 /**
  * Inside {@code Job.execute} the upstream Quartz span is current: describe the run on it. Every
  * class in a job's hierarchy that implements {@code execute} is matched, abstract ones included:
- * Spring's {@code QuartzJobBean} declares a final {@code execute}, and its subclasses only
- * {@code executeInternal}.
+ * Spring's {@code QuartzJobBean} declares a final {@code execute}, and its subclasses only {@code
+ * executeInternal}.
  */
 public final class QuartzJobInstrumentation implements TypeInstrumentation {
 

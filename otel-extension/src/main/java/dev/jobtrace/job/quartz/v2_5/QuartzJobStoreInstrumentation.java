@@ -27,17 +27,18 @@ public final class QuartzJobStoreInstrumentation implements TypeInstrumentation 
   public void transform(TypeTransformer transformer) {
     transformer.applyAdviceToMethod(
         isDeclaredBy(named("org.quartz.impl.jdbcjobstore.JobStoreSupport"))
-            .and(namedOneOf(
-                "acquireNextTriggers",
-                "triggersFired",
-                "triggeredJobComplete",
-                "releaseAcquiredTrigger",
-                "doCheckin",
-                "doRecoverMisfires",
-                "schedulerStarted",
-                "schedulerPaused",
-                "schedulerResumed",
-                "shutdown")),
+            .and(
+                namedOneOf(
+                    "acquireNextTriggers",
+                    "triggersFired",
+                    "triggeredJobComplete",
+                    "releaseAcquiredTrigger",
+                    "doCheckin",
+                    "doRecoverMisfires",
+                    "schedulerStarted",
+                    "schedulerPaused",
+                    "schedulerResumed",
+                    "shutdown")),
         BookkeepingAdvice.class.getName());
   }
 }

@@ -13,17 +13,23 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Reflect {
 
   /** Per class and method name: the method, or empty when the class has none. */
-  private static final ConcurrentHashMap<String, Optional<Method>> METHODS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, Optional<Method>> METHODS =
+      new ConcurrentHashMap<>();
 
   private Reflect() {}
 
-  /** The value of the first of {@code names} that {@code target} has as a public no-argument method, or null. */
+  /**
+   * The value of the first of {@code names} that {@code target} has as a public no-argument method,
+   * or null.
+   */
   static Object call(Object target, String... names) {
     if (target == null) {
       return null;
     }
     for (String name : names) {
-      Optional<Method> method = METHODS.computeIfAbsent(target.getClass().getName() + '#' + name, k -> find(target.getClass(), name));
+      Optional<Method> method =
+          METHODS.computeIfAbsent(
+              target.getClass().getName() + '#' + name, k -> find(target.getClass(), name));
       if (method.isPresent()) {
         try {
           return method.get().invoke(target);
@@ -41,7 +47,9 @@ final class Reflect {
   }
 
   static String string(Object value) {
-    return value == null ? null : value instanceof Enum ? ((Enum<?>) value).name() : String.valueOf(value);
+    return value == null
+        ? null
+        : value instanceof Enum ? ((Enum<?>) value).name() : String.valueOf(value);
   }
 
   /** A declared field of {@code type} or its superclasses, by name; null when there is none. */

@@ -3,8 +3,8 @@ package dev.jobtrace.job.springbatch.v5_0;
 import static io.opentelemetry.javaagent.extension.matcher.AgentElementMatchers.extendsClass;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import dev.jobtrace.job.BookkeepingAdvice;
@@ -22,13 +22,17 @@ public final class SpringBatchBookkeepingInstrumentation implements TypeInstrume
 
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return extendsClass(named("org.springframework.batch.core.repository.dao.AbstractJdbcBatchMetadataDao"));
+    return extendsClass(
+        named("org.springframework.batch.core.repository.dao.AbstractJdbcBatchMetadataDao"));
   }
 
   @Override
   public void transform(TypeTransformer transformer) {
     transformer.applyAdviceToMethod(
-        isPublic().and(not(isConstructor())).and(not(nameStartsWith("set"))).and(not(named("afterPropertiesSet"))),
+        isPublic()
+            .and(not(isConstructor()))
+            .and(not(nameStartsWith("set")))
+            .and(not(named("afterPropertiesSet"))),
         BookkeepingAdvice.Anywhere.class.getName());
   }
 }

@@ -11,10 +11,10 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * Where a chunk starts and ends, and its read and write phases, in both chunk implementations:
- * the {@code TaskletStep} with a {@code ChunkOrientedTasklet} (5.x, and 6.x's deprecated builder
- * methods), whose chunk provider reads and chunk processor writes, and 6.x's
- * {@code ChunkOrientedStep}. The process phase is the rest of the chunk's time.
+ * Where a chunk starts and ends, and its read and write phases, in both chunk implementations: the
+ * {@code TaskletStep} with a {@code ChunkOrientedTasklet} (5.x, and 6.x's deprecated builder
+ * methods), whose chunk provider reads and chunk processor writes, and 6.x's {@code
+ * ChunkOrientedStep}. The process phase is the rest of the chunk's time.
  */
 public final class SpringBatchChunkInstrumentation implements TypeInstrumentation {
 
@@ -37,21 +37,32 @@ public final class SpringBatchChunkInstrumentation implements TypeInstrumentatio
     transformer.applyAdviceToMethod(
         named("execute").and(takesArguments(2)).and(isDeclaredBy(ITEM + "ChunkOrientedTasklet")),
         advice + "$TaskletChunkAdvice");
-    // ChunkOrientedStep.processChunkSequentially / processChunkConcurrently(status, contribution, stepExecution)
+    // ChunkOrientedStep.processChunkSequentially / processChunkConcurrently(status, contribution,
+    // stepExecution)
     transformer.applyAdviceToMethod(
         namedOneOf("processChunkSequentially", "processChunkConcurrently").and(takesArguments(3)),
         advice + "$StepChunkAdvice");
     transformer.applyAdviceToMethod(
-        named("provide").and(takesArguments(1)).and(isDeclaredBy(ITEM + "SimpleChunkProvider"))
-            .or(namedOneOf("readChunk", "readItem").and(takesArguments(1)).and(isDeclaredBy(ITEM + "ChunkOrientedStep"))),
+        named("provide")
+            .and(takesArguments(1))
+            .and(isDeclaredBy(ITEM + "SimpleChunkProvider"))
+            .or(
+                namedOneOf("readChunk", "readItem")
+                    .and(takesArguments(1))
+                    .and(isDeclaredBy(ITEM + "ChunkOrientedStep"))),
         advice + "$ReadAdvice");
     transformer.applyAdviceToMethod(
-        named("write").and(takesArguments(3))
-            .or(named("writeChunk").and(takesArguments(2)).and(isDeclaredBy(ITEM + "ChunkOrientedStep"))),
+        named("write")
+            .and(takesArguments(3))
+            .or(
+                named("writeChunk")
+                    .and(takesArguments(2))
+                    .and(isDeclaredBy(ITEM + "ChunkOrientedStep"))),
         advice + "$WriteAdvice");
   }
 
-  private static ElementMatcher.Junction<net.bytebuddy.description.method.MethodDescription> isDeclaredBy(String type) {
+  private static ElementMatcher.Junction<net.bytebuddy.description.method.MethodDescription>
+      isDeclaredBy(String type) {
     return net.bytebuddy.matcher.ElementMatchers.isDeclaredBy(named(type));
   }
 
@@ -64,7 +75,9 @@ public final class SpringBatchChunkInstrumentation implements TypeInstrumentatio
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(
-        @Advice.Enter Object chunk, @Advice.Argument(0) Object contribution, @Advice.Thrown Throwable thrown) {
+        @Advice.Enter Object chunk,
+        @Advice.Argument(0) Object contribution,
+        @Advice.Thrown Throwable thrown) {
       SpringBatchSpans.chunkEnded(chunk, contribution, thrown);
     }
   }
@@ -78,7 +91,9 @@ public final class SpringBatchChunkInstrumentation implements TypeInstrumentatio
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(
-        @Advice.Enter Object chunk, @Advice.Argument(1) Object contribution, @Advice.Thrown Throwable thrown) {
+        @Advice.Enter Object chunk,
+        @Advice.Argument(1) Object contribution,
+        @Advice.Thrown Throwable thrown) {
       SpringBatchSpans.chunkEnded(chunk, contribution, thrown);
     }
   }

@@ -22,16 +22,24 @@ public final class SpringBatchExecutionInstrumentation implements TypeInstrument
 
   @Override
   public ElementMatcher<TypeDescription> typeMatcher() {
-    return namedOneOf("org.springframework.batch.core.job.AbstractJob", "org.springframework.batch.core.step.AbstractStep");
+    return namedOneOf(
+        "org.springframework.batch.core.job.AbstractJob",
+        "org.springframework.batch.core.step.AbstractStep");
   }
 
   @Override
   public void transform(TypeTransformer transformer) {
     transformer.applyAdviceToMethod(
-        named("execute").and(takesArguments(1)).and(isPublic()).and(isDeclaredBy(named("org.springframework.batch.core.job.AbstractJob"))),
+        named("execute")
+            .and(takesArguments(1))
+            .and(isPublic())
+            .and(isDeclaredBy(named("org.springframework.batch.core.job.AbstractJob"))),
         SpringBatchExecutionInstrumentation.class.getName() + "$JobAdvice");
     transformer.applyAdviceToMethod(
-        named("execute").and(takesArguments(1)).and(isPublic()).and(isDeclaredBy(named("org.springframework.batch.core.step.AbstractStep"))),
+        named("execute")
+            .and(takesArguments(1))
+            .and(isPublic())
+            .and(isDeclaredBy(named("org.springframework.batch.core.step.AbstractStep"))),
         SpringBatchExecutionInstrumentation.class.getName() + "$StepAdvice");
   }
 
@@ -44,7 +52,9 @@ public final class SpringBatchExecutionInstrumentation implements TypeInstrument
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(
-        @Advice.Enter Object run, @Advice.Argument(0) Object execution, @Advice.Thrown Throwable thrown) {
+        @Advice.Enter Object run,
+        @Advice.Argument(0) Object execution,
+        @Advice.Thrown Throwable thrown) {
       SpringBatchSpans.jobEnded(run, execution, thrown);
     }
   }
@@ -58,7 +68,9 @@ public final class SpringBatchExecutionInstrumentation implements TypeInstrument
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     public static void onExit(
-        @Advice.Enter Object run, @Advice.Argument(0) Object stepExecution, @Advice.Thrown Throwable thrown) {
+        @Advice.Enter Object run,
+        @Advice.Argument(0) Object stepExecution,
+        @Advice.Thrown Throwable thrown) {
       SpringBatchSpans.stepEnded(run, stepExecution, thrown);
     }
   }

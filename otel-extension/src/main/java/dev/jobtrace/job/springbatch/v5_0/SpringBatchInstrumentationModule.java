@@ -24,7 +24,8 @@ public final class SpringBatchInstrumentationModule extends JobFrameworkInstrume
     // JobRepository's 5.0+ form: findJobExecutions or getJobExecutions by instance; the step
     // package's AbstractStep has been where it is since 2.x.
     return hasClassesNamed(
-        "org.springframework.batch.core.job.AbstractJob", "org.springframework.batch.core.step.AbstractStep");
+        "org.springframework.batch.core.job.AbstractJob",
+        "org.springframework.batch.core.step.AbstractStep");
   }
 
   @Override

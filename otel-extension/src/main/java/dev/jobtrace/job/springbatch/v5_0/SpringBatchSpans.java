@@ -1,11 +1,10 @@
 package dev.jobtrace.job.springbatch.v5_0;
 
-import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.FaultInjection;
+import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.job.Bookkeeping;
 import dev.jobtrace.job.JobFrameworkSettings;
 import io.opentelemetry.api.GlobalOpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -32,19 +31,20 @@ import java.util.logging.Logger;
 /**
  * Spring Batch runs as job traces: a job span per job execution, a span per step execution under
  * it, and chunks (a step may run thousands) kept as spans of their own only when slow or failed;
- * every chunk's read, process and write time is summed on its step. Runs in the application's
- * class loader, called from advice that swallows anything thrown here; a failure here costs the
- * telemetry of that run, never the run.
+ * every chunk's read, process and write time is summed on its step. Runs in the application's class
+ * loader, called from advice that swallows anything thrown here; a failure here costs the telemetry
+ * of that run, never the run.
  */
 public final class SpringBatchSpans {
 
   public static final String SYSTEM = "spring-batch";
 
-
   /** The step a thread works for, carried with the context into a multi-threaded step's workers. */
   private static final ContextKey<StepRun> STEP = ContextKey.named("jobtrace-spring-batch-step");
+
   /** The chunk in progress on this thread. */
   private static final ThreadLocal<ChunkClock> CHUNK = new ThreadLocal<>();
+
   /** Failure exceptions recorded on one span at most. */
   private static final int MAX_EXCEPTIONS = 3;
 
@@ -68,7 +68,8 @@ public final class SpringBatchSpans {
         name = Reflect.string(Reflect.call(job, "getName"));
       }
       SpanBuilder builder =
-          tracer().spanBuilder(name)
+          tracer()
+              .spanBuilder(name)
               .setSpanKind(SpanKind.CONSUMER)
               .setParent(Context.root())
               .setAttribute(SpanContract.JOB_NAME, name)
@@ -85,7 +86,8 @@ public final class SpringBatchSpans {
       Object created = Reflect.call(execution, "getCreateTime");
       if (created instanceof LocalDateTime) {
         builder.setAttribute(
-            SpanContract.JOB_QUEUE_LATENCY_MS, Math.max(0, Duration.between((LocalDateTime) created, LocalDateTime.now()).toMillis()));
+            SpanContract.JOB_QUEUE_LATENCY_MS,
+            Math.max(0, Duration.between((LocalDateTime) created, LocalDateTime.now()).toMillis()));
       }
       long attempt = attempt(job, instance);
       if (attempt > 0) {
@@ -118,7 +120,8 @@ public final class SpringBatchSpans {
       if (status != null) {
         span.setAttribute(SpanContract.JOB_STATUS, status);
       }
-      String exitCode = Reflect.string(Reflect.call(Reflect.call(execution, "getExitStatus"), "getExitCode"));
+      String exitCode =
+          Reflect.string(Reflect.call(Reflect.call(execution, "getExitStatus"), "getExitCode"));
       if (exitCode != null) {
         span.setAttribute(SpanContract.JOB_EXIT_CODE, exitCode);
       }
@@ -132,7 +135,10 @@ public final class SpringBatchSpans {
     }
   }
 
-  /** Parameter names always; their values only when {@code otel.jobtrace.spring-batch.parameter-values} asks. */
+  /**
+   * Parameter names always; their values only when {@code
+   * otel.jobtrace.spring-batch.parameter-values} asks.
+   */
   private static void parameters(SpanBuilder builder, Object parameters) {
     if (parameters == null) {
       return;
@@ -145,17 +151,22 @@ public final class SpringBatchSpans {
         String name = String.valueOf(e.getKey());
         names.add(name);
         if (values) {
-          builder.setAttribute("jobtrace.job.parameter." + name, String.valueOf(Reflect.call(e.getValue(), "getValue", "value")));
+          builder.setAttribute(
+              "jobtrace.job.parameter." + name,
+              String.valueOf(Reflect.call(e.getValue(), "getValue", "value")));
         }
       }
-    } else if (map instanceof Collection || parameters instanceof Iterable) { // 6.x: a set of JobParameter records
+    } else if (map instanceof Collection
+        || parameters instanceof Iterable) { // 6.x: a set of JobParameter records
       Iterable<?> all = map instanceof Collection ? (Collection<?>) map : (Iterable<?>) parameters;
       for (Object p : all) {
         String name = Reflect.string(Reflect.call(p, "name", "getName"));
         if (name != null) {
           names.add(name);
           if (values) {
-            builder.setAttribute("jobtrace.job.parameter." + name, String.valueOf(Reflect.call(p, "value", "getValue")));
+            builder.setAttribute(
+                "jobtrace.job.parameter." + name,
+                String.valueOf(Reflect.call(p, "value", "getValue")));
           }
         }
       }
@@ -166,7 +177,8 @@ public final class SpringBatchSpans {
 
   /** 1 for a job instance's first execution, 2 for its first restart, ...; 0 when unknown. */
   private static long attempt(Object job, Object instance) {
-    Object repository = Reflect.field(job, "org.springframework.batch.core.job.AbstractJob", "jobRepository");
+    Object repository =
+        Reflect.field(job, "org.springframework.batch.core.job.AbstractJob", "jobRepository");
     if (repository == null || instance == null) {
       return 0;
     }
@@ -196,7 +208,11 @@ public final class SpringBatchSpans {
       }
       String name = Reflect.string(Reflect.call(stepExecution, "getStepName"));
       SpanBuilder builder =
-          tracer().spanBuilder(name).setParent(parent).setSpanKind(SpanKind.INTERNAL).setAttribute(SpanContract.STEP_NAME, name);
+          tracer()
+              .spanBuilder(name)
+              .setParent(parent)
+              .setSpanKind(SpanKind.INTERNAL)
+              .setAttribute(SpanContract.STEP_NAME, name);
       String id = Reflect.string(Reflect.call(stepExecution, "getId"));
       if (id != null) {
         builder.setAttribute(SpanContract.STEP_EXECUTION_ID, id);
@@ -219,26 +235,38 @@ public final class SpringBatchSpans {
     try {
       run.scope.close();
       Span span = run.span;
-      span.setAttribute(SpanContract.STEP_READ_COUNT, Reflect.number(stepExecution, "getReadCount"));
-      span.setAttribute(SpanContract.STEP_WRITE_COUNT, Reflect.number(stepExecution, "getWriteCount"));
-      span.setAttribute(SpanContract.STEP_FILTER_COUNT, Reflect.number(stepExecution, "getFilterCount"));
-      span.setAttribute(SpanContract.STEP_SKIP_COUNT, Reflect.number(stepExecution, "getSkipCount"));
-      span.setAttribute(SpanContract.STEP_COMMIT_COUNT, Reflect.number(stepExecution, "getCommitCount"));
-      span.setAttribute(SpanContract.STEP_ROLLBACK_COUNT, Reflect.number(stepExecution, "getRollbackCount"));
+      span.setAttribute(
+          SpanContract.STEP_READ_COUNT, Reflect.number(stepExecution, "getReadCount"));
+      span.setAttribute(
+          SpanContract.STEP_WRITE_COUNT, Reflect.number(stepExecution, "getWriteCount"));
+      span.setAttribute(
+          SpanContract.STEP_FILTER_COUNT, Reflect.number(stepExecution, "getFilterCount"));
+      span.setAttribute(
+          SpanContract.STEP_SKIP_COUNT, Reflect.number(stepExecution, "getSkipCount"));
+      span.setAttribute(
+          SpanContract.STEP_COMMIT_COUNT, Reflect.number(stepExecution, "getCommitCount"));
+      span.setAttribute(
+          SpanContract.STEP_ROLLBACK_COUNT, Reflect.number(stepExecution, "getRollbackCount"));
       long chunks = run.chunks.get();
       if (chunks > 0) {
         span.setAttribute(SpanContract.STEP_CHUNKS, chunks);
         span.setAttribute(SpanContract.STEP_CHUNKS_KEPT, run.chunksKept.sum());
-        span.setAttribute(SpanContract.STEP_SLOWEST_CHUNK_MS, TimeUnit.NANOSECONDS.toMillis(run.slowestChunk.get()));
-        span.setAttribute(SpanContract.STEP_READ_MS, TimeUnit.NANOSECONDS.toMillis(run.readNanos.sum()));
-        span.setAttribute(SpanContract.STEP_PROCESS_MS, TimeUnit.NANOSECONDS.toMillis(run.processNanos.sum()));
-        span.setAttribute(SpanContract.STEP_WRITE_MS, TimeUnit.NANOSECONDS.toMillis(run.writeNanos.sum()));
+        span.setAttribute(
+            SpanContract.STEP_SLOWEST_CHUNK_MS,
+            TimeUnit.NANOSECONDS.toMillis(run.slowestChunk.get()));
+        span.setAttribute(
+            SpanContract.STEP_READ_MS, TimeUnit.NANOSECONDS.toMillis(run.readNanos.sum()));
+        span.setAttribute(
+            SpanContract.STEP_PROCESS_MS, TimeUnit.NANOSECONDS.toMillis(run.processNanos.sum()));
+        span.setAttribute(
+            SpanContract.STEP_WRITE_MS, TimeUnit.NANOSECONDS.toMillis(run.writeNanos.sum()));
       }
       String status = Reflect.string(Reflect.call(stepExecution, "getStatus"));
       if (status != null) {
         span.setAttribute(SpanContract.STEP_STATUS, status);
       }
-      String exitCode = Reflect.string(Reflect.call(Reflect.call(stepExecution, "getExitStatus"), "getExitCode"));
+      String exitCode =
+          Reflect.string(Reflect.call(Reflect.call(stepExecution, "getExitStatus"), "getExitCode"));
       if (exitCode != null) {
         span.setAttribute(SpanContract.STEP_EXIT_CODE, exitCode);
       }
@@ -299,15 +327,20 @@ public final class SpringBatchSpans {
       long endEpochNanos = TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
       long startEpochNanos = endEpochNanos - nanos;
       SpanBuilder builder =
-          tracer().spanBuilder("chunk")
+          tracer()
+              .spanBuilder("chunk")
               .setParent(Context.current())
               .setSpanKind(SpanKind.INTERNAL)
               .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS)
-              .setAttribute(SpanContract.CHUNK_READ_COUNT, Reflect.number(contribution, "getReadCount"))
-              .setAttribute(SpanContract.CHUNK_WRITE_COUNT, Reflect.number(contribution, "getWriteCount"))
-              .setAttribute(SpanContract.CHUNK_READ_MS, TimeUnit.NANOSECONDS.toMillis(clock.readNanos))
+              .setAttribute(
+                  SpanContract.CHUNK_READ_COUNT, Reflect.number(contribution, "getReadCount"))
+              .setAttribute(
+                  SpanContract.CHUNK_WRITE_COUNT, Reflect.number(contribution, "getWriteCount"))
+              .setAttribute(
+                  SpanContract.CHUNK_READ_MS, TimeUnit.NANOSECONDS.toMillis(clock.readNanos))
               .setAttribute(SpanContract.CHUNK_PROCESS_MS, TimeUnit.NANOSECONDS.toMillis(process))
-              .setAttribute(SpanContract.CHUNK_WRITE_MS, TimeUnit.NANOSECONDS.toMillis(clock.writeNanos));
+              .setAttribute(
+                  SpanContract.CHUNK_WRITE_MS, TimeUnit.NANOSECONDS.toMillis(clock.writeNanos));
       if (number > 0) {
         builder.setAttribute(SpanContract.CHUNK_NUMBER, number);
       }
@@ -322,7 +355,10 @@ public final class SpringBatchSpans {
     }
   }
 
-  /** The chunk's read (or write) phase starts; 0 when no chunk is in progress or the phase is nested. */
+  /**
+   * The chunk's read (or write) phase starts; 0 when no chunk is in progress or the phase is
+   * nested.
+   */
   public static long phaseStarted() {
     ChunkClock clock = CHUNK.get();
     if (clock == null || clock.phaseDepth++ > 0) {
@@ -364,7 +400,10 @@ public final class SpringBatchSpans {
     }
   }
 
-  /** Spring Batch catches what a step throws and keeps it on the execution: the exceptions and an error status. */
+  /**
+   * Spring Batch catches what a step throws and keeps it on the execution: the exceptions and an
+   * error status.
+   */
   private static void recordFailures(Span span, Throwable thrown, Object failures) {
     List<Throwable> all = new ArrayList<>();
     if (thrown != null) {
@@ -380,7 +419,8 @@ public final class SpringBatchSpans {
     for (int i = 0; i < all.size() && i < MAX_EXCEPTIONS; i++) {
       span.recordException(all.get(i));
     }
-    span.setStatus(StatusCode.ERROR, all.isEmpty() ? "FAILED" : String.valueOf(all.get(0).getMessage()));
+    span.setStatus(
+        StatusCode.ERROR, all.isEmpty() ? "FAILED" : String.valueOf(all.get(0).getMessage()));
   }
 
   /**
@@ -389,7 +429,11 @@ public final class SpringBatchSpans {
    */
   static Throwable cause(Throwable t) {
     Throwable c = t;
-    for (int depth = 0; depth < 10 && c.getCause() != null && c.getClass().getName().startsWith("org.springframework.batch."); depth++) {
+    for (int depth = 0;
+        depth < 10
+            && c.getCause() != null
+            && c.getClass().getName().startsWith("org.springframework.batch.");
+        depth++) {
       c = c.getCause();
     }
     return c;
@@ -398,7 +442,8 @@ public final class SpringBatchSpans {
   private static void logFailureOnce(Throwable t) {
     if (!failureLogged) {
       failureLogged = true;
-      logger.log(Level.WARNING, "jobtrace: Spring Batch spans skipped after an internal error: " + t, t);
+      logger.log(
+          Level.WARNING, "jobtrace: Spring Batch spans skipped after an internal error: " + t, t);
     }
   }
 
@@ -418,8 +463,10 @@ public final class SpringBatchSpans {
   static final class StepRun {
     final Span span;
     Scope scope;
+
     /** Chunks ended so far; a chunk's number, also when several threads end chunks at once. */
     final AtomicLong chunks = new AtomicLong();
+
     final LongAdder chunksKept = new LongAdder();
     final LongAdder readNanos = new LongAdder();
     final LongAdder processNanos = new LongAdder();
