@@ -43,10 +43,10 @@ final class JobtraceSetup {
     customizer.addTracerProviderCustomizer(
         (builder, properties) -> {
           JobtraceConfig cfg = config(properties);
-          if (cfg.profile().profilerEnabled) {
+          if (cfg.profile().profilerEnabled()) {
             // Before any instrumentation is installed: the virtual-thread advice resolves this
             // bridge.
-            MountBridge.install(cfg.profile().recordingDir);
+            MountBridge.install(cfg.profile().recordingDir());
           }
           tracker.start(cfg.profile(), cfg.analysis());
           return builder.addSpanProcessor(new JobSpanProcessor(cfg.jobs(), tracker));
@@ -62,7 +62,7 @@ final class JobtraceSetup {
         JobFrameworkSettings.PARAMETER_VALUES_PROPERTY, String.valueOf(cfg.parameterValues()));
     System.setProperty(
         JobFrameworkSettings.SLOW_CHUNK_MILLIS_PROPERTY,
-        String.valueOf(cfg.profile().threshold.toMillis()));
+        String.valueOf(cfg.profile().threshold().toMillis()));
     Map<String, String> overrides = new HashMap<>();
     // Which thread did the work is half of a job's story; keep the user's choice if made.
     if (properties.getString(THREAD_DETAILS) == null) {

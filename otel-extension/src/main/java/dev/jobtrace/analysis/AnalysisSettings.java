@@ -2,69 +2,35 @@ package dev.jobtrace.analysis;
 
 import java.time.Duration;
 
-/** Job analysis settings, validated by {@link dev.jobtrace.config.JobtraceConfig}. */
-public final class AnalysisSettings {
-  /** The same call at least this many times in one job is a repeated call... */
-  public final int repeatedMinCount;
-
-  /** ...when its calls add up to at least this. */
-  public final Duration repeatedMinTotal;
-
-  /** Repeated calls averaging at least this are a slow statement, not a cheap call repeated. */
-  public final Duration repeatedMaxAverage;
-
-  /** A single call at least this long is slow on its own. */
-  public final Duration slowCall;
-
-  /** Calls adding up to at least this share of the job are worth a finding. */
-  public final double dominantShare;
-
-  /** Findings per job, most costly first. */
-  public final int maxFindings;
-
-  /** Jobs analysed at once; more get no breakdown. */
-  public final int maxJobs;
-
-  /** Distinct calls counted per job; more fold into one. */
-  public final int maxDistinctCalls;
-
-  public final boolean compressionEnabled;
-
-  /** Calls shorter than this may be compressed into a composite span. */
-  public final Duration compressionMaxCall;
-
-  /** Identical consecutive calls needed for a composite span. */
-  public final int compressionMinRun;
-
-  /** Users' own id patterns for Redis key segments. */
-  public final KeyPatterns keyPatterns;
-
-  public AnalysisSettings(
-      int repeatedMinCount,
-      Duration repeatedMinTotal,
-      Duration repeatedMaxAverage,
-      Duration slowCall,
-      double dominantShare,
-      int maxFindings,
-      int maxJobs,
-      int maxDistinctCalls,
-      boolean compressionEnabled,
-      Duration compressionMaxCall,
-      int compressionMinRun,
-      KeyPatterns keyPatterns) {
-    this.keyPatterns = keyPatterns;
-    this.repeatedMaxAverage = repeatedMaxAverage;
-    this.repeatedMinCount = repeatedMinCount;
-    this.repeatedMinTotal = repeatedMinTotal;
-    this.slowCall = slowCall;
-    this.dominantShare = dominantShare;
-    this.maxFindings = maxFindings;
-    this.maxJobs = maxJobs;
-    this.maxDistinctCalls = maxDistinctCalls;
-    this.compressionEnabled = compressionEnabled;
-    this.compressionMaxCall = compressionMaxCall;
-    this.compressionMinRun = compressionMinRun;
-  }
+/**
+ * Job analysis settings, validated by {@link dev.jobtrace.config.JobtraceConfig}.
+ *
+ * @param repeatedMinCount the same call at least this many times in one job is a repeated call...
+ * @param repeatedMinTotal ...when its calls add up to at least this
+ * @param repeatedMaxAverage repeated calls averaging at least this are a slow statement, not a
+ *     cheap call repeated
+ * @param slowCall a single call at least this long is slow on its own
+ * @param dominantShare calls adding up to at least this share of the job are worth a finding
+ * @param maxFindings findings per job, most costly first
+ * @param maxJobs jobs analysed at once; more get no breakdown
+ * @param maxDistinctCalls distinct calls counted per job; more fold into one
+ * @param compressionMaxCall calls shorter than this may be compressed into a composite span
+ * @param compressionMinRun same-shape consecutive calls needed for a composite span
+ * @param keyPatterns users' own id patterns for Redis key segments
+ */
+public record AnalysisSettings(
+    int repeatedMinCount,
+    Duration repeatedMinTotal,
+    Duration repeatedMaxAverage,
+    Duration slowCall,
+    double dominantShare,
+    int maxFindings,
+    int maxJobs,
+    int maxDistinctCalls,
+    boolean compressionEnabled,
+    Duration compressionMaxCall,
+    int compressionMinRun,
+    KeyPatterns keyPatterns) {
 
   public static AnalysisSettings defaults() {
     return new AnalysisSettings(

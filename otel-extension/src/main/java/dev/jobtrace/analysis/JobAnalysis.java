@@ -36,7 +36,7 @@ public final class JobAnalysis {
 
   public JobAnalysis(AnalysisSettings settings) {
     this.settings = settings;
-    this.sequences = new CallSequences(settings.maxDistinctCalls);
+    this.sequences = new CallSequences(settings.maxDistinctCalls());
     for (int i = 0; i < CallKind.values().length; i++) {
       byStatement.add(new HashMap<>());
     }
@@ -53,7 +53,7 @@ public final class JobAnalysis {
     Map<String, CallStats> ofKind = byStatement.get(kind.ordinal());
     CallStats stats = ofKind.get(statement);
     if (stats == null) {
-      if (statements >= settings.maxDistinctCalls) {
+      if (statements >= settings.maxDistinctCalls()) {
         stats = ofKind.computeIfAbsent(OTHER_CALLS, k -> newStats(kind, OTHER_CALLS));
       } else {
         statements++;
@@ -113,12 +113,12 @@ public final class JobAnalysis {
 
   List<Finding> findings(long jobNanos) {
     List<Candidate> candidates = new ArrayList<>();
-    long slow = settings.slowCall.toNanos();
+    long slow = settings.slowCall().toNanos();
     // Calls of a per-record loop, with how many times each record makes them.
     Map<CallStats, Long> inLoop = new IdentityHashMap<>();
-    for (CallSequences.Sequence loop : sequences.find(byId, settings.repeatedMinCount)) {
+    for (CallSequences.Sequence loop : sequences.find(byId, settings.repeatedMinCount())) {
       long total = loop.totalNanos();
-      if (total - loop.maxNanos() < settings.repeatedMinTotal.toNanos()) {
+      if (total - loop.maxNanos() < settings.repeatedMinTotal().toNanos()) {
         continue;
       }
       candidates.add(new Candidate(total, sequenceFinding(loop, jobNanos)));
@@ -132,14 +132,14 @@ public final class JobAnalysis {
       // The repetition must cost: the slowest call is left out, so one cold call is not enough.
       // Cheap calls made too often; calls that are costly each are a slow statement instead.
       boolean repeated =
-          s.count >= settings.repeatedMinCount
-              && s.totalNanos - s.maxNanos >= settings.repeatedMinTotal.toNanos()
-              && s.totalNanos / s.count < settings.repeatedMaxAverage.toNanos();
+          s.count >= settings.repeatedMinCount()
+              && s.totalNanos - s.maxNanos >= settings.repeatedMinTotal().toNanos()
+              && s.totalNanos / s.count < settings.repeatedMaxAverage().toNanos();
       String kind = null;
       // A large share of a short job is not worth a finding: it must also add up to a slow call.
       // Calls the job ran in parallel are its work done as fast as the callee allows: they are a
       // finding only when one of them is slow on its own.
-      boolean dominant = share >= settings.dominantShare && s.totalNanos >= slow && !s.overlapped;
+      boolean dominant = share >= settings.dominantShare() && s.totalNanos >= slow && !s.overlapped;
       if (slowOnItsOwn || (!repeated && dominant)) {
         kind = s.kind == CallKind.HTTP ? "slow_http" : "slow_query";
       } else if (repeated) {
@@ -157,7 +157,7 @@ public final class JobAnalysis {
     }
     candidates.sort((a, b) -> Long.compare(b.totalNanos, a.totalNanos));
     List<Finding> out = new ArrayList<>();
-    for (Candidate c : candidates.subList(0, Math.min(candidates.size(), settings.maxFindings))) {
+    for (Candidate c : candidates.subList(0, Math.min(candidates.size(), settings.maxFindings()))) {
       out.add(c.finding);
     }
     return out;

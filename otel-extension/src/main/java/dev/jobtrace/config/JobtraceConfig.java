@@ -137,18 +137,18 @@ public final class JobtraceConfig {
     AnalysisSettings d = AnalysisSettings.defaults();
     AnalysisSettings analysis =
         new AnalysisSettings(
-            integer(config, REPEATED_MIN_COUNT, d.repeatedMinCount, 2, Integer.MAX_VALUE),
-            duration(config, REPEATED_MIN_TOTAL, d.repeatedMinTotal, Duration.ZERO),
-            duration(config, REPEATED_MAX_AVERAGE, d.repeatedMaxAverage, Duration.ofNanos(1)),
-            duration(config, SLOW_CALL, d.slowCall, Duration.ofMillis(1)),
-            integer(config, DOMINANT_PERCENT, (int) Math.round(d.dominantShare * 100), 1, 100)
+            integer(config, REPEATED_MIN_COUNT, d.repeatedMinCount(), 2, Integer.MAX_VALUE),
+            duration(config, REPEATED_MIN_TOTAL, d.repeatedMinTotal(), Duration.ZERO),
+            duration(config, REPEATED_MAX_AVERAGE, d.repeatedMaxAverage(), Duration.ofNanos(1)),
+            duration(config, SLOW_CALL, d.slowCall(), Duration.ofMillis(1)),
+            integer(config, DOMINANT_PERCENT, (int) Math.round(d.dominantShare() * 100), 1, 100)
                 / 100.0,
-            integer(config, MAX_FINDINGS, d.maxFindings, 0, 100),
-            integer(config, MAX_JOBS, d.maxJobs, 1, 1_000_000),
-            integer(config, MAX_STATEMENTS, d.maxDistinctCalls, 1, 1_000_000),
-            bool(config, COMPRESSION_ENABLED, d.compressionEnabled),
-            duration(config, COMPRESSION_MAX_CALL, d.compressionMaxCall, Duration.ZERO),
-            integer(config, COMPRESSION_MIN_RUN, d.compressionMinRun, 2, 1_000_000),
+            integer(config, MAX_FINDINGS, d.maxFindings(), 0, 100),
+            integer(config, MAX_JOBS, d.maxJobs(), 1, 1_000_000),
+            integer(config, MAX_STATEMENTS, d.maxDistinctCalls(), 1, 1_000_000),
+            bool(config, COMPRESSION_ENABLED, d.compressionEnabled()),
+            duration(config, COMPRESSION_MAX_CALL, d.compressionMaxCall(), Duration.ZERO),
+            integer(config, COMPRESSION_MIN_RUN, d.compressionMinRun(), 2, 1_000_000),
             keyPatterns(config, REDIS_IDS));
     return new JobtraceConfig(
         jobs,

@@ -45,7 +45,7 @@ public final class CallCompressor {
     if (node.callKind == null
         || node.callKind == CallKind.HTTP
         || node.parent == null
-        || span.getLatencyNanos() >= settings.compressionMaxCall.toNanos()) {
+        || span.getLatencyNanos() >= settings.compressionMaxCall().toNanos()) {
       return false;
     }
     boolean failed = span.toSpanData().getStatus().getStatusCode() == StatusCode.ERROR;
@@ -78,7 +78,7 @@ public final class CallCompressor {
         run = new Run(node, span.getName(), exporter);
         open.add(run);
       }
-      run.add(span, node, settings.compressionMinRun);
+      run.add(span, node, settings.compressionMinRun());
     }
     if (closed != null) {
       closed.flush();

@@ -1,5 +1,6 @@
 package dev.jobtrace.export;
 
+import dev.jobtrace.Once;
 import dev.jobtrace.tracking.JobTraceTracker;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -27,7 +28,7 @@ public final class ExportGate implements SpanProcessor {
   private final List<SpanProcessor> exporters = new CopyOnWriteArrayList<>();
   private final SpanProcessor toAll = new ToAllExporters();
   private volatile boolean startRequired;
-  private volatile boolean exporterFailureLogged;
+  private final Once exporterFailureLogged = new Once();
 
   public ExportGate(JobTraceTracker tracker) {
     this.tracker = tracker;
@@ -101,8 +102,7 @@ public final class ExportGate implements SpanProcessor {
   }
 
   private void logExporterFailureOnce(Throwable t) {
-    if (!exporterFailureLogged) {
-      exporterFailureLogged = true;
+    if (exporterFailureLogged.first()) {
       logger.log(
           Level.WARNING,
           "jobtrace: an exporting span processor failed; the others still get every span: " + t,

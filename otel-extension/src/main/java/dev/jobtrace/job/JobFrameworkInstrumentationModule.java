@@ -35,6 +35,7 @@ public abstract class JobFrameworkInstrumentationModule extends InstrumentationM
         new ArrayList<>(
             Arrays.asList(
                 "dev.jobtrace.FaultInjection",
+                "dev.jobtrace.Once",
                 "dev.jobtrace.contract.SpanContract",
                 "dev.jobtrace.job.JobFrameworkSettings",
                 "dev.jobtrace.job.Bookkeeping",

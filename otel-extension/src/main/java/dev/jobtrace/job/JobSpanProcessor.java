@@ -1,6 +1,7 @@
 package dev.jobtrace.job;
 
 import dev.jobtrace.FaultInjection;
+import dev.jobtrace.Once;
 import dev.jobtrace.config.JobMethods;
 import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.tracking.JobTraceTracker;
@@ -35,7 +36,7 @@ public final class JobSpanProcessor implements SpanProcessor {
   private final JobMethods jobMethods;
   private final JobTraceTracker tracker;
   private final JobMetrics metrics = new JobMetrics();
-  private volatile boolean failureLogged;
+  private final Once failureLogged = new Once();
 
   public JobSpanProcessor(JobMethods jobMethods, JobTraceTracker tracker) {
     this.jobMethods = jobMethods;
@@ -130,8 +131,7 @@ public final class JobSpanProcessor implements SpanProcessor {
   }
 
   private void logFailureOnce(Throwable t) {
-    if (!failureLogged) {
-      failureLogged = true;
+    if (failureLogged.first()) {
       logger.log(
           Level.WARNING, "jobtrace: job span processing skipped after an internal error: " + t, t);
     }

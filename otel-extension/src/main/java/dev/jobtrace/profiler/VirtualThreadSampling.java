@@ -1,5 +1,6 @@
 package dev.jobtrace.profiler;
 
+import dev.jobtrace.Once;
 import dev.jobtrace.contract.ProfileSnippetFormat;
 import dev.jobtrace.tracking.ActivationTimeline;
 import dev.jobtrace.tracking.SpanNode;
@@ -41,7 +42,7 @@ public final class VirtualThreadSampling {
   private final ConcurrentLinkedQueue<Sample> parked = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private volatile boolean followed;
-  private volatile boolean dropLogged;
+  private final Once dropLogged = new Once();
   private volatile Thread sampler;
   private volatile boolean stopped;
 
@@ -250,8 +251,7 @@ public final class VirtualThreadSampling {
   }
 
   private void logDropOnce() {
-    if (!dropLogged) {
-      dropLogged = true;
+    if (dropLogged.first()) {
       logger.log(
           Level.INFO,
           "jobtrace: more than "

@@ -1,6 +1,7 @@
 package dev.jobtrace.tracking;
 
 import dev.jobtrace.FaultInjection;
+import dev.jobtrace.Once;
 import dev.jobtrace.analysis.AnalysisAttributes;
 import dev.jobtrace.analysis.AnalysisSettings;
 import dev.jobtrace.analysis.CallKind;
@@ -9,6 +10,7 @@ import dev.jobtrace.analysis.JobAnalysis;
 import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.export.AnnotatedSpan;
 import dev.jobtrace.export.CallCompressor;
+import dev.jobtrace.export.HeldSpans;
 import dev.jobtrace.profiler.HotFrames;
 import dev.jobtrace.profiler.ProfileSettings;
 import dev.jobtrace.profiler.ProfileSnippet;
@@ -24,17 +26,11 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.EventData;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -57,15 +53,11 @@ public final class JobTraceTracker {
    */
   static final long LEAKED_CONTEXT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-  /** Slow spans waiting for their samples at once; beyond this, they are exported without. */
-  static final int MAX_PENDING = 10_000;
-
   private static final Logger logger = Logger.getLogger(JobTraceTracker.class.getName());
 
   private final Map<String, SpanNode> nodes = new ConcurrentHashMap<>();
   private final ActivationTimeline timeline = new ActivationTimeline();
-  private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger pendingCount = new AtomicInteger();
+  private final HeldSpans held = new HeldSpans();
 
   private volatile ProfileSettings settings;
   private volatile AnalysisSettings analysisSettings = AnalysisSettings.defaults();
@@ -73,7 +65,7 @@ public final class JobTraceTracker {
   /** Job runs being analysed now. */
   private final Set<JobAnalysis> activeJobs = ConcurrentHashMap.newKeySet();
 
-  private volatile boolean jobLimitLogged;
+  private final Once jobLimitLogged = new Once();
   private CallCompressor compressor;
   private volatile WallClockProfiler profiler;
 
@@ -86,10 +78,10 @@ public final class JobTraceTracker {
   /** Samples up to this monotonic time have been read and attributed. */
   private volatile long readUpTo = Long.MIN_VALUE;
 
-  private volatile boolean stackCapLogged;
+  private final Once stackCapLogged = new Once();
 
   /** Set by the first internal error; application threads may hit one at the same moment. */
-  private final AtomicBoolean errorLogged = new AtomicBoolean();
+  private final Once errorLogged = new Once();
 
   /** Set when a thread starts job work; lets an idle collector skip reading the recording. */
   private volatile boolean workSinceFlush;
@@ -106,15 +98,15 @@ public final class JobTraceTracker {
       return;
     }
     this.analysisSettings = analysis;
-    this.compressor = analysis.compressionEnabled ? new CallCompressor(analysis) : null;
+    this.compressor = analysis.compressionEnabled() ? new CallCompressor(analysis) : null;
     this.settings = settings;
-    if (!settings.profilerEnabled) {
+    if (!settings.profilerEnabled()) {
       unavailable = "profiler disabled (otel.jobtrace.profiler.enabled=false)";
     } else {
       try {
-        profiler = WallClockProfiler.start(settings.interval.toNanos(), settings.recordingDir);
+        profiler = WallClockProfiler.start(settings.interval().toNanos(), settings.recordingDir());
         unavailable = null;
-        virtualThreads = new VirtualThreadSampling(timeline, settings.interval.toNanos());
+        virtualThreads = new VirtualThreadSampling(timeline, settings.interval().toNanos());
         virtualUnavailable = virtualThreads.start(profiler);
         if (virtualUnavailable != null) {
           logger.log(
@@ -163,13 +155,12 @@ public final class JobTraceTracker {
   }
 
   private JobAnalysis newAnalysis() {
-    if (activeJobs.size() >= analysisSettings.maxJobs) {
-      if (!jobLimitLogged) {
-        jobLimitLogged = true;
+    if (activeJobs.size() >= analysisSettings.maxJobs()) {
+      if (jobLimitLogged.first()) {
         logger.log(
             Level.WARNING,
             "jobtrace: more than "
-                + analysisSettings.maxJobs
+                + analysisSettings.maxJobs()
                 + " job runs in flight (otel.jobtrace.analysis.max-jobs); further ones get no breakdown");
       }
       return null;
@@ -186,7 +177,7 @@ public final class JobTraceTracker {
     }
     node.endNanos = System.nanoTime();
     if (node.callKind != null) {
-      node.statement = CallStatement.of(span, node.callKind, analysisSettings.keyPatterns);
+      node.statement = CallStatement.of(span, node.callKind, analysisSettings.keyPatterns());
       if (node.analysis != null) {
         node.analysis.callEnded(
             node.spanId, node.callKind, node.statement, node.startNanos, node.endNanos);
@@ -256,7 +247,7 @@ public final class JobTraceTracker {
       // Deciding a span's way out reads it (latency, statement, status) and may start its
       // composite.
       FaultInjection.at("export-gate");
-      boolean slow = span.getLatencyNanos() >= s.threshold.toNanos();
+      boolean slow = span.getLatencyNanos() >= s.threshold().toNanos();
       boolean analysed = node.job && node.analysis != null;
       if (compressor != null) {
         compressor.parentEnded(node.spanId);
@@ -271,15 +262,11 @@ public final class JobTraceTracker {
         exporter.onEnd(AnnotatedSpan.withError(span, unavailable));
         return true;
       }
-      if (pendingCount.incrementAndGet() > MAX_PENDING) {
-        pendingCount.decrementAndGet();
-        release(
-            new Pending(span, node, exporter, 0),
-            null,
-            "too many slow spans waiting for their profiles");
-        return true;
+      HeldSpans.Held waiting =
+          new HeldSpans.Held(span, node, exporter, System.nanoTime() + s.maxWait().toNanos());
+      if (!held.hold(waiting)) {
+        release(waiting, null, "too many slow spans waiting for their profiles");
       }
-      pending.add(new Pending(span, node, exporter, System.nanoTime() + s.maxWait.toNanos()));
       return true;
     } catch (RuntimeException | Error e) {
       // Not held, so never released: its job run is over all the same.
@@ -293,7 +280,7 @@ public final class JobTraceTracker {
   // ---- collector thread ----
 
   private void collect() {
-    long flushNanos = settings.flushInterval.toNanos();
+    long flushNanos = settings.flushInterval().toNanos();
     while (!Thread.currentThread().isInterrupted()) {
       try {
         TimeUnit.NANOSECONDS.sleep(flushNanos);
@@ -331,7 +318,7 @@ public final class JobTraceTracker {
       readUpTo = watermark;
       return;
     }
-    if (workSinceFlush || anyThreadWorking() || !pending.isEmpty()) {
+    if (workSinceFlush || anyThreadWorking() || !held.isEmpty()) {
       workSinceFlush = false;
       FaultInjection.at("recording");
       List<Sample> samples = p.flush();
@@ -358,13 +345,12 @@ public final class JobTraceTracker {
         }
         samples.addAll(virtualThreads.drainParked());
       }
-      int maxStacks = settings.maxStacksPerSpan;
+      int maxStacks = settings.maxStacksPerSpan();
       for (Sample sample : samples) {
-        for (SpanNode n = timeline.spanAt(sample.threadId, sample.nanoTime);
+        for (SpanNode n = timeline.spanAt(sample.threadId(), sample.nanoTime());
             n != null;
             n = n.parent) {
-          if (!n.add(sample.stack, maxStacks) && !stackCapLogged) {
-            stackCapLogged = true;
+          if (!n.add(sample.stack(), maxStacks) && stackCapLogged.first()) {
             logger.log(
                 Level.INFO,
                 "jobtrace: a span's profile reached "
@@ -383,22 +369,13 @@ public final class JobTraceTracker {
       job.compact(watermark);
     }
     long now = System.nanoTime();
-    Set<SpanNode> stillPending = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
-      Pending next = it.next();
-      boolean complete = next.node.endNanos <= watermark;
-      if (complete || releaseAll || now - next.deadline >= 0) {
-        it.remove();
-        pendingCount.decrementAndGet();
-        release(next, complete ? null : (releaseAll ? INCOMPLETE_FLUSH : INCOMPLETE_WAIT), null);
-      } else {
-        stillPending.add(next.node);
-      }
-    }
+    Set<SpanNode> stillHeld =
+        held.releaseCompleted(
+            watermark, releaseAll, now, (h, incomplete) -> release(h, incomplete, null));
     timeline.prune(watermark);
     nodes
         .values()
-        .removeIf(n -> n.endNanos != 0 && n.endNanos <= watermark && !stillPending.contains(n));
+        .removeIf(n -> n.endNanos != 0 && n.endNanos <= watermark && !stillHeld.contains(n));
   }
 
   private boolean anyThreadWorking() {
@@ -410,40 +387,40 @@ public final class JobTraceTracker {
     return false;
   }
 
-  static final String INCOMPLETE_FLUSH =
-      "a flush or shutdown sent this span before the samples of its last moments were read";
-  static final String INCOMPLETE_WAIT =
-      "the samples of this span's last moments were not read within otel.jobtrace.profile.max-wait";
-
-  private void release(Pending p, String incomplete, String profileError) {
+  private void release(HeldSpans.Held p, String incomplete, String profileError) {
     try {
       AttributesBuilder attributes = Attributes.builder();
       List<EventData> events = new ArrayList<>();
-      if (p.node.job && p.node.analysis != null) {
-        activeJobs.remove(p.node.analysis);
-        JobAnalysis.Result result = p.node.analysis.result(p.node.startNanos, p.node.endNanos);
+      if (p.node().job && p.node().analysis != null) {
+        activeJobs.remove(p.node().analysis);
+        JobAnalysis.Result result =
+            p.node().analysis.result(p.node().startNanos, p.node().endNanos);
         AnalysisAttributes.add(
-            result, p.span.getLatencyNanos(), AnnotatedSpan.eventNanos(p.span), attributes, events);
+            result,
+            p.span().getLatencyNanos(),
+            AnnotatedSpan.eventNanos(p.span()),
+            attributes,
+            events);
       }
       ProfileSettings s = settings;
-      if (p.span.getLatencyNanos() >= s.threshold.toNanos()) {
+      if (p.span().getLatencyNanos() >= s.threshold().toNanos()) {
         if (profileError == null && unavailable != null) {
           profileError = unavailable;
         }
         if (profileError == null && activationUnavailable != null) {
           profileError = activationUnavailable;
         }
-        if (profileError == null && p.node.samples < s.minSamples && p.node.onVirtualThread) {
+        if (profileError == null && p.node().samples < s.minSamples() && p.node().onVirtualThread) {
           profileError = virtualUnavailable;
         }
-        if (profileError == null && p.node.samples < s.minSamples) {
+        if (profileError == null && p.node().samples < s.minSamples()) {
           profileError =
               "too few samples: "
-                  + p.node.samples
+                  + p.node().samples
                   + " (at least "
-                  + s.minSamples
+                  + s.minSamples()
                   + " needed; sampling every "
-                  + s.interval.toMillis()
+                  + s.interval().toMillis()
                   + " ms on threads where this span was current)";
         }
         if (incomplete != null && unavailable == null) {
@@ -453,17 +430,18 @@ public final class JobTraceTracker {
           attributes.put(SpanContract.PROFILE_ERROR, profileError);
         } else {
           AnnotatedSpan.addProfile(
-              p.span,
-              ProfileSnippet.build(p.node.stacks, s.maxSnippetBytes, new HotFrames(s.appPackages)),
+              p.span(),
+              ProfileSnippet.build(
+                  p.node().stacks, s.maxSnippetBytes(), new HotFrames(s.appPackages())),
               attributes,
               events);
         }
       }
       FaultInjection.at("collector-release");
-      p.exporter.onEnd(new AnnotatedSpan(p.span, attributes.build(), events));
+      p.exporter().onEnd(new AnnotatedSpan(p.span(), attributes.build(), events));
     } catch (Throwable t) {
       logErrorOnce(t);
-      p.exporter.onEnd(p.span);
+      p.exporter().onEnd(p.span());
     }
   }
 
@@ -495,22 +473,8 @@ public final class JobTraceTracker {
   }
 
   public void logErrorOnce(Throwable t) {
-    if (errorLogged.compareAndSet(false, true)) {
+    if (errorLogged.first()) {
       logger.log(Level.WARNING, "jobtrace: profiling degraded after an internal error: " + t, t);
-    }
-  }
-
-  private static final class Pending {
-    final ReadableSpan span;
-    final SpanNode node;
-    final SpanProcessor exporter;
-    final long deadline;
-
-    Pending(ReadableSpan span, SpanNode node, SpanProcessor exporter, long deadline) {
-      this.span = span;
-      this.node = node;
-      this.exporter = exporter;
-      this.deadline = deadline;
     }
   }
 }

@@ -39,31 +39,31 @@ class JobtraceConfigTest {
   @Test
   void profileSettingsHaveMeasuredDefaults() {
     ProfileSettings p = read(Collections.emptyMap()).profile();
-    assertThat(p.threshold).isEqualTo(Duration.ofMillis(500));
-    assertThat(p.interval).isEqualTo(Duration.ofMillis(10));
-    assertThat(p.profilerEnabled).isTrue();
-    assertThat(p.maxSnippetBytes).isEqualTo(65536);
+    assertThat(p.threshold()).isEqualTo(Duration.ofMillis(500));
+    assertThat(p.interval()).isEqualTo(Duration.ofMillis(10));
+    assertThat(p.profilerEnabled()).isTrue();
+    assertThat(p.maxSnippetBytes()).isEqualTo(65536);
   }
 
   @Test
   void applicationPackagesAreReadAsPrefixesAndMalformedOnesDropped() {
-    assertThat(read(Collections.emptyMap()).profile().appPackages).isEmpty();
+    assertThat(read(Collections.emptyMap()).profile().appPackages()).isEmpty();
     assertThat(
             read(Map.of(
                     "otel.jobtrace.profile.app-packages",
                     " com.acme , org.example.billing.,9bad,a..b,"))
                 .profile()
-                .appPackages)
+                .appPackages())
         .containsExactly("com.acme.", "org.example.billing.");
   }
 
   @Test
   void redisIdPatternsCompileAndBadOnesAreDropped() {
-    assertThat(read(Collections.emptyMap()).analysis().keyPatterns.isEmpty()).isTrue();
+    assertThat(read(Collections.emptyMap()).analysis().keyPatterns().isEmpty()).isTrue();
     assertThat(
             read(Map.of("otel.jobtrace.shape.redis-ids", "[A-Z]{3}[0-9]{2}; (unclosed ;sku-[0-9]+"))
                 .analysis()
-                .keyPatterns
+                .keyPatterns()
                 .toString())
         .isEqualTo("[[A-Z]{3}[0-9]{2}, sku-[0-9]+]");
   }
@@ -78,11 +78,11 @@ class JobtraceConfigTest {
                 "otel.jobtrace.profile.max-bytes", "1000000",
                 "otel.jobtrace.profile.min-samples", "many"))
             .profile();
-    assertThat(p.threshold).isEqualTo(Duration.ofMillis(500));
-    assertThat(p.interval).isEqualTo(Duration.ofMillis(10));
-    assertThat(p.profilerEnabled).isTrue();
-    assertThat(p.maxSnippetBytes).isEqualTo(65536);
-    assertThat(p.minSamples).isEqualTo(10);
+    assertThat(p.threshold()).isEqualTo(Duration.ofMillis(500));
+    assertThat(p.interval()).isEqualTo(Duration.ofMillis(10));
+    assertThat(p.profilerEnabled()).isTrue();
+    assertThat(p.maxSnippetBytes()).isEqualTo(65536);
+    assertThat(p.minSamples()).isEqualTo(10);
   }
 
   @Test
@@ -96,8 +96,8 @@ class JobtraceConfigTest {
                 "otel.jobtrace.profiler.enabled",
                 "FALSE"))
             .profile();
-    assertThat(p.threshold).isEqualTo(Duration.ofSeconds(2));
-    assertThat(p.interval).isEqualTo(Duration.ofMillis(20));
-    assertThat(p.profilerEnabled).isFalse();
+    assertThat(p.threshold()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(p.interval()).isEqualTo(Duration.ofMillis(20));
+    assertThat(p.profilerEnabled()).isFalse();
   }
 }

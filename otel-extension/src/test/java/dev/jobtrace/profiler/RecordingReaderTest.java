@@ -50,8 +50,8 @@ class RecordingReaderTest {
     List<Sample> flushed = new ArrayList<>();
     Path recording = record(Files.createTempDirectory("jobtrace-recording"), flushed);
     long thisThread = Thread.currentThread().getId();
-    assertThat(flushed).isNotEmpty().allMatch(s -> s.threadId == thisThread);
-    assertThat(flushed).anyMatch(s -> s.stack.contains("RecordingReaderTest.spinInKnownFrame_["));
+    assertThat(flushed).isNotEmpty().allMatch(s -> s.threadId() == thisThread);
+    assertThat(flushed).anyMatch(s -> s.stack().contains("RecordingReaderTest.spinInKnownFrame_["));
 
     // Read back from the start: the same samples, each once (the chunk the profiler went on
     // writing after the last flush is not finished, so it is not read).

@@ -18,6 +18,9 @@ import org.springframework.scheduling.quartz.QuartzJobBean;
 /** One Quartz job and one Spring {@code @Scheduled} method, each run once against real servers. */
 public final class SchedulersApp {
 
+  /** How late the nightly cleanup fires, which its queue latency must show. */
+  public static final long LATE_BY_MILLIS = 3000;
+
   static final CountDownLatch quartzRan = new CountDownLatch(2);
   static final CountDownLatch springRan = new CountDownLatch(1);
 
@@ -93,7 +96,11 @@ public final class SchedulersApp {
         JobBuilder.newJob(NightlyCleanupJob.class)
             .withIdentity("nightly-cleanup", "maintenance")
             .build(),
-        TriggerBuilder.newTrigger().withIdentity("now", "maintenance").startNow().build());
+        // Due three seconds before the scheduler started: a run that fires late.
+        TriggerBuilder.newTrigger()
+            .withIdentity("late", "maintenance")
+            .startAt(new java.util.Date(System.currentTimeMillis() - LATE_BY_MILLIS))
+            .build());
     scheduler.scheduleJob(
         JobBuilder.newJob(LedgerExportJob.class).withIdentity("ledger-export", "finance").build(),
         TriggerBuilder.newTrigger()

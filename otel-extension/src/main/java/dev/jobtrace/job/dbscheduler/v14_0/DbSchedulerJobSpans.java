@@ -2,6 +2,7 @@ package dev.jobtrace.job.dbscheduler.v14_0;
 
 import com.github.kagkarlsson.scheduler.task.Execution;
 import dev.jobtrace.FaultInjection;
+import dev.jobtrace.Once;
 import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.job.JobOutcome;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -22,7 +23,7 @@ import java.util.logging.Logger;
 public final class DbSchedulerJobSpans {
 
   private static final Logger logger = Logger.getLogger(DbSchedulerJobSpans.class.getName());
-  private static volatile boolean failureLogged;
+  private static final Once failureLogged = new Once();
 
   /** The execution in progress on this worker thread; one at a time. */
   private static final ThreadLocal<TaskRun> CURRENT = new ThreadLocal<>();
@@ -81,8 +82,7 @@ public final class DbSchedulerJobSpans {
   }
 
   private static void logFailureOnce(Throwable t) {
-    if (!failureLogged) {
-      failureLogged = true;
+    if (failureLogged.first()) {
       logger.log(
           Level.WARNING,
           "jobtrace: db-scheduler job span skipped after an internal error: " + t,

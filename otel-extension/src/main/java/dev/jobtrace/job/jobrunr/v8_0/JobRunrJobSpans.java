@@ -1,6 +1,7 @@
 package dev.jobtrace.job.jobrunr.v8_0;
 
 import dev.jobtrace.FaultInjection;
+import dev.jobtrace.Once;
 import dev.jobtrace.config.Propagation;
 import dev.jobtrace.contract.SpanContract;
 import io.opentelemetry.api.GlobalOpenTelemetry;
@@ -33,7 +34,7 @@ import org.jobrunr.jobs.states.JobState;
 public final class JobRunrJobSpans {
 
   private static final Logger logger = Logger.getLogger(JobRunrJobSpans.class.getName());
-  private static volatile boolean failureLogged;
+  private static final Once failureLogged = new Once();
 
   private static final TextMapGetter<Map<String, Object>> METADATA_GETTER =
       new TextMapGetter<>() {
@@ -188,8 +189,7 @@ public final class JobRunrJobSpans {
   }
 
   private static void logFailureOnce(Throwable t) {
-    if (!failureLogged) {
-      failureLogged = true;
+    if (failureLogged.first()) {
       logger.log(
           Level.WARNING, "jobtrace: JobRunr job span skipped after an internal error: " + t, t);
     }

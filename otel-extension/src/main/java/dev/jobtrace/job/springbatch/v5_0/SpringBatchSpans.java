@@ -1,6 +1,7 @@
 package dev.jobtrace.job.springbatch.v5_0;
 
 import dev.jobtrace.FaultInjection;
+import dev.jobtrace.Once;
 import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.job.Bookkeeping;
 import dev.jobtrace.job.JobFrameworkSettings;
@@ -49,7 +50,7 @@ public final class SpringBatchSpans {
   private static final int MAX_EXCEPTIONS = 3;
 
   private static final Logger logger = Logger.getLogger(SpringBatchSpans.class.getName());
-  private static volatile boolean failureLogged;
+  private static final Once failureLogged = new Once();
 
   private SpringBatchSpans() {}
 
@@ -440,8 +441,7 @@ public final class SpringBatchSpans {
   }
 
   private static void logFailureOnce(Throwable t) {
-    if (!failureLogged) {
-      failureLogged = true;
+    if (failureLogged.first()) {
       logger.log(
           Level.WARNING, "jobtrace: Spring Batch spans skipped after an internal error: " + t, t);
     }
