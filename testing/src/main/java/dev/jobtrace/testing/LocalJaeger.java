@@ -22,6 +22,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalJaeger implements AutoCloseable {
 
+  /** The Jaeger configuration the tests run, as the compose file mounts it (repository paths). */
+  public static final String CONFIG = "profiler-linker/jaeger/jaeger-config.yaml";
+
+  public static final String UI_CONFIG = "profiler-linker/jaeger/ui-config.json";
+
   private final int queryPort;
   private final int otlpHttpPort;
   private final Process process;
@@ -35,10 +40,7 @@ public final class LocalJaeger implements AutoCloseable {
     this.log = log;
     Path binary = build(repo);
     ProcessBuilder pb =
-        new ProcessBuilder(
-                binary.toString(),
-                "--config",
-                repo.resolve("profiler-linker/jaeger/jaeger-config.yaml").toString())
+        new ProcessBuilder(binary.toString(), "--config", repo.resolve(CONFIG).toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     pb.environment().put("JAEGER_LISTEN_HOST", "127.0.0.1");
@@ -49,9 +51,7 @@ public final class LocalJaeger implements AutoCloseable {
     pb.environment().put("JAEGER_HEALTH_PORT", Integer.toString(Ports.free()));
     pb.environment()
         .put(
-            "JAEGER_UI_CONFIG",
-            (uiConfig != null ? uiConfig : repo.resolve("profiler-linker/jaeger/ui-config.json"))
-                .toString());
+            "JAEGER_UI_CONFIG", (uiConfig != null ? uiConfig : repo.resolve(UI_CONFIG)).toString());
     // Empty: the placeholder UI embedded in the binary, whatever the caller's environment says.
     pb.environment().put("JAEGER_UI_ASSETS", uiAssets != null ? uiAssets.toString() : "");
     process = pb.start();
@@ -116,7 +116,7 @@ public final class LocalJaeger implements AutoCloseable {
    * linkerPort} of localhost instead of :8090, written to a temporary file.
    */
   public static Path uiConfigLinkingTo(Path repo, int linkerPort) throws IOException {
-    String config = Files.readString(repo.resolve("profiler-linker/jaeger/ui-config.json"));
+    String config = Files.readString(repo.resolve(UI_CONFIG));
     String linked =
         config.replace("http://localhost:8090/", "http://localhost:" + linkerPort + "/");
     if (linked.equals(config) && linkerPort != 8090) {
