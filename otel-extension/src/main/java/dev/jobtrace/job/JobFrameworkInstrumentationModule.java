@@ -38,8 +38,7 @@ public abstract class JobFrameworkInstrumentationModule extends InstrumentationM
                 "dev.jobtrace.Once",
                 "dev.jobtrace.contract.SpanContract",
                 "dev.jobtrace.job.JobFrameworkSettings",
-                "dev.jobtrace.job.Bookkeeping",
-                "dev.jobtrace.job.JobOutcome"));
+                "dev.jobtrace.job.Bookkeeping"));
     helpers.addAll(frameworkHelperClassNames());
     return helpers;
   }

@@ -36,6 +36,8 @@ public final class DbSchedulerInstrumentationModule extends JobFrameworkInstrume
   protected List<String> frameworkHelperClassNames() {
     return Arrays.asList(
         "dev.jobtrace.job.dbscheduler.v14_0.DbSchedulerJobSpans",
-        "dev.jobtrace.job.dbscheduler.v14_0.DbSchedulerJobSpans$TaskRun");
+        "dev.jobtrace.job.dbscheduler.v14_0.DbSchedulerJobSpans$TaskRun",
+        "dev.jobtrace.job.dbscheduler.v14_0.DbSchedulerJobSpans$TaskAttributes",
+        "dev.jobtrace.job.dbscheduler.v14_0.DbSchedulerJobSpans$Singletons");
   }
 }

@@ -4,12 +4,14 @@ import com.github.kagkarlsson.scheduler.task.Execution;
 import dev.jobtrace.FaultInjection;
 import dev.jobtrace.Once;
 import dev.jobtrace.contract.SpanContract;
-import dev.jobtrace.job.JobOutcome;
 import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.instrumentation.api.instrumenter.AttributesExtractor;
+import io.opentelemetry.instrumentation.api.instrumenter.Instrumenter;
+import io.opentelemetry.instrumentation.api.instrumenter.SpanKindExtractor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.logging.Level;
@@ -34,24 +36,12 @@ public final class DbSchedulerJobSpans {
     try {
       FaultInjection.at("db-scheduler");
       end(null); // an execution whose end was never seen: close it before the next
-      String task = execution.taskInstance.getTaskName();
-      String instance = execution.taskInstance.getId();
-      Instant now = Instant.now();
-      Span span =
-          GlobalOpenTelemetry.getTracer("dev.jobtrace.db-scheduler")
-              .spanBuilder(task)
-              .setSpanKind(SpanKind.CONSUMER)
-              .setParent(Context.root())
-              .setAttribute(SpanContract.JOB_NAME, task)
-              .setAttribute(SpanContract.JOB_SYSTEM, "db-scheduler")
-              .setAttribute(SpanContract.JOB_ID, instance)
-              .setAttribute(SpanContract.JOB_DISPLAY_NAME, task + " " + instance)
-              .setAttribute(SpanContract.JOB_ATTEMPT, (long) execution.consecutiveFailures + 1)
-              .setAttribute(
-                  SpanContract.JOB_QUEUE_LATENCY_MS,
-                  queueLatencyMillis(execution.executionTime, now))
-              .startSpan();
-      CURRENT.set(new TaskRun(span, Context.root().with(span).makeCurrent()));
+      Instrumenter<Execution, Void> instrumenter = Singletons.INSTRUMENTER;
+      if (!instrumenter.shouldStart(Context.root(), execution)) {
+        return;
+      }
+      Context context = instrumenter.start(Context.root(), execution);
+      CURRENT.set(new TaskRun(execution, context, context.makeCurrent()));
     } catch (Throwable t) {
       logFailureOnce(t);
     }
@@ -67,12 +57,53 @@ public final class DbSchedulerJobSpans {
     }
     CURRENT.remove();
     try {
-      run.scope.close();
-      JobOutcome.record(run.span, thrown);
+      run.scope().close();
+      Singletons.INSTRUMENTER.end(run.context(), run.execution(), null, thrown);
     } catch (Throwable t) {
       logFailureOnce(t);
-    } finally {
-      run.span.end();
+      Span.fromContext(run.context()).end();
+    }
+  }
+
+  /** The one Instrumenter of db-scheduler job spans: CONSUMER spans named by the task. */
+  static final class Singletons {
+    static final Instrumenter<Execution, Void> INSTRUMENTER =
+        Instrumenter.<Execution, Void>builder(
+                GlobalOpenTelemetry.get(),
+                "dev.jobtrace.db-scheduler",
+                execution -> execution.taskInstance.getTaskName())
+            .addAttributesExtractor(new TaskAttributes())
+            .buildInstrumenter(SpanKindExtractor.alwaysConsumer());
+
+    private Singletons() {}
+  }
+
+  /** The job attributes of the span contract, and the run's outcome. */
+  static final class TaskAttributes implements AttributesExtractor<Execution, Void> {
+    @Override
+    public void onStart(AttributesBuilder attributes, Context parentContext, Execution execution) {
+      String task = execution.taskInstance.getTaskName();
+      String instance = execution.taskInstance.getId();
+      attributes.put(SpanContract.JOB_NAME, task);
+      attributes.put(SpanContract.JOB_SYSTEM, "db-scheduler");
+      attributes.put(SpanContract.JOB_ID, instance);
+      attributes.put(SpanContract.JOB_DISPLAY_NAME, task + " " + instance);
+      attributes.put(SpanContract.JOB_ATTEMPT, (long) execution.consecutiveFailures + 1);
+      attributes.put(
+          SpanContract.JOB_QUEUE_LATENCY_MS,
+          queueLatencyMillis(execution.executionTime, Instant.now()));
+    }
+
+    @Override
+    public void onEnd(
+        AttributesBuilder attributes,
+        Context context,
+        Execution execution,
+        Void unused,
+        Throwable error) {
+      attributes.put(
+          SpanContract.JOB_OUTCOME,
+          error == null ? SpanContract.OUTCOME_SUCCESS : SpanContract.OUTCOME_FAILURE);
     }
   }
 
@@ -90,14 +121,6 @@ public final class DbSchedulerJobSpans {
     }
   }
 
-  /** The span of one execution and the scope that made it current. */
-  static final class TaskRun {
-    final Span span;
-    final Scope scope;
-
-    TaskRun(Span span, Scope scope) {
-      this.span = span;
-      this.scope = scope;
-    }
-  }
+  /** One execution: its context (holding the job span) and the scope that made it current. */
+  record TaskRun(Execution execution, Context context, Scope scope) {}
 }
