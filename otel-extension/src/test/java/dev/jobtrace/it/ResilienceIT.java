@@ -132,14 +132,7 @@ class ResilienceIT extends WithServers {
               .set("jobtrace.internal.fault", "export-gate")
               .run(240);
 
-      assertThat(result.output)
-          .contains("jobs finished: succeeded=1 failed=0")
-          .contains("records=3");
-      assertThat(result.linesContaining(DEGRADED + "jobtrace fault injected at export-gate"))
-          .isEqualTo(1);
-      assertThat(result.linesContaining("after an internal error"))
-          .as("jobtrace's failure lines")
-          .isEqualTo(1);
+      assertTheJobFinishedAndTheFaultWasLoggedOnce(result, "export-gate");
       // The report task ran before the JobRunr job, and with max-jobs=1 the JobRunr job still got a
       // place: a job span the gate could not hold does not stay counted as a run in flight.
       assertThat(result.linesContaining("job runs in flight"))
@@ -168,14 +161,7 @@ class ResilienceIT extends WithServers {
               .set("jobtrace.internal.fault", "collector-release")
               .run(240);
 
-      assertThat(result.output)
-          .contains("jobs finished: succeeded=1 failed=0")
-          .contains("records=3");
-      assertThat(result.linesContaining(DEGRADED + "jobtrace fault injected at collector-release"))
-          .isEqualTo(1);
-      assertThat(result.linesContaining("after an internal error"))
-          .as("jobtrace's failure lines")
-          .isEqualTo(1);
+      assertTheJobFinishedAndTheFaultWasLoggedOnce(result, "collector-release");
 
       List<ExportedSpan> spans = receiver.spans();
       ExportedSpan report = onlyJobSpan(spans, "method");
@@ -204,14 +190,7 @@ class ResilienceIT extends WithServers {
               .set("jobtrace.internal.fault", "activation")
               .run(240);
 
-      assertThat(result.output)
-          .contains("jobs finished: succeeded=1 failed=0")
-          .contains("records=3");
-      assertThat(result.linesContaining(DEGRADED + "jobtrace fault injected at activation"))
-          .isEqualTo(1);
-      assertThat(result.linesContaining("after an internal error"))
-          .as("jobtrace's failure lines")
-          .isEqualTo(1);
+      assertTheJobFinishedAndTheFaultWasLoggedOnce(result, "activation");
 
       List<ExportedSpan> spans = receiver.spans();
       ExportedSpan job = onlyJobSpan(spans, "jobrunr");
@@ -226,6 +205,17 @@ class ResilienceIT extends WithServers {
       // The agent's own context propagation went on: the pool's calls are under the job.
       assertTheJobsCallsAreEachExportedUnder(job, spans);
     }
+  }
+
+  /** The job did all its work, and jobtrace said once, in one line, what failed inside it. */
+  static void assertTheJobFinishedAndTheFaultWasLoggedOnce(
+      AgentProcess.Result result, String point) {
+    assertThat(result.output).contains("jobs finished: succeeded=1 failed=0").contains("records=3");
+    assertThat(result.linesContaining(DEGRADED + "jobtrace fault injected at " + point))
+        .isEqualTo(1);
+    assertThat(result.linesContaining("after an internal error"))
+        .as("jobtrace's failure lines")
+        .isEqualTo(1);
   }
 
   private static final String DEGRADED =
