@@ -5,12 +5,17 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * The histograms a team watches to find which job is slow before it looks at a trace: job duration
- * and queue latency by job name and outcome.
+ * and queue latency by job name, outcome and service version. Each point is recorded in the job
+ * span's context, so the SDK keeps the run's trace id as the bucket's exemplar: a slow bucket
+ * points at a trace of that job.
  */
 final class JobMetrics {
 
@@ -23,21 +28,31 @@ final class JobMetrics {
   private volatile DoubleHistogram duration;
   private volatile DoubleHistogram queueLatency;
 
-  void record(String name, String system, String outcome, long durationNanos, Long queueLatencyMs) {
+  void record(
+      SpanContext job,
+      String version,
+      String name,
+      String system,
+      String outcome,
+      long durationNanos,
+      Long queueLatencyMs) {
     if (duration == null) {
       create();
     }
-    Attributes byJob =
-        Attributes.of(
-            SpanContract.JOB_NAME,
-            name,
-            SpanContract.JOB_SYSTEM,
-            system,
-            SpanContract.JOB_OUTCOME,
-            outcome);
-    duration.record(durationNanos / 1e9, byJob);
+    var byJob =
+        Attributes.builder()
+            .put(SpanContract.JOB_NAME, name)
+            .put(SpanContract.JOB_SYSTEM, system)
+            .put(SpanContract.JOB_OUTCOME, outcome);
+    if (version != null && !version.isEmpty()) {
+      byJob.put(SpanContract.METRIC_SERVICE_VERSION, version);
+    }
+    Attributes attributes = byJob.build();
+    // The span has ended and is no longer current: its context is given explicitly.
+    Context context = Context.root().with(Span.wrap(job));
+    duration.record(durationNanos / 1e9, attributes, context);
     if (queueLatencyMs != null) {
-      queueLatency.record(queueLatencyMs / 1e3, byJob);
+      queueLatency.record(queueLatencyMs / 1e3, attributes, context);
     }
   }
 
@@ -49,14 +64,14 @@ final class JobMetrics {
     Meter meter = GlobalOpenTelemetry.getMeter("dev.jobtrace");
     queueLatency =
         meter
-            .histogramBuilder("jobtrace.job.queue_latency")
+            .histogramBuilder(SpanContract.METRIC_JOB_QUEUE_LATENCY)
             .setUnit("s")
             .setDescription("Time from enqueue to the start of a job execution")
             .setExplicitBucketBoundariesAdvice(BUCKETS)
             .build();
     duration =
         meter
-            .histogramBuilder("jobtrace.job.duration")
+            .histogramBuilder(SpanContract.METRIC_JOB_DURATION)
             .setUnit("s")
             .setDescription("Duration of job executions")
             .setExplicitBucketBoundariesAdvice(BUCKETS)

@@ -11,6 +11,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,6 +31,9 @@ public final class JobSpanProcessor implements SpanProcessor {
   private static final AttributeKey<String> CODE_FUNCTION = AttributeKey.stringKey("code.function");
   private static final AttributeKey<String> CODE_FUNCTION_NAME =
       AttributeKey.stringKey("code.function.name");
+
+  private static final AttributeKey<String> SERVICE_VERSION =
+      AttributeKey.stringKey("service.version");
 
   private static final Logger logger = Logger.getLogger(JobSpanProcessor.class.getName());
 
@@ -83,15 +87,18 @@ public final class JobSpanProcessor implements SpanProcessor {
       if (system == null) {
         return;
       }
+      SpanData data = span.toSpanData();
       String outcome = span.getAttribute(SpanContract.JOB_OUTCOME);
       if (outcome == null) {
         outcome =
-            span.toSpanData().getStatus().getStatusCode() == StatusCode.ERROR
+            data.getStatus().getStatusCode() == StatusCode.ERROR
                 ? SpanContract.OUTCOME_FAILURE
                 : SpanContract.OUTCOME_SUCCESS;
       }
       String name = span.getAttribute(SpanContract.JOB_NAME);
       metrics.record(
+          span.getSpanContext(),
+          data.getResource().getAttribute(SERVICE_VERSION),
           name == null ? span.getName() : name,
           system,
           outcome,

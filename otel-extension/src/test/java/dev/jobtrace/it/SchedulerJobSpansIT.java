@@ -16,13 +16,18 @@ import org.junit.jupiter.api.Test;
 /** The upstream agent's Quartz and Spring scheduling spans become job spans. */
 class SchedulerJobSpansIT extends WithServers {
 
+  static final String VERSION = "2.4.1-test";
+
   static OtlpReceiver receiver;
 
   @BeforeAll
   static void run() throws Exception {
     receiver = new OtlpReceiver();
     AgentProcess.Result result =
-        servers.configure(AgentProcess.of(SchedulersApp.class, receiver)).run(180);
+        servers
+            .configure(AgentProcess.of(SchedulersApp.class, receiver))
+            .set("otel.resource.attributes", "service.version=" + VERSION)
+            .run(180);
     assertThat(result.output).contains("schedulers finished");
   }
 
@@ -137,5 +142,44 @@ class SchedulerJobSpansIT extends WithServers {
                 .mapToLong(p -> p.getAsInt())
                 .sum())
         .isGreaterThan(2L);
+  }
+
+  @Test
+  void eachJobsDurationPointsCarryTheServiceVersionAndExemplarsOfItsTraces() {
+    // A slow bucket must lead to a trace of that job: the exemplars' trace and span ids are those
+    // of job spans of the same job name, and the deploy's version splits the series. Exemplars
+    // go out with the first export after the run (later exports of the cumulative point have
+    // none), so every job name has some.
+    List<io.opentelemetry.proto.metrics.v1.HistogramDataPoint> points =
+        receiver.metrics().stream()
+            .filter(m -> m.getName().equals("jobtrace.job.duration"))
+            .flatMap(m -> m.getHistogram().getDataPointsList().stream())
+            .collect(Collectors.toList());
+    assertThat(points).isNotEmpty();
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    java.util.Set<String> withExemplars = new java.util.TreeSet<>();
+    for (var point : points) {
+      java.util.Map<String, String> attributes =
+          point.getAttributesList().stream()
+              .collect(
+                  Collectors.toMap(
+                      kv -> kv.getKey(), kv -> kv.getValue().getStringValue(), (a, b) -> a));
+      assertThat(attributes).containsEntry("service.version", VERSION);
+      String name = attributes.get("jobtrace.job.name");
+      names.add(name);
+      for (var exemplar : point.getExemplarsList()) {
+        withExemplars.add(name);
+        String traceId = java.util.HexFormat.of().formatHex(exemplar.getTraceId().toByteArray());
+        String spanId = java.util.HexFormat.of().formatHex(exemplar.getSpanId().toByteArray());
+        assertThat(receiver.spans())
+            .as("the exemplar's span %s-%s of %s", traceId, spanId, attributes)
+            .anyMatch(
+                s ->
+                    s.traceId().equals(traceId)
+                        && s.spanId().equals(spanId)
+                        && name.equals(s.attr("jobtrace.job.name")));
+      }
+    }
+    assertThat(withExemplars).isEqualTo(names);
   }
 }

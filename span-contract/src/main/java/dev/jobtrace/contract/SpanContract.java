@@ -203,6 +203,27 @@ public final class SpanContract {
   /** Histogram of job runs' queue latency, in seconds. */
   public static final String METRIC_JOB_QUEUE_LATENCY = "jobtrace.job.queue_latency";
 
+  /**
+   * On the job metrics' points: the worker's {@code service.version} resource attribute (set as
+   * usual, e.g. {@code OTEL_RESOURCE_ATTRIBUTES=service.version=1.4.2}), so a deploy's before and
+   * after are two series. Absent when the resource has none.
+   */
+  public static final AttributeKey<String> METRIC_SERVICE_VERSION =
+      AttributeKey.stringKey("service.version");
+
+  /**
+   * The job histograms as Prometheus names them (the collector's Prometheus exporter adds the unit
+   * and the {@code _bucket}, {@code _count} and {@code _sum} suffixes), with their labels; the
+   * service is the {@code job} label.
+   */
+  public static final String PROM_JOB_DURATION = "jobtrace_job_duration_seconds";
+
+  public static final String PROM_JOB_QUEUE_LATENCY = "jobtrace_job_queue_latency_seconds";
+  public static final String PROM_LABEL_SERVICE = "job";
+  public static final String PROM_LABEL_JOB_NAME = "jobtrace_job_name";
+  public static final String PROM_LABEL_OUTCOME = "jobtrace_job_outcome";
+  public static final String PROM_LABEL_VERSION = "service_version";
+
   /** Counter of the job frameworks' own bookkeeping operations left untraced. */
   public static final String METRIC_BOOKKEEPING_UNTRACED = "jobtrace.bookkeeping.untraced";
 
