@@ -17,6 +17,9 @@ import java.time.Duration;
  * @param compressionMaxCall calls shorter than this may be compressed into a composite span
  * @param compressionMinRun same-shape consecutive calls needed for a composite span
  * @param keyPatterns users' own id patterns for Redis key segments
+ * @param queueWaitMinRatio a run that waited in its queue at least this many times its own
+ *     duration...
+ * @param queueWaitMin ...and at least this long gets a queue-wait finding
  */
 public record AnalysisSettings(
     int repeatedMinCount,
@@ -30,7 +33,9 @@ public record AnalysisSettings(
     boolean compressionEnabled,
     Duration compressionMaxCall,
     int compressionMinRun,
-    KeyPatterns keyPatterns) {
+    KeyPatterns keyPatterns,
+    double queueWaitMinRatio,
+    Duration queueWaitMin) {
 
   public static AnalysisSettings defaults() {
     return new AnalysisSettings(
@@ -45,6 +50,8 @@ public record AnalysisSettings(
         true,
         Duration.ofMillis(50),
         5,
-        KeyPatterns.NONE);
+        KeyPatterns.NONE,
+        1.0,
+        Duration.ofSeconds(1));
   }
 }

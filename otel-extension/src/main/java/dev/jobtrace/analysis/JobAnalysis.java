@@ -94,7 +94,15 @@ public final class JobAnalysis {
   }
 
   /** The job's result, for a job that ran from {@code startNanos} to {@code endNanos}. */
-  public synchronized Result result(long startNanos, long endNanos) {
+  public Result result(long startNanos, long endNanos) {
+    return result(startNanos, endNanos, null);
+  }
+
+  /**
+   * The job's result, with a finding about the run that its calls do not tell ({@code queue_wait},
+   * or null), ranked with the others by what it cost.
+   */
+  public synchronized Result result(long startNanos, long endNanos, Finding ofTheRun) {
     long duration = Math.max(0, endNanos - startNanos);
     // Time after the job's end (calls that outlived it) is left out.
     waits.seal(endNanos);
@@ -108,11 +116,14 @@ public final class JobAnalysis {
         waited[k] = waited[k] * duration / waitedTotal;
       }
     }
-    return new Result(waited, calls.clone(), findings(duration));
+    return new Result(waited, calls.clone(), findings(duration, ofTheRun));
   }
 
-  List<Finding> findings(long jobNanos) {
+  List<Finding> findings(long jobNanos, Finding ofTheRun) {
     List<Candidate> candidates = new ArrayList<>();
+    if (ofTheRun != null) {
+      candidates.add(new Candidate(ofTheRun.totalMillis() * 1_000_000, ofTheRun));
+    }
     long slow = settings.slowCall().toNanos();
     // Calls of a per-record loop, with how many times each record makes them.
     Map<CallStats, Long> inLoop = new IdentityHashMap<>();

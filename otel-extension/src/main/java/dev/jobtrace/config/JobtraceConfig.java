@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -49,6 +50,8 @@ public final class JobtraceConfig {
   public static final String MAX_FINDINGS = "otel.jobtrace.finding.max";
   public static final String MAX_JOBS = "otel.jobtrace.analysis.max-jobs";
   public static final String MAX_STATEMENTS = "otel.jobtrace.analysis.max-statements";
+  public static final String QUEUE_WAIT_MIN_RATIO = "otel.jobtrace.analysis.queue-wait.min-ratio";
+  public static final String QUEUE_WAIT_MIN = "otel.jobtrace.analysis.queue-wait.min";
   public static final String REDIS_IDS = "otel.jobtrace.shape.redis-ids";
 
   static final Propagation DEFAULT_PROPAGATION = Propagation.LINK;
@@ -149,7 +152,9 @@ public final class JobtraceConfig {
             bool(config, COMPRESSION_ENABLED, d.compressionEnabled()),
             duration(config, COMPRESSION_MAX_CALL, d.compressionMaxCall(), Duration.ZERO),
             integer(config, COMPRESSION_MIN_RUN, d.compressionMinRun(), 2, 1_000_000),
-            keyPatterns(config, REDIS_IDS));
+            keyPatterns(config, REDIS_IDS),
+            decimal(config, QUEUE_WAIT_MIN_RATIO, d.queueWaitMinRatio(), 0, 1000),
+            duration(config, QUEUE_WAIT_MIN, d.queueWaitMin(), Duration.ofMillis(1)));
     return new JobtraceConfig(
         jobs,
         propagation,
@@ -201,19 +206,49 @@ public final class JobtraceConfig {
   }
 
   static int integer(ConfigProperties config, String key, int fallback, int min, int max) {
+    return number(
+        config,
+        key,
+        fallback,
+        min,
+        max,
+        Integer::valueOf,
+        "a whole number from " + min + " to " + max);
+  }
+
+  static double decimal(ConfigProperties config, String key, double fallback, int min, int max) {
+    return number(
+        config,
+        key,
+        fallback,
+        (double) min,
+        (double) max,
+        Double::valueOf,
+        "a number from " + min + " to " + max + ", like 1 or 2.5");
+  }
+
+  /** A number within bounds; NaN is out of any (it compares above every double). */
+  private static <T extends Comparable<T>> T number(
+      ConfigProperties config,
+      String key,
+      T fallback,
+      T min,
+      T max,
+      Function<String, T> parse,
+      String expected) {
     String raw = config.getString(key);
     if (raw == null) {
       return fallback;
     }
     try {
-      int value = Integer.parseInt(raw.trim());
-      if (value >= min && value <= max) {
+      T value = parse.apply(raw.trim());
+      if (value.compareTo(min) >= 0 && value.compareTo(max) <= 0) {
         return value;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    badValue(key, raw, "a whole number from " + min + " to " + max, fallback);
+    badValue(key, raw, expected, fallback);
     return fallback;
   }
 

@@ -6,7 +6,9 @@ import dev.jobtrace.analysis.AnalysisAttributes;
 import dev.jobtrace.analysis.AnalysisSettings;
 import dev.jobtrace.analysis.CallKind;
 import dev.jobtrace.analysis.CallStatement;
+import dev.jobtrace.analysis.Finding;
 import dev.jobtrace.analysis.JobAnalysis;
+import dev.jobtrace.analysis.QueueWaits;
 import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.export.AnnotatedSpan;
 import dev.jobtrace.export.CallCompressor;
@@ -66,6 +68,11 @@ public final class JobTraceTracker {
   private final Set<JobAnalysis> activeJobs = ConcurrentHashMap.newKeySet();
 
   private final Once jobLimitLogged = new Once();
+
+  /** Each job's recent queue latencies, for the {@code queue_wait} finding. */
+  private final QueueWaits queueWaits = new QueueWaits();
+
+  private final Once queueWaitFailureLogged = new Once();
   private CallCompressor compressor;
   private volatile WallClockProfiler profiler;
 
@@ -394,7 +401,7 @@ public final class JobTraceTracker {
       if (p.node().job && p.node().analysis != null) {
         activeJobs.remove(p.node().analysis);
         JobAnalysis.Result result =
-            p.node().analysis.result(p.node().startNanos, p.node().endNanos);
+            p.node().analysis.result(p.node().startNanos, p.node().endNanos, queueWait(p.span()));
         AnalysisAttributes.add(
             result,
             p.span().getLatencyNanos(),
@@ -442,6 +449,31 @@ public final class JobTraceTracker {
     } catch (Throwable t) {
       logErrorOnce(t);
       p.exporter().onEnd(p.span());
+    }
+  }
+
+  /**
+   * The job run's {@code queue_wait} finding, or null; a failure here costs this finding only, not
+   * the span's breakdown.
+   */
+  private Finding queueWait(ReadableSpan span) {
+    try {
+      FaultInjection.at("queue-wait");
+      Long waitMillis = span.getAttribute(SpanContract.JOB_QUEUE_LATENCY_MS);
+      if (waitMillis == null) {
+        return null;
+      }
+      String job = span.getAttribute(SpanContract.JOB_NAME);
+      return queueWaits.finding(
+          job == null ? span.getName() : job, waitMillis, span.getLatencyNanos(), analysisSettings);
+    } catch (RuntimeException e) {
+      if (queueWaitFailureLogged.first()) {
+        logger.log(
+            Level.WARNING,
+            "jobtrace: queue-wait findings skipped after an internal error: " + e,
+            e);
+      }
+      return null;
     }
   }
 

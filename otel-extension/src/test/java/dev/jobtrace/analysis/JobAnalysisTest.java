@@ -109,7 +109,9 @@ class JobAnalysisTest {
             true,
             Duration.ofMillis(50),
             5,
-            KeyPatterns.NONE);
+            KeyPatterns.NONE,
+            1.0,
+            Duration.ofSeconds(1));
     JobAnalysis job = new JobAnalysis(settings);
     long t = 0;
     for (int kind = 1; kind <= 4; kind++) {
@@ -120,6 +122,36 @@ class JobAnalysisTest {
     }
     List<Finding> findings = job.result(0, t).findings;
     assertThat(findings).extracting(f -> f.statement()).containsExactly("GET key4", "GET key3");
+  }
+
+  /** A job of one slow query, and the queue-wait finding of a run that waited {@code waitMs}. */
+  static List<Finding> slowQueryAfterWaiting(AnalysisSettings settings, long queryMs, long waitMs) {
+    JobAnalysis job = new JobAnalysis(settings);
+    job.callEnded("q", CallKind.DB, "select * from invoices", 0, queryMs * MS);
+    Finding waited = new QueueWaits().finding("reports.monthly", waitMs, queryMs * MS, settings);
+    assertThat(waited).isNotNull();
+    return job.result(0, queryMs * MS, waited).findings;
+  }
+
+  @Test
+  void theQueueWaitRanksWithTheCallFindingsByWhatItCost() {
+    AnalysisSettings d = AnalysisSettings.defaults();
+    assertThat(slowQueryAfterWaiting(d, 800, 3000))
+        .extracting(Finding::kind)
+        .containsExactly("queue_wait", "slow_query");
+    // Counted as waiting half its run: a wait shorter than the job's slow query ranks after it.
+    Duration second = Duration.ofSeconds(1);
+    assertThat(slowQueryAfterWaiting(QueueWaitsTest.thresholds(0.5, second), 3000, 2000))
+        .extracting(Finding::kind)
+        .containsExactly("slow_query", "queue_wait");
+    AnalysisSettings one = QueueWaitsTest.settings(1, 0.5, second);
+    assertThat(slowQueryAfterWaiting(one, 800, 3000))
+        .extracting(Finding::kind)
+        .containsExactly("queue_wait");
+    assertThat(slowQueryAfterWaiting(one, 3000, 2000))
+        .extracting(Finding::kind)
+        .containsExactly("slow_query");
+    assertThat(slowQueryAfterWaiting(QueueWaitsTest.settings(0, 1.0, second), 800, 3000)).isEmpty();
   }
 
   @Test
@@ -137,7 +169,9 @@ class JobAnalysisTest {
             true,
             Duration.ofMillis(50),
             5,
-            KeyPatterns.NONE);
+            KeyPatterns.NONE,
+            1.0,
+            Duration.ofSeconds(1));
     JobAnalysis job = new JobAnalysis(settings);
     for (int i = 0; i < 1_000_000; i++) {
       job.callEnded("x", CallKind.DB, "select " + i, i * 10L, i * 10L + 5);

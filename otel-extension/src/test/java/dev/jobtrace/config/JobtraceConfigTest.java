@@ -2,11 +2,17 @@ package dev.jobtrace.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jobtrace.analysis.AnalysisSettings;
 import dev.jobtrace.profiler.ProfileSettings;
 import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class JobtraceConfigTest {
@@ -99,5 +105,79 @@ class JobtraceConfigTest {
     assertThat(p.threshold()).isEqualTo(Duration.ofSeconds(2));
     assertThat(p.interval()).isEqualTo(Duration.ofMillis(20));
     assertThat(p.profilerEnabled()).isFalse();
+  }
+
+  /** The lines JobtraceConfig logs while reading these values, formatted as the log shows them. */
+  static List<String> logged(Map<String, String> values) {
+    List<String> lines = new ArrayList<>();
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            lines.add(new java.util.logging.SimpleFormatter().formatMessage(record));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger logger = Logger.getLogger(JobtraceConfig.class.getName());
+    logger.addHandler(handler);
+    try {
+      read(values);
+    } finally {
+      logger.removeHandler(handler);
+    }
+    return lines;
+  }
+
+  @Test
+  void queueWaitThresholdsDefaultToAWaitAsLongAsTheRunAndOneSecond() {
+    AnalysisSettings a = read(Collections.emptyMap()).analysis();
+    assertThat(a.queueWaitMinRatio()).isEqualTo(1.0);
+    assertThat(a.queueWaitMin()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(logged(Collections.emptyMap())).isEmpty();
+  }
+
+  @Test
+  void goodQueueWaitThresholdsApply() {
+    AnalysisSettings a =
+        read(Map.of(
+                "otel.jobtrace.analysis.queue-wait.min-ratio", " 2.5 ",
+                "otel.jobtrace.analysis.queue-wait.min", "30s"))
+            .analysis();
+    assertThat(a.queueWaitMinRatio()).isEqualTo(2.5);
+    assertThat(a.queueWaitMin()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(read(Map.of("otel.jobtrace.analysis.queue-wait.min-ratio", "0")).analysis())
+        .extracting(AnalysisSettings::queueWaitMinRatio)
+        .isEqualTo(0.0);
+  }
+
+  @Test
+  void badQueueWaitThresholdsAreNamedInOneLineEachAndFallBackToTheDefaults() {
+    for (String ratio : List.of("fast", "-1", "1001", "NaN", "Infinity", "")) {
+      Map<String, String> values =
+          Map.of(
+              "otel.jobtrace.analysis.queue-wait.min-ratio",
+              ratio,
+              "otel.jobtrace.analysis.queue-wait.min",
+              "0ms");
+      AnalysisSettings a = read(values).analysis();
+      assertThat(a.queueWaitMinRatio()).as(ratio).isEqualTo(1.0);
+      assertThat(a.queueWaitMin()).isEqualTo(Duration.ofSeconds(1));
+      assertThat(logged(values))
+          .containsExactlyInAnyOrder(
+              "jobtrace: invalid value \""
+                  + ratio
+                  + "\" for otel.jobtrace.analysis.queue-wait.min-ratio;"
+                  + " expected a number from 0 to 1000, like 1 or 2.5; using 1.0",
+              "jobtrace: invalid value \"0ms\" for otel.jobtrace.analysis.queue-wait.min;"
+                  + " expected a duration of at least 1ms, like 500ms or 2s; using 1000ms");
+    }
+    assertThat(read(Map.of("otel.jobtrace.analysis.queue-wait.min", "soon")).analysis())
+        .extracting(AnalysisSettings::queueWaitMin)
+        .isEqualTo(Duration.ofSeconds(1));
   }
 }

@@ -179,6 +179,28 @@ class ResilienceIT extends WithServers {
   }
 
   @Test
+  void aQueueWaitFindingThatCannotBeMadeCostsThatFindingAloneNotTheBreakdown() throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      AgentProcess.Result result =
+          worker(receiver)
+              // Thresholds low enough that the run's queue_wait finding is what the fault costs.
+              .set("otel.jobtrace.analysis.queue-wait.min-ratio", "0")
+              .set("otel.jobtrace.analysis.queue-wait.min", "1ms")
+              .set("jobtrace.internal.fault", "queue-wait")
+              .run(240);
+
+      assertTheJobFinishedAndThisWasLoggedOnce(
+          result,
+          "jobtrace: queue-wait findings skipped after an internal error:"
+              + " java.lang.IllegalStateException: jobtrace fault injected at queue-wait");
+      ExportedSpan job = onlyJobSpan(receiver.spans(), "jobrunr");
+      assertThat(job.longAttr("jobtrace.job.queue_latency_ms")).isNotNull();
+      assertThat(job.attr("jobtrace.finding.queue_wait")).isNull();
+      assertTheBreakdownCountsEveryCall(job);
+    }
+  }
+
+  @Test
   void contextChangesTheTrackerCannotFollowCostTheProfileButNotTheTraceOrTheBreakdown()
       throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
@@ -196,9 +218,7 @@ class ResilienceIT extends WithServers {
       ExportedSpan job = onlyJobSpan(spans, "jobrunr");
       assertThat(job.attr("jobtrace.job.outcome")).isEqualTo("success");
       // The breakdown follows span starts and ends, not context changes: it is all there.
-      assertThat(job.longAttr("jobtrace.calls.redis")).isEqualTo(5L);
-      assertThat(job.longAttr("jobtrace.calls.db")).isEqualTo(4L);
-      assertThat(job.longAttr("jobtrace.calls.http")).isEqualTo(2L);
+      assertTheBreakdownCountsEveryCall(job);
       // No thread was followed into the job, so no sample is the job's.
       assertThat(job.attr("jobtrace.profile.error")).startsWith("too few samples: 0 ");
       assertThat(job.attr("jobtrace.profile.id")).isNull();
@@ -207,12 +227,23 @@ class ResilienceIT extends WithServers {
     }
   }
 
+  /** The sample job's calls, each counted on its job span. */
+  private static void assertTheBreakdownCountsEveryCall(ExportedSpan job) {
+    assertThat(job.longAttr("jobtrace.calls.redis")).isEqualTo(5L);
+    assertThat(job.longAttr("jobtrace.calls.db")).isEqualTo(4L);
+    assertThat(job.longAttr("jobtrace.calls.http")).isEqualTo(2L);
+  }
+
   /** The job did all its work, and jobtrace said once, in one line, what failed inside it. */
   static void assertTheJobFinishedAndTheFaultWasLoggedOnce(
       AgentProcess.Result result, String point) {
+    assertTheJobFinishedAndThisWasLoggedOnce(
+        result, DEGRADED + "jobtrace fault injected at " + point);
+  }
+
+  static void assertTheJobFinishedAndThisWasLoggedOnce(AgentProcess.Result result, String line) {
     assertThat(result.output).contains("jobs finished: succeeded=1 failed=0").contains("records=3");
-    assertThat(result.linesContaining(DEGRADED + "jobtrace fault injected at " + point))
-        .isEqualTo(1);
+    assertThat(result.linesContaining(line)).isEqualTo(1);
     assertThat(result.linesContaining("after an internal error"))
         .as("jobtrace's failure lines")
         .isEqualTo(1);

@@ -7,6 +7,7 @@ import dev.jobtrace.testing.AgentProcess;
 import dev.jobtrace.testing.ExportedSpan;
 import dev.jobtrace.testing.OtlpReceiver;
 import dev.jobtrace.testing.WithServers;
+import io.opentelemetry.proto.trace.v1.Span;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -78,6 +79,62 @@ class SchedulerJobSpansIT extends WithServers {
         .extracting(ExportedSpan::name)
         .anyMatch(n -> n.equals("GET"))
         .anyMatch(n -> n.startsWith("SELECT"));
+  }
+
+  static List<String> findingKinds(ExportedSpan job) {
+    return JobAnalysisIT.findings(job).stream()
+        .map(e -> JobAnalysisIT.eventAttr(e, "jobtrace.finding.kind"))
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void aQuartzRunThatFiredLateAndRanBrieflyCarriesAQueueWaitFinding() {
+    ExportedSpan job = jobSpan("quartz", "maintenance.nightly-cleanup");
+    long waited = job.longAttr("jobtrace.job.queue_latency_ms");
+    // Due three seconds before the scheduler started, it ran one GET and one count.
+    assertThat(job.durationMillis()).as("the run itself").isLessThan(waited);
+    List<Span.Event> waits =
+        JobAnalysisIT.findings(job).stream()
+            .filter(e -> "queue_wait".equals(JobAnalysisIT.eventAttr(e, "jobtrace.finding.kind")))
+            .collect(Collectors.toList());
+    assertThat(waits).as("queue_wait findings of %s", findingKinds(job)).hasSize(1);
+    Span.Event finding = waits.get(0);
+    String summary = JobAnalysisIT.eventAttr(finding, "jobtrace.finding.summary");
+    System.out.println("nightly-cleanup queue_wait: " + summary);
+    assertThat(summary)
+        .startsWith("waited ")
+        .contains(" in the queue before it ran: ")
+        .contains("× its ")
+        // The only run of this job in the JVM: nothing to compare with.
+        .endsWith(" run; no earlier runs of this job to compare with");
+    assertThat(JobAnalysisIT.eventAttr(finding, "jobtrace.finding.count")).isEqualTo("1");
+    assertThat(JobAnalysisIT.eventAttr(finding, "jobtrace.finding.total_ms"))
+        .isEqualTo(Long.toString(waited));
+    assertThat(JobAnalysisIT.eventAttr(finding, "jobtrace.finding.max_ms"))
+        .isEqualTo(Long.toString(waited));
+    assertThat(JobAnalysisIT.eventAttr(finding, "jobtrace.finding.statement"))
+        .isEqualTo("maintenance.nightly-cleanup");
+    assertThat(JobAnalysisIT.eventAttr(finding, "jobtrace.finding.fix")).contains("more workers");
+    assertThat(job.attr("jobtrace.finding.queue_wait")).isEqualTo("true");
+    assertThat(job.attr("jobtrace.findings").split(",")).contains("queue_wait");
+    // Its calls took milliseconds: the wait is the most costly finding.
+    assertThat(job.attr("jobtrace.finding.top")).isEqualTo("queue_wait: " + summary);
+  }
+
+  @Test
+  void aQuartzRunThatFiredOnTimeCarriesNoQueueWaitFinding() {
+    ExportedSpan job = jobSpan("quartz", "finance.ledger-export");
+    long waitedNanos = job.longAttr("jobtrace.job.queue_latency_ms") * 1_000_000;
+    // Fired within the scheduler's idle wait, it waits under a second: no finding. Only a stall of
+    // the machine of more than a second and more than the run could make it one, and then it must.
+    boolean waitedMoreThanItRan =
+        waitedNanos >= 1_000_000_000L && waitedNanos >= job.durationNanos();
+    assertThat(findingKinds(job).contains("queue_wait"))
+        .as(
+            "queue_wait on a run that waited %d ms and ran %d ms",
+            waitedNanos / 1_000_000, job.durationMillis())
+        .isEqualTo(waitedMoreThanItRan);
+    assertThat(job.attr("jobtrace.finding.queue_wait") != null).isEqualTo(waitedMoreThanItRan);
   }
 
   @Test

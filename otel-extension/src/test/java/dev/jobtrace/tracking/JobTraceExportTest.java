@@ -49,7 +49,9 @@ class JobTraceExportTest {
           true,
           Duration.ofMillis(50),
           5,
-          KeyPatterns.NONE);
+          KeyPatterns.NONE,
+          1.0,
+          Duration.ofSeconds(1));
 
   Tracer tracer(AnalysisSettings analysis) {
     return tracer(analysis, false);
@@ -241,7 +243,9 @@ class JobTraceExportTest {
             true,
             Duration.ofMillis(50),
             5,
-            KeyPatterns.NONE);
+            KeyPatterns.NONE,
+            1.0,
+            Duration.ofSeconds(1));
     Tracer tracer = tracer(two);
     Span a = job(tracer, "A");
     Span b = job(tracer, "B");
@@ -391,5 +395,77 @@ class JobTraceExportTest {
     SpanData exportedJob = named(exported.getFinishedSpanItems(), "NightlyJob.run");
     assertThat(exportedJob.getAttributes().get(AttributeKey.stringKey("jobtrace.profile.error")))
         .isEqualTo("context activation cannot be followed (the storage was already in use)");
+  }
+
+  /** A run that waited {@code waitMs} in its queue and ran {@code runMs}, by its own clock. */
+  SpanData queuedRun(Tracer tracer, String name, long waitMs, long runMs) {
+    Instant start = Instant.now();
+    tracer
+        .spanBuilder(name)
+        .setAttribute("jobtrace.job.system", "quartz")
+        .setAttribute("jobtrace.job.name", name)
+        .setAttribute("jobtrace.job.queue_latency_ms", waitMs)
+        .setStartTimestamp(start)
+        .startSpan()
+        .end(start.plusMillis(runMs));
+    tracker.drain();
+    List<SpanData> spans = exported.getFinishedSpanItems();
+    return spans.get(spans.size() - 1);
+  }
+
+  static List<io.opentelemetry.api.common.Attributes> findingEvents(SpanData span) {
+    return span.getEvents().stream()
+        .filter(e -> e.getName().equals("jobtrace.finding"))
+        .map(e -> e.getAttributes())
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void aRunThatWaitedLongerThanItRanSaysSoAndComparesWithTheJobsEarlierRuns() {
+    Tracer tracer = tracer(AnalysisSettings.defaults());
+    SpanData first = queuedRun(tracer, "reports.daily", 3000, 20);
+    assertThat(first.getName()).isEqualTo("reports.daily");
+    List<io.opentelemetry.api.common.Attributes> findings = findingEvents(first);
+    assertThat(findings).hasSize(1);
+    var waited = findings.get(0);
+    assertThat(waited.get(AttributeKey.stringKey("jobtrace.finding.kind"))).isEqualTo("queue_wait");
+    assertThat(waited.get(AttributeKey.stringKey("jobtrace.finding.summary")))
+        .isEqualTo(
+            "waited 3.0 s in the queue before it ran: 150× its 20 ms run;"
+                + " no earlier runs of this job to compare with");
+    assertThat(waited.get(AttributeKey.longKey("jobtrace.finding.count"))).isEqualTo(1L);
+    assertThat(waited.get(AttributeKey.longKey("jobtrace.finding.total_ms"))).isEqualTo(3000L);
+    assertThat(waited.get(AttributeKey.longKey("jobtrace.finding.max_ms"))).isEqualTo(3000L);
+    assertThat(waited.get(AttributeKey.stringKey("jobtrace.finding.statement")))
+        .isEqualTo("reports.daily");
+    assertThat(waited.get(AttributeKey.stringKey("jobtrace.finding.fix"))).contains("workers");
+    var tags = first.getAttributes();
+    assertThat(tags.get(AttributeKey.stringKey("jobtrace.findings"))).isEqualTo("queue_wait");
+    assertThat(tags.get(AttributeKey.booleanKey("jobtrace.finding.queue_wait"))).isTrue();
+    assertThat(tags.get(AttributeKey.stringKey("jobtrace.finding.top")))
+        .startsWith("queue_wait: waited 3.0 s in the queue");
+
+    // A run that hardly waited: no finding, but its wait counts towards the job's usual one.
+    SpanData second = queuedRun(tracer, "reports.daily", 40, 20);
+    assertThat(findingEvents(second)).isEmpty();
+    assertThat(second.getAttributes().get(AttributeKey.stringKey("jobtrace.findings"))).isNull();
+
+    SpanData third = queuedRun(tracer, "reports.daily", 6000, 20);
+    assertThat(findingEvents(third))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.get(AttributeKey.stringKey("jobtrace.finding.summary")))
+                    .isEqualTo(
+                        "waited 6.0 s in the queue before it ran: 300× its 20 ms run,"
+                            + " 3.9× this job's usual 1.5 s wait (median of 2 earlier runs)"));
+
+    // Another job has a history of its own.
+    assertThat(findingEvents(queuedRun(tracer, "imports.nightly", 2000, 20)))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.get(AttributeKey.stringKey("jobtrace.finding.summary")))
+                    .endsWith("; no earlier runs of this job to compare with"));
   }
 }

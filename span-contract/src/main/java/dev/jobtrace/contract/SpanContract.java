@@ -96,6 +96,12 @@ public final class SpanContract {
   public static final AttributeKey<String> FINDING_FIX =
       AttributeKey.stringKey("jobtrace.finding.fix");
 
+  /**
+   * The finding kind of a run that waited in its queue at least as long as it ran (by default): its
+   * statement is the job's name, its count 1, its total and max the wait.
+   */
+  public static final String FINDING_KIND_QUEUE_WAIT = "queue_wait";
+
   /** The kinds found, most costly first, comma-separated. */
   public static final AttributeKey<String> FINDINGS = AttributeKey.stringKey("jobtrace.findings");
 
