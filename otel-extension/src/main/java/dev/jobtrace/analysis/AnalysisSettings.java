@@ -52,6 +52,8 @@ public record AnalysisSettings(
         5,
         KeyPatterns.NONE,
         1.0,
-        Duration.ofSeconds(1));
+        // Above the polling frameworks' default intervals (JobRunr 15 s, db-scheduler 10 s): an
+        // idle worker's next poll is not a queue backing up.
+        Duration.ofSeconds(20));
   }
 }

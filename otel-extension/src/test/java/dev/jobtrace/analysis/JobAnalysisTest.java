@@ -135,7 +135,7 @@ class JobAnalysisTest {
 
   @Test
   void theQueueWaitRanksWithTheCallFindingsByWhatItCost() {
-    AnalysisSettings d = AnalysisSettings.defaults();
+    AnalysisSettings d = QueueWaitsTest.DEFAULTS;
     assertThat(slowQueryAfterWaiting(d, 800, 3000))
         .extracting(Finding::kind)
         .containsExactly("queue_wait", "slow_query");

@@ -8,10 +8,13 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
-class QueueWaitsTest {
+public class QueueWaitsTest {
 
   static final long MS = 1_000_000L;
-  static final AnalysisSettings DEFAULTS = AnalysisSettings.defaults();
+
+  /** The defaults, with a minimum wait of 1 s instead of 20 s so that the cases stay short. */
+  public static final AnalysisSettings DEFAULTS =
+      settings(AnalysisSettings.defaults().maxFindings(), 1.0, Duration.ofSeconds(1));
 
   /** The defaults with these findings per job and queue-wait thresholds. */
   static AnalysisSettings settings(int maxFindings, double minRatio, Duration min) {
@@ -54,8 +57,11 @@ class QueueWaitsTest {
   }
 
   @Test
-  void byDefaultItTakesAWaitAsLongAsTheRunAndAtLeastOneSecond() {
+  void itTakesAWaitAsLongAsTheRunAndAtLeastTheMinimum() {
     QueueWaits waits = new QueueWaits();
+    // The shipped minimum is 20 s, above the polling frameworks' default poll intervals.
+    assertThat(waits.finding("d", 19_999, MS, AnalysisSettings.defaults())).isNull();
+    assertThat(waits.finding("d", 20_000, MS, AnalysisSettings.defaults())).isNotNull();
     // As long as it ran: a finding; a millisecond less: none.
     assertThat(waits.finding("a", 2000, 2000 * MS, DEFAULTS)).isNotNull();
     assertThat(waits.finding("a", 2000, 2001 * MS, DEFAULTS)).isNull();

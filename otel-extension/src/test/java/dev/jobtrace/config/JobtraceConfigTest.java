@@ -137,7 +137,7 @@ class JobtraceConfigTest {
   void queueWaitThresholdsDefaultToAWaitAsLongAsTheRunAndOneSecond() {
     AnalysisSettings a = read(Collections.emptyMap()).analysis();
     assertThat(a.queueWaitMinRatio()).isEqualTo(1.0);
-    assertThat(a.queueWaitMin()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(a.queueWaitMin()).isEqualTo(Duration.ofSeconds(20));
     assertThat(logged(Collections.emptyMap())).isEmpty();
   }
 
@@ -166,7 +166,7 @@ class JobtraceConfigTest {
               "0ms");
       AnalysisSettings a = read(values).analysis();
       assertThat(a.queueWaitMinRatio()).as(ratio).isEqualTo(1.0);
-      assertThat(a.queueWaitMin()).isEqualTo(Duration.ofSeconds(1));
+      assertThat(a.queueWaitMin()).isEqualTo(Duration.ofSeconds(20));
       assertThat(logged(values))
           .containsExactlyInAnyOrder(
               "jobtrace: invalid value \""
@@ -174,10 +174,10 @@ class JobtraceConfigTest {
                   + "\" for otel.jobtrace.analysis.queue-wait.min-ratio;"
                   + " expected a number from 0 to 1000, like 1 or 2.5; using 1.0",
               "jobtrace: invalid value \"0ms\" for otel.jobtrace.analysis.queue-wait.min;"
-                  + " expected a duration of at least 1ms, like 500ms or 2s; using 1000ms");
+                  + " expected a duration of at least 1ms, like 500ms or 2s; using 20000ms");
     }
     assertThat(read(Map.of("otel.jobtrace.analysis.queue-wait.min", "soon")).analysis())
         .extracting(AnalysisSettings::queueWaitMin)
-        .isEqualTo(Duration.ofSeconds(1));
+        .isEqualTo(Duration.ofSeconds(20));
   }
 }

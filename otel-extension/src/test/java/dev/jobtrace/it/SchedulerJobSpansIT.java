@@ -28,6 +28,8 @@ class SchedulerJobSpansIT extends WithServers {
         servers
             .configure(AgentProcess.of(SchedulersApp.class, receiver))
             .set("otel.resource.attributes", "service.version=" + VERSION)
+            // The late trigger waits 3 s; the default minimum is above the polling frameworks'.
+            .set("otel.jobtrace.analysis.queue-wait.min", "1s")
             .run(180);
     assertThat(result.output).contains("schedulers finished");
   }

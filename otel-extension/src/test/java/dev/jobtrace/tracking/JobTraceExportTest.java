@@ -422,7 +422,7 @@ class JobTraceExportTest {
 
   @Test
   void aRunThatWaitedLongerThanItRanSaysSoAndComparesWithTheJobsEarlierRuns() {
-    Tracer tracer = tracer(AnalysisSettings.defaults());
+    Tracer tracer = tracer(dev.jobtrace.analysis.QueueWaitsTest.DEFAULTS);
     SpanData first = queuedRun(tracer, "reports.daily", 3000, 20);
     assertThat(first.getName()).isEqualTo("reports.daily");
     List<io.opentelemetry.api.common.Attributes> findings = findingEvents(first);
