@@ -3,8 +3,8 @@
 # ./mvnw verify on JDK 17 (the JVM on the PATH or JAVA_HOME) and on a JDK 25, then the end-to-end
 # suite (scripts/e2e.sh) on each. What it cannot get, it names in one line and stops at once.
 #   scripts/test.sh
-# PostgreSQL and Redis come from Maven artifacts, Maven itself from the wrapper, Jaeger is built
-# from the Go module proxy (scripts/build-jaeger.sh), a Java 11 runtime comes from PyPI
+# PostgreSQL and Redis come from Maven artifacts, Chromium and Prometheus from Debian's packages,
+# Maven itself from the wrapper, Jaeger is built from the Go module proxy (scripts/build-jaeger.sh), a Java 11 runtime comes from PyPI
 # (scripts/java11-runtime.sh). JOBTRACE_JDK25 names the JDK 25 when it is not under /usr/lib/jvm;
 # JAEGER_UI_SRC a jaeger-ui checkout to build the real Jaeger UI from (scripts/build-jaeger-ui.sh).
 set -euo pipefail
@@ -15,16 +15,20 @@ missing() {
   exit 1
 }
 
-# Chromium: the linker's browser tests drive it headless. No registry here carries a browser build
-# but Debian's, so install that package when this runs as root with apt, and stop otherwise.
-if ! command -v chromium >/dev/null 2>&1; then
+# Chromium (the linker's browser tests drive it headless) and Prometheus (the jobs page and the
+# end-to-end suite read the job metrics from it): no registry here carries either but Debian's, so
+# install those packages when this runs as root with apt, and stop otherwise.
+debian_packages=()
+command -v chromium >/dev/null 2>&1 || debian_packages+=(chromium)
+command -v prometheus >/dev/null 2>&1 || [ -x /usr/bin/prometheus ] || debian_packages+=(prometheus)
+if [ "${#debian_packages[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "scripts/test.sh: installing Debian's chromium package for the browser tests" >&2
+    echo "scripts/test.sh: installing Debian's ${debian_packages[*]} for the tests" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q >&2
-    apt-get install -y -q chromium >&2
+    apt-get install -y -q "${debian_packages[@]}" >&2
   else
-    missing "Chromium is needed for the browser tests: install Debian's chromium package (sudo apt-get install chromium)"
+    missing "Debian's ${debian_packages[*]} are needed for the browser and metrics tests (sudo apt-get install ${debian_packages[*]})"
   fi
 fi
 

@@ -1,6 +1,7 @@
 package dev.jobtrace.e2e;
 
 import dev.jobtrace.testing.LocalJaeger;
+import dev.jobtrace.testing.LocalPrometheus;
 import dev.jobtrace.testing.Ports;
 import dev.jobtrace.testing.TestPostgres;
 import java.io.File;
@@ -41,24 +42,43 @@ public final class LocalTopology implements AutoCloseable {
     public final int worker;
     public final int partner;
     public final int dashboard;
+    public final int prometheus;
+    public final int jaegerMetrics;
 
     private Ports(
-        int jaegerQuery, int jaegerOtlpHttp, int linker, int worker, int partner, int dashboard) {
+        int jaegerQuery,
+        int jaegerOtlpHttp,
+        int linker,
+        int worker,
+        int partner,
+        int dashboard,
+        int prometheus,
+        int jaegerMetrics) {
       this.jaegerQuery = jaegerQuery;
       this.jaegerOtlpHttp = jaegerOtlpHttp;
       this.linker = linker;
       this.worker = worker;
       this.partner = partner;
       this.dashboard = dashboard;
+      this.prometheus = prometheus;
+      this.jaegerMetrics = jaegerMetrics;
     }
 
     /** The ports docker-compose.yml publishes. */
     public static Ports standard() {
-      return new Ports(16686, 4318, 8090, 8081, 8082, 8000);
+      return new Ports(16686, 4318, 8090, 8081, 8082, 8000, 9090, 8889);
     }
 
     public static Ports free() {
-      return new Ports(freePort(), freePort(), freePort(), freePort(), freePort(), freePort());
+      return new Ports(
+          freePort(),
+          freePort(),
+          freePort(),
+          freePort(),
+          freePort(),
+          freePort(),
+          freePort(),
+          freePort());
     }
   }
 
@@ -69,6 +89,15 @@ public final class LocalTopology implements AutoCloseable {
     public int workers = 4;
     public long partnerStallMillis = 3000;
     public Path logs;
+
+    /**
+     * How often the agents export metrics, Jaeger emits span metrics and Prometheus scrapes (the
+     * demo's 15 s; tests go faster).
+     */
+    public Duration metricsEvery = Duration.ofSeconds(15);
+
+    /** The worker's {@code service.version}; none when null. */
+    public String workerVersion;
 
     /** Extra JVM options for the worker (e.g. {@code -Dotel.jobtrace....}). */
     public List<String> workerOptions = new ArrayList<>();
@@ -124,6 +153,10 @@ public final class LocalTopology implements AutoCloseable {
     return "http://127.0.0.1:" + settings.ports.linker;
   }
 
+  public String prometheusUrl() {
+    return "http://127.0.0.1:" + settings.ports.prometheus;
+  }
+
   public String workerUrl() {
     return "http://127.0.0.1:" + settings.ports.worker;
   }
@@ -149,16 +182,31 @@ public final class LocalTopology implements AutoCloseable {
     // pointing at this topology's linker; otherwise the placeholder UI of the Go build.
     Optional<Path> ui = LocalJaeger.builtUi(REPO);
     LocalJaeger jaeger =
-        LocalJaeger.start(
-            REPO,
-            ports.jaegerQuery,
-            ports.jaegerOtlpHttp,
-            settings.logs.resolve("jaeger.log"),
-            ui.orElse(null),
-            ports.linker == 8090 ? null : LocalJaeger.uiConfigLinkingTo(REPO, ports.linker));
+        LocalJaeger.builder(REPO)
+            .queryPort(ports.jaegerQuery)
+            .otlpHttpPort(ports.jaegerOtlpHttp)
+            .metricsPort(ports.jaegerMetrics)
+            .prometheus(prometheusUrl())
+            .spanMetricsFlush(settings.metricsEvery)
+            .log(settings.logs.resolve("jaeger.log"))
+            .ui(
+                ui.orElse(null),
+                ports.linker == 8090 ? null : LocalJaeger.uiConfigLinkingTo(REPO, ports.linker))
+            .start();
     realUi = ui.isPresent();
     started.push(jaeger);
     running.add(new Running("jaeger", jaeger.process(), jaeger.log()));
+
+    // Prometheus scrapes the agents' job metrics and the span metrics off Jaeger's exporter.
+    LocalPrometheus prometheus =
+        LocalPrometheus.start(
+            REPO,
+            jaeger.metricsTarget(),
+            settings.metricsEvery,
+            ports.prometheus,
+            settings.logs.resolve("prometheus.log"));
+    started.push(prometheus);
+    running.add(new Running("prometheus", prometheus.process(), prometheus.log()));
 
     TestPostgres postgres = TestPostgres.start();
     started.push(postgres);
@@ -176,6 +224,8 @@ public final class LocalTopology implements AutoCloseable {
                 linkerJar.toString(),
                 "--jaeger-url",
                 jaegerUrl(),
+                "--prometheus-url",
+                prometheusUrl(),
                 "--port",
                 Integer.toString(ports.linker)),
             Map.of("JOBTRACE_LINKER_JAEGER_UI_URL", "http://localhost:" + ports.jaegerQuery)));
@@ -235,10 +285,14 @@ public final class LocalTopology implements AutoCloseable {
         List.of(
             "-Dotel.service.name=" + service,
             "-Dotel.exporter.otlp.endpoint=" + otlp,
-            // Jaeger takes traces only; spans go out within a second.
+            // Spans go out within a second; metrics (to Jaeger's collector, for Prometheus) at
+            // the topology's pace.
             "-Dotel.bsp.schedule.delay=1000",
-            "-Dotel.metrics.exporter=none",
+            "-Dotel.metric.export.interval=" + settings.metricsEvery.toMillis(),
             "-Dotel.logs.exporter=none"));
+    if (settings.workerVersion != null && service.equals("example-jobs")) {
+      cmd.add("-Dotel.resource.attributes=service.version=" + settings.workerVersion);
+    }
     cmd.addAll(main);
     return cmd;
   }
@@ -372,8 +426,11 @@ public final class LocalTopology implements AutoCloseable {
                     + "                                                         http://localhost:"
                     + p.jaegerQuery
                     + "\n")
-            + "  profiler-linker (slow job runs, flame graphs)          http://localhost:"
+            + "  profiler-linker (jobs ranked by p95, flame graphs)     http://localhost:"
             + p.linker
+            + "\n"
+            + "  Prometheus                                             http://localhost:"
+            + p.prometheus
             + "\n"
             + "  JobRunr dashboard                                      http://localhost:"
             + p.dashboard

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.jobtrace.testing.LocalJaeger;
+import dev.jobtrace.testing.LocalPrometheus;
 import dev.jobtrace.testing.RepoScripts;
 import java.io.File;
 import java.io.IOException;
@@ -342,6 +343,66 @@ class DockerComposeIT {
     assertThat(jaegers).as("Jaeger services").isPositive();
   }
 
+  /**
+   * Prometheus runs the configuration the end-to-end suite runs (LocalPrometheus, with the target
+   * and interval replaced), keeps exemplars, and scrapes Jaeger's Prometheus exporter, where the
+   * agents' job metrics and the span metrics come out; the workers export their metrics to the
+   * Jaeger whose exporter that is.
+   */
+  @Test
+  void prometheusScrapesTheJaegerThatTakesTheWorkersMetrics() throws Exception {
+    List<String> cmd = command(service("prometheus"));
+    assertThat(cmd).contains("--enable-feature=exemplar-storage");
+    String file =
+        cmd.stream()
+            .filter(c -> c.startsWith("--config.file="))
+            .findFirst()
+            .orElseGet(() -> fail("prometheus runs without --config.file"))
+            .substring("--config.file=".length());
+    Path config = hostPath("prometheus", file);
+    assertThat(same(config, REPO.resolve(LocalPrometheus.CONFIG)))
+        .as("prometheus runs " + config)
+        .isTrue();
+    JsonNode scrape = YAML.readTree(config.toFile()).path("scrape_configs");
+    List<String> targets = new ArrayList<>();
+    scrape.forEach(
+        job -> {
+          assertThat(job.path("honor_labels").asBoolean())
+              .as("the scrape keeps each series' own job (service) label")
+              .isTrue();
+          job.path("static_configs")
+              .forEach(c -> c.path("targets").forEach(t -> targets.add(t.asText())));
+        });
+    assertThat(targets).isNotEmpty();
+    for (String target : targets) {
+      URI url = url("http://" + target);
+      assertThat(listeners(url.getHost()).get(port(url)))
+          .as("prometheus scrapes " + target)
+          .isEqualTo("exporters.prometheus");
+      assertThat(pipelines(url.getHost())).contains("metrics");
+    }
+    for (String worker : List.of("example-jobs", "partner-api")) {
+      JsonNode env = service(worker).path("environment");
+      assertThat(env.path("OTEL_METRICS_EXPORTER").asText()).as(worker).isEqualTo("otlp");
+      assertThat(targets)
+          .as(worker + " exports metrics to the Jaeger Prometheus scrapes")
+          .anyMatch(
+              t ->
+                  t.startsWith(
+                      url(env.path("OTEL_EXPORTER_OTLP_ENDPOINT").asText()).getHost() + ":"));
+    }
+    for (var e : services().entrySet()) {
+      Map<String, String> env = environment(e.getValue());
+      for (String key : List.of("JAEGER_PROMETHEUS_URL", "JOBTRACE_LINKER_PROMETHEUS_URL")) {
+        if (env.containsKey(key)) {
+          assertThat(url(env.get(key)).getHost())
+              .as(e.getKey() + " " + key)
+              .isEqualTo("prometheus");
+        }
+      }
+    }
+  }
+
   // --- the model ---
 
   static Map<String, JsonNode> services() {
@@ -447,6 +508,8 @@ class DockerComposeIT {
       out.put(5432, "postgres image");
     } else if (image.equals("redis")) {
       out.put(6379, "redis image");
+    } else if (image.equals("prom/prometheus")) {
+      out.put(9090, "prometheus image");
     } else if (isJaeger(service)) {
       endpoints(jaegerConfig(name), "", service.path("environment"), out);
     } else if (!command(service).isEmpty() && command(service).get(0).equals("java")) {

@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -98,24 +96,8 @@ public final class JaegerClient {
    * The parsed body, null for 404; throws {@link Unavailable} for anything else that went wrong.
    */
   private JsonNode get(String path) {
-    HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build();
-    HttpResponse<byte[]> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (HttpTimeoutException e) {
-      throw new Unavailable(true, "Jaeger did not answer within " + timeout.toMillis() + " ms");
-    } catch (IOException e) {
-      throw new Unavailable(
-          false,
-          "Jaeger at "
-              + base
-              + " cannot be reached: "
-              + e.getClass().getSimpleName()
-              + (e.getMessage() == null ? "" : " " + e.getMessage()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Unavailable(false, "interrupted while asking Jaeger");
-    }
+    HttpResponse<byte[]> response =
+        BackendHttp.get(http, base.resolve(path), timeout, "Jaeger", base, Unavailable::new);
     if (response.statusCode() == 404) {
       return null;
     }

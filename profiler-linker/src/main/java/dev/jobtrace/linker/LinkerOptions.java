@@ -11,6 +11,7 @@ public final class LinkerOptions {
       "Usage: java -jar profiler-linker.jar [options]\n"
           + "  --jaeger-url URL       Jaeger query API base (env JOBTRACE_LINKER_JAEGER_URL; default http://127.0.0.1:16686)\n"
           + "  --jaeger-ui-url URL    Jaeger UI for links back to traces (env JOBTRACE_LINKER_JAEGER_UI_URL; default: the Jaeger URL)\n"
+          + "  --prometheus-url URL   Prometheus with the agents' job metrics, for the jobs page (env JOBTRACE_LINKER_PROMETHEUS_URL; default: none, the page says so)\n"
           + "  --host HOST            address to bind (env JOBTRACE_LINKER_HOST; default 127.0.0.1)\n"
           + "  --port PORT            port (env JOBTRACE_LINKER_PORT; default 8090)\n"
           + "  --jaeger-timeout MS    longest wait for Jaeger, in ms (env JOBTRACE_LINKER_JAEGER_TIMEOUT_MS; default 5000)\n"
@@ -18,6 +19,7 @@ public final class LinkerOptions {
 
   URI jaegerUrl = URI.create("http://127.0.0.1:16686");
   URI jaegerUiUrl;
+  URI prometheusUrl;
   String host = "127.0.0.1";
   int port = 8090;
   Duration jaegerTimeout = Duration.ofSeconds(5);
@@ -29,6 +31,7 @@ public final class LinkerOptions {
     LinkerOptions o = new LinkerOptions();
     o.apply("--jaeger-url", env.get("JOBTRACE_LINKER_JAEGER_URL"));
     o.apply("--jaeger-ui-url", env.get("JOBTRACE_LINKER_JAEGER_UI_URL"));
+    o.apply("--prometheus-url", env.get("JOBTRACE_LINKER_PROMETHEUS_URL"));
     o.apply("--host", env.get("JOBTRACE_LINKER_HOST"));
     o.apply("--port", env.get("JOBTRACE_LINKER_PORT"));
     o.apply("--jaeger-timeout", env.get("JOBTRACE_LINKER_JAEGER_TIMEOUT_MS"));
@@ -59,6 +62,9 @@ public final class LinkerOptions {
           break;
         case "--jaeger-ui-url":
           jaegerUiUrl = url(value);
+          break;
+        case "--prometheus-url":
+          prometheusUrl = value.isBlank() ? null : url(value);
           break;
         case "--host":
           host = value;

@@ -7,17 +7,20 @@ import dev.jobtrace.contract.SpanContract;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** The linker's pages: the start page of slow jobs, and one page per span profile. */
+/** The linker's pages: the jobs page (its start page), and one page per span profile. */
 public final class LinkerServer implements AutoCloseable {
 
   private static final Logger logger = Logger.getLogger(LinkerServer.class.getName());
@@ -27,9 +30,14 @@ public final class LinkerServer implements AutoCloseable {
   private final String jaegerUi;
   private final Duration lookback;
   private final Duration slowJob;
+  private final PrometheusClient prometheus;
 
   public LinkerServer(LinkerOptions options) throws IOException {
     this.jaeger = new JaegerClient(options.jaegerUrl, options.jaegerTimeout);
+    this.prometheus =
+        options.prometheusUrl == null
+            ? null
+            : new PrometheusClient(options.prometheusUrl, options.jaegerTimeout);
     this.jaegerUi = options.jaegerUiUrl.toString().replaceAll("/+$", "");
     this.lookback = options.lookback;
     this.slowJob = options.slowJob;
@@ -49,7 +57,7 @@ public final class LinkerServer implements AutoCloseable {
       if (!exchange.getRequestMethod().equals("GET")) {
         send(exchange, 405, "text/plain", "only GET");
       } else if (path.equals("/")) {
-        send(exchange, 200, "text/html", startPage());
+        send(exchange, 200, "text/html", startPage(query(exchange)));
       } else if (path.equals("/healthz")) {
         send(exchange, 200, "text/plain", "ok");
       } else if (path.startsWith("/profiles/")) {
@@ -156,27 +164,85 @@ public final class LinkerServer implements AutoCloseable {
     }
   }
 
-  private String startPage() {
+  /**
+   * The jobs page: every job ranked by p95 duration over the chosen window from Prometheus, then
+   * the slow runs of the last hour from Jaeger. Either part says in one line why it is missing when
+   * its backend is not configured or cannot be reached; the other still shows.
+   */
+  private String startPage(Map<String, String> query) {
+    JobRanking.Window window = JobRanking.Window.parse(query.get("window"));
+    String service = query.get("service");
+    if (service != null && service.isBlank()) {
+      service = null;
+    }
     Instant now = Instant.now();
-    List<TraceSpan> jobs = new ArrayList<>();
-    for (String service : jaeger.services()) {
-      for (TraceSpan s : jaeger.search(service, now.minus(lookback), now, slowJob, 50)) {
-        if (s.service.equals(service)
-            && s.attr(SpanContract.JOB_NAME.getKey()) != null
-            && s.durationMillis() >= slowJob.toMillis()) {
-          jobs.add(s);
+    StringBuilder b = new StringBuilder("<h1>Jobs</h1>");
+    b.append(JobsPage.windows(window, service));
+    if (prometheus == null) {
+      b.append(
+          "<p class='error' id='prometheus'>Prometheus is not configured (--prometheus-url or"
+              + " JOBTRACE_LINKER_PROMETHEUS_URL), so jobs cannot be ranked by duration; the slow"
+              + " runs below come from Jaeger.</p>");
+    } else {
+      try {
+        List<JobRanking.Job> jobs = new JobRanking(prometheus).rank(window, service, now);
+        if (jobs.isEmpty()) {
+          b.append("<p id='prometheus'>Prometheus at ")
+              .append(Html.text(prometheus.base().toString()))
+              .append(" has no runs of jobtrace's job metrics (")
+              .append(SpanContract.PROM_JOB_DURATION)
+              .append(") in the last ")
+              .append(window.label)
+              .append(
+                  ": do the workers export metrics (OTEL_METRICS_EXPORTER=otlp) to a collector"
+                      + " that Prometheus scrapes?</p>");
+        } else {
+          b.append("<p>Every job")
+              .append(service == null ? "" : " of " + Html.text(service))
+              .append(" ranked by its p95 duration over the last ")
+              .append(window.label)
+              .append(", from Prometheus; the trend compares it with the ")
+              .append(window.label)
+              .append(" before.</p>")
+              .append(JobsPage.ranking(jobs, window, jaegerUi));
         }
+      } catch (PrometheusClient.Unavailable e) {
+        b.append("<p class='error' id='prometheus'>")
+            .append(Html.text(e.getMessage()))
+            .append(
+                ": jobs cannot be ranked by duration; the slow runs below come from Jaeger.</p>");
       }
     }
-    jobs.sort(Comparator.comparingLong((TraceSpan s) -> s.startNanos).reversed());
+    b.append(slowRuns(now));
+    return Html.page("jobtrace: jobs", b.toString());
+  }
+
+  private String slowRuns(Instant now) {
     StringBuilder b =
         new StringBuilder(
-            "<h1>Slow jobs</h1><p>Job runs of the last "
+            "<h2>Slow runs</h2><p>Job runs of the last "
                 + lookback.toMinutes()
                 + " minutes that took at least "
                 + slowJob.toMillis()
-                + " ms, newest first.</p>");
-    String service = null;
+                + " ms, newest first, from Jaeger.</p>");
+    List<TraceSpan> jobs = new ArrayList<>();
+    try {
+      for (String service : jaeger.services()) {
+        for (TraceSpan s : jaeger.search(service, now.minus(lookback), now, slowJob, 50)) {
+          if (s.service.equals(service)
+              && s.attr(SpanContract.JOB_NAME.getKey()) != null
+              && s.durationMillis() >= slowJob.toMillis()) {
+            jobs.add(s);
+          }
+        }
+      }
+    } catch (JaegerClient.Unavailable e) {
+      return b.append("<p class='error' id='jaeger'>")
+          .append(Html.text(e.getMessage()))
+          .append("</p>")
+          .toString();
+    }
+    jobs.sort(Comparator.comparingLong((TraceSpan s) -> s.startNanos).reversed());
     b.append(
         "<table id='jobs'><tr><th>service</th><th>job</th><th>started</th><th>duration</th><th>findings</th><th></th></tr>");
     for (TraceSpan job : jobs) {
@@ -204,7 +270,29 @@ public final class LinkerServer implements AutoCloseable {
           .append("'>trace</a></td></tr>");
     }
     b.append("</table>");
-    return Html.page("jobtrace: slow jobs", b.toString());
+    return b.toString();
+  }
+
+  /** The request's query parameters (the last value of each). */
+  private static Map<String, String> query(HttpExchange exchange) {
+    Map<String, String> out = new HashMap<>();
+    String raw = exchange.getRequestURI().getRawQuery();
+    if (raw == null) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      try {
+        out.put(
+            URLDecoder.decode(key, StandardCharsets.UTF_8),
+            URLDecoder.decode(value, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        throw new ProfileId.BadRequest("malformed query parameter \"" + pair + "\"");
+      }
+    }
+    return out;
   }
 
   private static void send(HttpExchange exchange, int status, String type, String body)

@@ -15,4 +15,10 @@ public final class TestOptions {
     o.jaegerTimeout = timeout;
     return o;
   }
+
+  /** {@code options} reading job metrics from the Prometheus at {@code url}. */
+  public static LinkerOptions prometheus(LinkerOptions options, String url) {
+    options.prometheusUrl = URI.create(url);
+    return options;
+  }
 }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -29,15 +28,15 @@ public final class LocalJaeger implements AutoCloseable {
 
   private final int queryPort;
   private final int otlpHttpPort;
+  private final int metricsPort;
   private final Process process;
   private final Path log;
 
-  private LocalJaeger(
-      Path repo, int queryPort, int otlpHttpPort, Path log, Path uiAssets, Path uiConfig)
-      throws Exception {
-    this.queryPort = queryPort;
-    this.otlpHttpPort = otlpHttpPort;
-    this.log = log;
+  private LocalJaeger(Path repo, Builder b) throws Exception {
+    this.queryPort = b.queryPort;
+    this.otlpHttpPort = b.otlpHttpPort;
+    this.metricsPort = b.metricsPort;
+    this.log = b.log != null ? b.log : Files.createTempFile("jaeger", ".log");
     Path binary = build(repo);
     ProcessBuilder pb =
         new ProcessBuilder(binary.toString(), "--config", repo.resolve(CONFIG).toString())
@@ -49,11 +48,19 @@ public final class LocalJaeger implements AutoCloseable {
     pb.environment().put("JAEGER_QUERY_PORT", Integer.toString(queryPort));
     pb.environment().put("JAEGER_QUERY_GRPC_PORT", Integer.toString(Ports.free()));
     pb.environment().put("JAEGER_HEALTH_PORT", Integer.toString(Ports.free()));
+    pb.environment().put("JAEGER_PROMETHEUS_EXPORTER_PORT", Integer.toString(metricsPort));
+    // Without a Prometheus, the Monitor tab's queries fail fast on a port nothing listens on.
     pb.environment()
         .put(
-            "JAEGER_UI_CONFIG", (uiConfig != null ? uiConfig : repo.resolve(UI_CONFIG)).toString());
+            "JAEGER_PROMETHEUS_URL",
+            b.prometheusUrl != null ? b.prometheusUrl : "http://127.0.0.1:" + Ports.free());
+    pb.environment().put("JAEGER_SPANMETRICS_FLUSH", b.spanMetricsFlush.toMillis() + "ms");
+    pb.environment()
+        .put(
+            "JAEGER_UI_CONFIG",
+            (b.uiConfig != null ? b.uiConfig : repo.resolve(UI_CONFIG)).toString());
     // Empty: the placeholder UI embedded in the binary, whatever the caller's environment says.
-    pb.environment().put("JAEGER_UI_ASSETS", uiAssets != null ? uiAssets.toString() : "");
+    pb.environment().put("JAEGER_UI_ASSETS", b.uiAssets != null ? b.uiAssets.toString() : "");
     process = pb.start();
     try {
       awaitReady();
@@ -65,14 +72,13 @@ public final class LocalJaeger implements AutoCloseable {
 
   /** On free ports, logging to a temporary file. */
   public static LocalJaeger start(Path repo) throws Exception {
-    return new LocalJaeger(
-        repo, Ports.free(), Ports.free(), Files.createTempFile("jaeger", ".log"), null, null);
+    return builder(repo).start();
   }
 
   /** Query API (and UI) on {@code queryPort}, OTLP/HTTP in on {@code otlpHttpPort}. */
   public static LocalJaeger start(Path repo, int queryPort, int otlpHttpPort, Path log)
       throws Exception {
-    return new LocalJaeger(repo, queryPort, otlpHttpPort, log, null, null);
+    return builder(repo).queryPort(queryPort).otlpHttpPort(otlpHttpPort).log(log).start();
   }
 
   /**
@@ -84,7 +90,78 @@ public final class LocalJaeger implements AutoCloseable {
   public static LocalJaeger start(
       Path repo, int queryPort, int otlpHttpPort, Path log, Path uiAssets, Path uiConfig)
       throws Exception {
-    return new LocalJaeger(repo, queryPort, otlpHttpPort, log, uiAssets, uiConfig);
+    return builder(repo)
+        .queryPort(queryPort)
+        .otlpHttpPort(otlpHttpPort)
+        .log(log)
+        .ui(uiAssets, uiConfig)
+        .start();
+  }
+
+  /** Every port free unless set, no Prometheus behind the Monitor tab unless set. */
+  public static Builder builder(Path repo) {
+    return new Builder(repo);
+  }
+
+  /** How a {@link LocalJaeger} is run. */
+  public static final class Builder {
+    private final Path repo;
+    private int queryPort = Ports.free();
+    private int otlpHttpPort = Ports.free();
+    private int metricsPort = Ports.free();
+    private Path log;
+    private Path uiAssets;
+    private Path uiConfig;
+    private String prometheusUrl;
+    private Duration spanMetricsFlush = Duration.ofSeconds(15);
+
+    private Builder(Path repo) {
+      this.repo = repo;
+    }
+
+    public Builder queryPort(int port) {
+      this.queryPort = port;
+      return this;
+    }
+
+    public Builder otlpHttpPort(int port) {
+      this.otlpHttpPort = port;
+      return this;
+    }
+
+    /** Where Jaeger's Prometheus exporter serves the agents' metrics and the span metrics. */
+    public Builder metricsPort(int port) {
+      this.metricsPort = port;
+      return this;
+    }
+
+    public Builder log(Path log) {
+      this.log = log;
+      return this;
+    }
+
+    /** See {@link #start(Path, int, int, Path, Path, Path)}. */
+    public Builder ui(Path assets, Path config) {
+      this.uiAssets = assets;
+      this.uiConfig = config;
+      return this;
+    }
+
+    /** The Prometheus the query API reads the span metrics from (the Monitor tab). */
+    public Builder prometheus(String url) {
+      this.prometheusUrl = url;
+      return this;
+    }
+
+    /** How often the span metrics connector emits (the demo's 15 s; tests go faster). */
+    public Builder spanMetricsFlush(Duration every) {
+      this.spanMetricsFlush = every;
+      return this;
+    }
+
+    public LocalJaeger start() throws Exception {
+      return new LocalJaeger(repo, this);
+    }
   }
 
   /**
@@ -141,6 +218,11 @@ public final class LocalJaeger implements AutoCloseable {
     return "http://127.0.0.1:" + otlpHttpPort;
   }
 
+  /** The address Prometheus scrapes: the agents' metrics and the span metrics. */
+  public String metricsTarget() {
+    return "127.0.0.1:" + metricsPort;
+  }
+
   public Process process() {
     return process;
   }
@@ -150,28 +232,7 @@ public final class LocalJaeger implements AutoCloseable {
   }
 
   private void awaitReady() throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    Instant deadline = Instant.now().plusSeconds(60);
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("jaeger exited:\n" + Files.readString(log));
-      }
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(URI.create(queryUrl() + "/api/v3/services"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("jaeger not ready in 60 s:\n" + Files.readString(log));
+    Readiness.await("jaeger", process, log, queryUrl() + "/api/v3/services", 60);
   }
 
   /** Sends OTLP/JSON spans straight to Jaeger's receiver. */

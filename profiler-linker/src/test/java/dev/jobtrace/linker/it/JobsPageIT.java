@@ -1,0 +1,265 @@
+package dev.jobtrace.linker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobtrace.linker.LinkerServer;
+import dev.jobtrace.linker.TestOptions;
+import dev.jobtrace.testing.AgentProcess;
+import dev.jobtrace.testing.LocalJaeger;
+import dev.jobtrace.testing.LocalPrometheus;
+import dev.jobtrace.testing.Ports;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The jobs page against the real parts: two deploys of a worker under the built agent (1.0.0 with a
+ * slow report job, 1.1.0 with it fixed) export their job metrics through Jaeger's collector to a
+ * real Prometheus; the linker ranks the jobs from it and links the slowest runs from its exemplars.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class JobsPageIT {
+
+  static final String SERVICE = "jobs-page-worker";
+  static final String REPORT = "dev.jobtrace.linker.it.VersionedWorker$ReportJob.run";
+  static final String CLEANUP = "dev.jobtrace.linker.it.VersionedWorker$CleanupJob.run";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static LocalJaeger jaeger;
+  static LocalPrometheus prometheus;
+  static LinkerServer linker;
+  static String page;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path repo = Path.of(System.getProperty("jobtrace.repo.dir", ".."));
+    int prometheusPort = Ports.free();
+    jaeger =
+        LocalJaeger.builder(repo)
+            .prometheus("http://127.0.0.1:" + prometheusPort)
+            .spanMetricsFlush(Duration.ofSeconds(1))
+            .start();
+    prometheus =
+        LocalPrometheus.start(
+            repo, jaeger.metricsTarget(), Duration.ofSeconds(1), prometheusPort, null);
+    deploy("1.0.0", 600);
+    deploy("1.1.0", 60);
+    var options = TestOptions.of(jaeger.queryUrl(), Duration.ofSeconds(5));
+    TestOptions.prometheus(options, prometheus.url());
+    linker = new LinkerServer(options);
+    page = awaitRanking();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (linker != null) {
+      linker.close();
+    }
+    if (prometheus != null) {
+      prometheus.close();
+    }
+    if (jaeger != null) {
+      jaeger.close();
+    }
+  }
+
+  /** Five runs of the report job taking {@code millis} each, under {@code service.version}. */
+  static void deploy(String version, long millis) throws Exception {
+    AgentProcess.Result result =
+        AgentProcess.of(VersionedWorker.class.getName(), jaeger.otlpEndpoint())
+            .classPath(System.getProperty("jobtrace.test.classes"))
+            .set("otel.service.name", SERVICE)
+            .set("otel.resource.attributes", "service.version=" + version)
+            .set(
+                "otel.jobtrace.jobs",
+                REPORT.replace(".run", "[run]") + ";" + CLEANUP.replace(".run", "[run]"))
+            .arg(Long.toString(millis))
+            .arg("5")
+            .run(120);
+    assertThat(result.output).contains("done");
+  }
+
+  /** The page once Prometheus has scraped both deploys' ten report runs. */
+  static String awaitRanking() throws Exception {
+    Instant deadline = Instant.now().plusSeconds(90);
+    String body = "";
+    while (Instant.now().isBefore(deadline)) {
+      body = LinkerIT.get(url("/")).body();
+      Row report = row(body, REPORT);
+      if (report != null && report.cell("runs").equals("10") && body.contains("1.1.0: p95")) {
+        return body;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("the jobs page never showed both deploys' ten runs:\n" + body);
+  }
+
+  static String url(String path) {
+    return "http://127.0.0.1:" + linker.port() + path;
+  }
+
+  @Test
+  @Order(1)
+  void ranksTheJobsByP95AndCountsRunsAndFailures() {
+    List<String> ranked = new ArrayList<>();
+    Matcher m = Pattern.compile("<tr class='job' data-job='([^']*)'").matcher(page);
+    while (m.find()) {
+      ranked.add(m.group(1).replace("&#39;", "'").replace("&amp;", "&"));
+    }
+    assertThat(ranked).containsExactly(REPORT, CLEANUP);
+    Row report = row(page, REPORT);
+    Row cleanup = row(page, CLEANUP);
+    assertThat(report.p95Seconds()).isGreaterThan(cleanup.p95Seconds());
+    assertThat(report.cell("failed")).isEqualTo("0");
+    // Each deploy's cleanup failed once and succeeded once.
+    assertThat(cleanup.cell("runs")).isEqualTo("4");
+    assertThat(cleanup.cell("failed")).isEqualTo("2 (50%)");
+    assertThat(report.cell("trend")).isEqualTo("new");
+  }
+
+  @Test
+  @Order(1)
+  void splitsTheSlowDeployFromTheFixedOneWithTheirRatio() {
+    Row report = row(page, REPORT);
+    String versions = report.cell("versions");
+    assertThat(versions.indexOf("1.0.0: p95")).isLessThan(versions.indexOf("1.1.0: p95"));
+    assertThat(versions).contains("5 runs");
+    Matcher ratio = Pattern.compile("1\\.1\\.0 / 1\\.0\\.0: ([0-9.]+)×").matcher(versions);
+    assertThat(ratio.find()).as(versions).isTrue();
+    // 60 ms against 600 ms, read off the histogram's buckets: a tenth, give or take a bucket.
+    assertThat(Double.parseDouble(ratio.group(1))).isBetween(0.03, 0.3);
+  }
+
+  @Test
+  @Order(1)
+  void theSlowestRunsLinkToJobSpansThatJaegerAndTheProfilePagesKnow() throws Exception {
+    Row report = row(page, REPORT);
+    Matcher link =
+        Pattern.compile("href='/profiles/([0-9a-f]{32})-([0-9a-f]{16})'").matcher(report.html);
+    assertThat(link.find()).as(report.html).isTrue();
+    String traceId = link.group(1);
+    String spanId = link.group(2);
+    // The slowest run is one of 1.0.0's 600 ms runs.
+    assertThat(report.html).contains("<div class='run'>");
+    HttpResponse<String> trace = LinkerIT.get(jaeger.queryUrl() + "/api/v3/traces/" + traceId);
+    assertThat(trace.statusCode()).isEqualTo(200);
+    assertThat(trace.body()).contains(spanId).contains(REPORT);
+    HttpResponse<String> profile = LinkerIT.get(url("/profiles/" + traceId + "-" + spanId));
+    assertThat(profile.statusCode()).isEqualTo(200);
+    assertThat(profile.body()).contains("ReportJob.run");
+  }
+
+  @Test
+  @Order(1)
+  void jaegersMonitorTabApiServesTheJobOperations() throws Exception {
+    long now = System.currentTimeMillis();
+    String query =
+        "/api/metrics/calls?service="
+            + SERVICE
+            + "&groupByOperation=true&spanKind=internal&endTs="
+            + now
+            + "&lookback=600000&step=5000&ratePer=60000";
+    Instant deadline = Instant.now().plusSeconds(60);
+    List<String> operations = new ArrayList<>();
+    while (Instant.now().isBefore(deadline)
+        && operations.stream().noneMatch(o -> o.endsWith("ReportJob.run"))) {
+      operations.clear();
+      JsonNode body = JSON.readTree(LinkerIT.get(jaeger.queryUrl() + query).body());
+      for (JsonNode metric : body.path("metrics")) {
+        for (JsonNode label : metric.path("labels")) {
+          if (label.path("name").asText().equals("operation")) {
+            operations.add(label.path("value").asText());
+          }
+        }
+      }
+      Thread.sleep(500);
+    }
+    assertThat(operations)
+        .anyMatch(o -> o.endsWith("ReportJob.run"))
+        .anyMatch(o -> o.endsWith("CleanupJob.run"));
+  }
+
+  @Test
+  @Order(1)
+  void aWindowIsChosenAndABadOneIsRefused() throws Exception {
+    HttpResponse<String> week = LinkerIT.get(url("/?window=7d&service=" + enc(SERVICE)));
+    assertThat(week.statusCode()).isEqualTo(200);
+    assertThat(week.body()).contains("over the last 7d").contains(REPORT);
+    HttpResponse<String> other = LinkerIT.get(url("/?window=1h&service=" + enc("no such service")));
+    assertThat(other.body()).contains("has no runs of jobtrace's job metrics");
+    HttpResponse<String> bad = LinkerIT.get(url("/?window=3y"));
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("unknown window").contains("1h, 24h or 7d");
+  }
+
+  @Test
+  @Order(1)
+  void withoutPrometheusTheJobsPageSaysSoAndStillListsSlowRuns() throws Exception {
+    try (LinkerServer plain =
+        new LinkerServer(TestOptions.of(jaeger.queryUrl(), Duration.ofSeconds(5)))) {
+      HttpResponse<String> r = LinkerIT.get("http://127.0.0.1:" + plain.port() + "/");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).contains("Prometheus is not configured").contains(REPORT);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void prometheusStoppedIsOneLineAndTheProfilePagesStillAnswer() throws Exception {
+    Matcher link = Pattern.compile("href='/profiles/([0-9a-f]{32}-[0-9a-f]{16})'").matcher(page);
+    assertThat(link.find()).isTrue();
+    prometheus.close();
+    HttpResponse<String> r = LinkerIT.get(url("/"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(Pattern.compile("id='prometheus'").matcher(r.body()).results().count()).isEqualTo(1);
+    assertThat(r.body())
+        .contains("Prometheus at " + prometheus.url() + "/ cannot be reached")
+        .contains("the slow runs below come from Jaeger")
+        .doesNotContain("id='ranking'");
+    assertThat(LinkerIT.get(url("/profiles/" + link.group(1))).statusCode()).isEqualTo(200);
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** One row of the ranking, by its job name. */
+  record Row(String html) {
+    String cell(String cls) {
+      Matcher m =
+          Pattern.compile("<td class='" + cls + "'>(.*?)</td>", Pattern.DOTALL).matcher(html);
+      return m.find() ? m.group(1) : null;
+    }
+
+    double p95Seconds() {
+      Matcher m = Pattern.compile("data-p95-seconds='([0-9.]+)'").matcher(html);
+      assertThat(m.find()).as(html).isTrue();
+      return Double.parseDouble(m.group(1));
+    }
+  }
+
+  static Row row(String page, String job) {
+    String escaped = job.replace("'", "&#39;");
+    int at = page.indexOf("<tr class='job' data-job='" + escaped + "'");
+    if (at < 0) {
+      return null;
+    }
+    int end = page.indexOf("</tr>", at);
+    return new Row(page.substring(at, end));
+  }
+}
