@@ -69,6 +69,7 @@ class EndToEndIT {
     settings.workers = 3;
     settings.partnerStallMillis = 1000;
     settings.logs = LocalTopology.REPO.resolve("e2e/target/e2e-logs");
+    settings.metricsEvery = Duration.ofSeconds(1);
     topology = LocalTopology.start(settings);
     jaeger = new JaegerQuery(topology.jaegerUrl());
     for (String job : SEQUENTIAL) {
@@ -729,5 +730,195 @@ class EndToEndIT {
           "is faster than the slow run (" + slow + " ms)",
           fixed + " ms");
     }
+  }
+
+  // ---- the dashboard: which job is slow, from Prometheus, Jaeger's Monitor API and the jobs page
+
+  static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  static JsonNode getJson(String url) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    check(r.statusCode() == 200, url, "answers 200", r.statusCode() + " " + r.body());
+    return JSON.readTree(r.body());
+  }
+
+  static String prometheusQuery(String promql) {
+    return topology.prometheusUrl()
+        + "/api/v1/query?query="
+        + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** "job/variant" → the job name of its runs' spans (and metrics). */
+  static Map<String, String> jobNames() {
+    Map<String, String> out = new LinkedHashMap<>();
+    RUNS.forEach((run, traces) -> out.put(run, traces.get(0).job().attr("jobtrace.job.name")));
+    return out;
+  }
+
+  @Test
+  void prometheusAnswersEveryJobsP95WithExemplarsOfTracesJaegerHas() throws Exception {
+    Map<String, String> names = jobNames();
+    String p95 =
+        "histogram_quantile(0.95, sum by (jobtrace_job_name, le)"
+            + " (jobtrace_job_duration_seconds_bucket{job=\"example-jobs\"}))";
+    Map<String, Double> byName = new TreeMap<>();
+    Instant deadline = Instant.now().plusSeconds(90);
+    while (Instant.now().isBefore(deadline)) {
+      byName.clear();
+      for (JsonNode r : getJson(prometheusQuery(p95)).path("data").path("result")) {
+        byName.put(
+            r.path("metric").path("jobtrace_job_name").asText(),
+            r.path("value").path(1).asDouble());
+      }
+      if (byName.keySet().containsAll(names.values())) {
+        break;
+      }
+      Thread.sleep(1000);
+    }
+    for (var run : names.entrySet()) {
+      Double seconds = byName.get(run.getValue());
+      check(
+          seconds != null && seconds > 0 && !seconds.isNaN(),
+          run.getKey(),
+          "Prometheus answers the p95 of " + run.getValue(),
+          byName);
+      long end = Instant.now().getEpochSecond();
+      JsonNode exemplars =
+          getJson(
+              topology.prometheusUrl()
+                  + "/api/v1/query_exemplars?query="
+                  + java.net.URLEncoder.encode(
+                      "jobtrace_job_duration_seconds_bucket{jobtrace_job_name=\""
+                          + run.getValue()
+                          + "\"}",
+                      java.nio.charset.StandardCharsets.UTF_8)
+                  + "&start="
+                  + (end - 3600)
+                  + "&end="
+                  + (end + 60));
+      List<JsonNode> found = new ArrayList<>();
+      exemplars.path("data").forEach(series -> series.path("exemplars").forEach(found::add));
+      check(!found.isEmpty(), run.getKey(), "its duration histogram has exemplars", exemplars);
+      for (JsonNode e : found) {
+        String traceId = e.path("labels").path("trace_id").asText();
+        String spanId = e.path("labels").path("span_id").asText();
+        Trace trace = jaeger.trace(traceId);
+        check(
+            trace != null
+                && trace.any(
+                    s ->
+                        s.spanId.equals(spanId)
+                            && run.getValue().equals(s.attr("jobtrace.job.name"))),
+            run.getKey(),
+            "the exemplar " + traceId + "-" + spanId + " is a job span of that job in Jaeger",
+            trace);
+      }
+    }
+  }
+
+  @Test
+  void jaegersMonitorApiServesEveryJobOperation() throws Exception {
+    // The Monitor tab's latency chart: JobRunr job spans are CONSUMER spans.
+    Set<String> operations = new java.util.TreeSet<>();
+    List<String> expected = new ArrayList<>();
+    RUNS.values().forEach(traces -> expected.add(traces.get(0).job().name));
+    Instant deadline = Instant.now().plusSeconds(90);
+    while (Instant.now().isBefore(deadline) && !operations.containsAll(expected)) {
+      operations.clear();
+      JsonNode body =
+          getJson(
+              topology.jaegerUrl()
+                  + "/api/metrics/latencies?service=example-jobs&quantile=0.95"
+                  + "&groupByOperation=true&spanKind=consumer&endTs="
+                  + System.currentTimeMillis()
+                  + "&lookback=3600000&step=5000&ratePer=60000");
+      for (JsonNode metric : body.path("metrics")) {
+        for (JsonNode label : metric.path("labels")) {
+          if (label.path("name").asText().equals("operation")) {
+            operations.add(label.path("value").asText());
+          }
+        }
+      }
+      Thread.sleep(1000);
+    }
+    check(
+        operations.containsAll(expected),
+        "monitor",
+        "/api/metrics/latencies names every job operation " + expected,
+        operations);
+  }
+
+  @Test
+  void theJobsPageRanksEachSlowVariantAboveItsFixedOneAndLinksTheirProfiles() throws Exception {
+    Map<String, String> names = jobNames();
+    String body = "";
+    List<String> ranked = new ArrayList<>();
+    Instant deadline = Instant.now().plusSeconds(90);
+    while (Instant.now().isBefore(deadline)) {
+      body = page("/?window=1h").body();
+      ranked.clear();
+      Matcher m = Pattern.compile("<tr class='job' data-job='([^']*)'").matcher(body);
+      while (m.find()) {
+        ranked.add(m.group(1));
+      }
+      if (ranked.containsAll(names.values())) {
+        break;
+      }
+      Thread.sleep(1000);
+    }
+    check(ranked.containsAll(names.values()), "jobs page", "ranks every job", body);
+    for (String job : RUNS.keySet()) {
+      if (!job.endsWith("/slow")) {
+        continue;
+      }
+      String story = job.substring(0, job.length() - "/slow".length());
+      String slow = names.get(story + "/slow");
+      String fixed = names.get(story + "/fixed");
+      double slowP95 = p95Of(body, slow);
+      double fixedP95 = p95Of(body, fixed);
+      // Within one bucket of the histogram the two read the same p95: a tie, not a wrong order.
+      check(
+          slowP95 > fixedP95 ? ranked.indexOf(slow) < ranked.indexOf(fixed) : slowP95 == fixedP95,
+          story,
+          "the jobs page ranks the slow variant (p95 " + slowP95 + " s) above the fixed one",
+          ranked + " fixed p95 " + fixedP95 + " s");
+      check(
+          slowP95 >= fixedP95,
+          story,
+          "the slow variant's p95 is not below the fixed one's",
+          fixedP95);
+      Matcher profile =
+          Pattern.compile("href='/profiles/([0-9a-f]{32}-[0-9a-f]{16})'").matcher(row(body, slow));
+      check(
+          profile.find(),
+          story + "/slow",
+          "its row links a slowest run's profile",
+          row(body, slow));
+      HttpResponse<String> opened = page("/profiles/" + profile.group(1));
+      String simpleName = slow.substring(slow.lastIndexOf('.', slow.lastIndexOf('.') - 1) + 1);
+      check(
+          opened.statusCode() == 200
+              && opened
+                  .body()
+                  .contains(slow.substring(slow.lastIndexOf('.', slow.length() - 6) + 1)),
+          story + "/slow",
+          "the slowest run's profile page opens on that job",
+          opened.statusCode());
+    }
+  }
+
+  static String row(String page, String job) {
+    int at = page.indexOf("<tr class='job' data-job='" + job + "'");
+    return at < 0 ? "" : page.substring(at, page.indexOf("</tr>", at));
+  }
+
+  static double p95Of(String page, String job) {
+    Matcher m = Pattern.compile("data-p95-seconds='([0-9.]+)'").matcher(row(page, job));
+    check(m.find(), job, "has a p95 on the jobs page", row(page, job));
+    return Double.parseDouble(m.group(1));
   }
 }
