@@ -219,6 +219,40 @@ class JobsPageIT {
   }
 
   @Test
+  @Order(1)
+  void inABrowserTheWindowIsChosenAndTheSlowestRunOpensItsProfile() throws Exception {
+    // As a user does: the jobs page, a click on the 24h window, then on the slowest report run's
+    // profile link; the linker's page for that span shows its flame graph.
+    Path shots = Path.of("target", "jobs-page-screenshots");
+    java.nio.file.Files.createDirectories(shots);
+    try (HeadlessChromium chromium = new HeadlessChromium()) {
+      chromium.viewport(1400, 700);
+      chromium.open(url("/"));
+      chromium.waitFor(
+          "document.querySelector('#ranking tr.job') && document.title", Duration.ofSeconds(30));
+      chromium.click(
+          "[...document.querySelectorAll('#windows a')].find(a => a.textContent === '24h')");
+      chromium.waitFor(
+          "document.body.innerText.includes('over the last 24h')"
+              + " && document.querySelector('#windows b').textContent === '24h' || null",
+          Duration.ofSeconds(30));
+      chromium.screenshot(shots.resolve("1-jobs-page.png"));
+      String report = "document.querySelector(\"tr.job[data-job='" + REPORT + "']\")";
+      assertThat(chromium.evaluate(report + ".querySelector('.versions').innerText").asText())
+          .contains("1.0.0: p95")
+          .contains("1.1.0 / 1.0.0:");
+      chromium.click(report + ".querySelector('a.profile')");
+      chromium.waitFor(
+          "location.pathname.startsWith('/profiles/')"
+              + " && document.title.includes('ReportJob.run') || null",
+          Duration.ofSeconds(30));
+      assertThat(chromium.evaluate("location.pathname").asText())
+          .matches("/profiles/[0-9a-f]{32}-[0-9a-f]{16}");
+      chromium.screenshot(shots.resolve("2-slowest-run-profile.png"));
+    }
+  }
+
+  @Test
   @Order(2)
   void prometheusStoppedIsOneLineAndTheProfilePagesStillAnswer() throws Exception {
     Matcher link = Pattern.compile("href='/profiles/([0-9a-f]{32}-[0-9a-f]{16})'").matcher(page);
