@@ -94,10 +94,18 @@ class ProfileSnippetsIT extends WithServers {
             + Snippets.containing(b, "hotBeta")
             + " hotAlpha="
             + Snippets.containing(b, "hotAlpha"));
+    // The pool thread computes while the job thread waits for it, for the same 1.5 s: the job's
+    // profile holds about as many samples of the pool's work as of its own thread's wait (of about
+    // 300 samples, 149 of the pool's work on an idle machine, 122 on a loaded one). Compared with
+    // each other, not with the interval, since a loaded machine takes fewer samples of both.
+    long alphaWaits = Snippets.containing(a, "HandOffJob.runAlpha");
+    long betaWaits = Snippets.containing(b, "HandOffJob.runBeta");
     assertThat(Snippets.containing(a, "HandOffJob.hotAlpha"))
-        .isGreaterThanOrEqualTo(expectedPoolSamples * 9 / 10);
+        .isGreaterThanOrEqualTo(alphaWaits / 2)
+        .isGreaterThanOrEqualTo(expectedPoolSamples / 5);
     assertThat(Snippets.containing(b, "HandOffJob.hotBeta"))
-        .isGreaterThanOrEqualTo(expectedPoolSamples * 9 / 10);
+        .isGreaterThanOrEqualTo(betaWaits / 2)
+        .isGreaterThanOrEqualTo(expectedPoolSamples / 5);
     assertThat(Snippets.percent(a, "hotBeta")).isLessThan(5.0);
     assertThat(Snippets.percent(b, "hotAlpha")).isLessThan(5.0);
   }

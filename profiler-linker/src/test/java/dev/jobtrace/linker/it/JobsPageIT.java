@@ -41,6 +41,7 @@ class JobsPageIT {
   static final ObjectMapper JSON = new ObjectMapper();
 
   static LocalJaeger jaeger;
+  static Path ui; // the real Jaeger UI, when scripts/build-jaeger-ui.sh has built it
   static LocalPrometheus prometheus;
   static LinkerServer linker;
   static String page;
@@ -49,8 +50,10 @@ class JobsPageIT {
   static void start() throws Exception {
     Path repo = Path.of(System.getProperty("jobtrace.repo.dir", ".."));
     int prometheusPort = Ports.free();
+    ui = LocalJaeger.builtUi(repo).orElse(null);
     jaeger =
         LocalJaeger.builder(repo)
+            .ui(ui, null)
             .prometheus("http://127.0.0.1:" + prometheusPort)
             .spanMetricsFlush(Duration.ofSeconds(1))
             .start();
@@ -58,6 +61,9 @@ class JobsPageIT {
         LocalPrometheus.start(
             repo, jaeger.metricsTarget(), Duration.ofSeconds(1), prometheusPort, null);
     deploy("1.0.0", 600);
+    // The Monitor tab charts rate(): each operation's span-metrics series must grow after
+    // Prometheus has first seen it, so the second deploy waits for the first to be scraped.
+    awaitSpanMetricsOfBothJobs();
     deploy("1.1.0", 60);
     var options = TestOptions.of(jaeger.queryUrl(), Duration.ofSeconds(5));
     TestOptions.prometheus(options, prometheus.url());
@@ -92,6 +98,25 @@ class JobsPageIT {
             .arg("5")
             .run(120);
     assertThat(result.output).contains("done");
+  }
+
+  static void awaitSpanMetricsOfBothJobs() throws Exception {
+    String query =
+        prometheus.url()
+            + "/api/v1/query?query="
+            + enc(
+                "count by (span_name) (traces_span_metrics_calls_total{service_name=\""
+                    + SERVICE
+                    + "\"})");
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (Instant.now().isBefore(deadline)) {
+      JsonNode result = JSON.readTree(LinkerIT.get(query).body()).path("data").path("result");
+      if (result.size() >= 2) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("Prometheus never scraped the first deploy's span metrics");
   }
 
   /** The page once Prometheus has scraped both deploys' ten report runs. */
@@ -249,6 +274,60 @@ class JobsPageIT {
       assertThat(chromium.evaluate("location.pathname").asText())
           .matches("/profiles/[0-9a-f]{32}-[0-9a-f]{16}");
       chromium.screenshot(shots.resolve("2-slowest-run-profile.png"));
+    }
+  }
+
+  @Test
+  @Order(1)
+  void jaegersMonitorTabShowsTheJobsUnderTheirSpanKind() throws Exception {
+    // The real UI's Monitor tab, as a user picks the service and the span kind of these jobs
+    // (configured job methods: INTERNAL; the tab opens on Server, which shows none of them).
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        ui != null, "the real Jaeger UI is not built (scripts/build-jaeger-ui.sh)");
+    Path shots = Path.of("target", "jobs-page-screenshots");
+    java.nio.file.Files.createDirectories(shots);
+    Duration wait = Duration.ofSeconds(60);
+    try (HeadlessChromium chromium = new HeadlessChromium()) {
+      chromium.viewport(1400, 1000);
+      // The tab remembers the last service and span kind a user picked (in the page's local
+      // storage): picked here as it stores them, since antd's animated selects drop clicks made
+      // while the tab reloads its metrics.
+      chromium.open(jaeger.queryUrl() + "/search");
+      chromium.evaluate(
+          "localStorage.setItem('lastAtmSearchService', "
+              + JaegerUiIT.js(JaegerUiIT.js(SERVICE))
+              + "), localStorage.setItem('lastAtmSearchSpanKind', "
+              + JaegerUiIT.js(JaegerUiIT.js("internal"))
+              + "), true");
+      chromium.open(jaeger.queryUrl() + "/monitor");
+      String service = "document.querySelector('.select-a-service-input')";
+      String kind = "document.querySelector('.span-kind-selector')";
+      chromium.waitFor(
+          service
+              + "?.innerText.includes("
+              + JaegerUiIT.js(SERVICE)
+              + ") && "
+              + kind
+              + "?.innerText.trim() === 'Internal'",
+          wait);
+      String table;
+      try {
+        table =
+            chromium
+                .waitFor(
+                    "(() => { const t = document.querySelector('.operation-table-block ~ .ant-row')"
+                        + "?.innerText || ''; return t.includes('ReportJob.run') ? t : null; })()",
+                    wait)
+                .asText();
+      } catch (IllegalStateException notShown) {
+        chromium.screenshot(shots.resolve("3-jaeger-monitor-tab-failed.png"));
+        throw new AssertionError(
+            "the Monitor tab did not list the jobs; it showed:\n"
+                + chromium.evaluate("document.body.innerText").asText(),
+            notShown);
+      }
+      chromium.screenshot(shots.resolve("3-jaeger-monitor-tab.png"));
+      assertThat(table).contains("CleanupJob.run");
     }
   }
 
