@@ -93,6 +93,8 @@ final class JobsPage {
     for (VersionSplit v : job.versions()) {
       b.append("<div class='version' data-version='")
           .append(Html.text(v.version()))
+          .append("' data-p95-seconds='")
+          .append(number(v.p95Seconds()))
           .append("'>")
           .append(Html.text(v.version().isEmpty() ? "(no version)" : v.version()))
           .append(": p95 ")
@@ -111,6 +113,9 @@ final class JobsPage {
           .append(Html.text(oldest.version()))
           .append(": ")
           .append(String.format(Locale.ROOT, "%.2f×", ratio))
+          .append("<span hidden class='ratio-value'>")
+          .append(number(ratio))
+          .append("</span>")
           .append("</div>");
     }
     return b.toString();

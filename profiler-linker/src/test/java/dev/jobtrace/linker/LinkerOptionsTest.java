@@ -19,6 +19,34 @@ class LinkerOptionsTest {
     assertThat(o.port).isEqualTo(8090);
     assertThat(o.jaegerUrl.toString()).isEqualTo("http://127.0.0.1:16686");
     assertThat(o.jaegerUiUrl).isEqualTo(o.jaegerUrl);
+    assertThat(o.prometheusUrl).as("no Prometheus unless one is named").isNull();
+  }
+
+  @Test
+  void prometheusIsNamedByFlagOrEnvironmentAndMustBeAnHttpUrl() {
+    assertThat(
+            LinkerOptions.parse(
+                    new String[0],
+                    Map.of("JOBTRACE_LINKER_PROMETHEUS_URL", "http://prometheus:9090"))
+                .prometheusUrl
+                .toString())
+        .isEqualTo("http://prometheus:9090");
+    assertThat(
+            LinkerOptions.parse(
+                    new String[] {"--prometheus-url", "https://metrics.example:443/prom"},
+                    Map.of("JOBTRACE_LINKER_PROMETHEUS_URL", "http://prometheus:9090"))
+                .prometheusUrl
+                .toString())
+        .isEqualTo("https://metrics.example:443/prom");
+    assertThat(
+            LinkerOptions.parse(new String[0], Map.of("JOBTRACE_LINKER_PROMETHEUS_URL", ""))
+                .prometheusUrl)
+        .as("an empty variable, as compose files leave them, is no Prometheus")
+        .isNull();
+    assertThatThrownBy(
+            () ->
+                LinkerOptions.parse(new String[] {"--prometheus-url", "prometheus:9090"}, Map.of()))
+        .hasMessageStartingWith("bad value \"prometheus:9090\" for --prometheus-url");
   }
 
   @Test

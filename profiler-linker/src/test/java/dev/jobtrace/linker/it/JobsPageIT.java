@@ -1,6 +1,7 @@
 package dev.jobtrace.linker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -166,8 +167,15 @@ class JobsPageIT {
     assertThat(versions).contains("5 runs");
     Matcher ratio = Pattern.compile("1\\.1\\.0 / 1\\.0\\.0: ([0-9.]+)×").matcher(versions);
     assertThat(ratio.find()).as(versions).isTrue();
-    // 60 ms against 600 ms, read off the histogram's buckets: a tenth, give or take a bucket.
-    assertThat(Double.parseDouble(ratio.group(1))).isBetween(0.03, 0.3);
+    double before = versionP95(versions, "1.0.0");
+    double after = versionP95(versions, "1.1.0");
+    // The ratio is the fixed deploy's p95 over the slow one's, as the page shows them; 60 ms runs
+    // against 600 ms ones are far below 1 whatever the machine's load adds to either.
+    Matcher exact = Pattern.compile("class='ratio-value'>([0-9.]+)<").matcher(versions);
+    assertThat(exact.find()).as(versions).isTrue();
+    assertThat(Double.parseDouble(exact.group(1))).isCloseTo(after / before, within(1e-4));
+    assertThat(Double.parseDouble(ratio.group(1))).isCloseTo(after / before, within(0.005));
+    assertThat(after / before).isLessThan(0.7);
   }
 
   @Test
@@ -227,6 +235,11 @@ class JobsPageIT {
     assertThat(week.body()).contains("over the last 7d").contains(REPORT);
     HttpResponse<String> other = LinkerIT.get(url("/?window=1h&service=" + enc("no such service")));
     assertThat(other.body()).contains("has no runs of jobtrace's job metrics");
+    // A service name is a label value in the query, quoted: quotes and backslashes in it stay text.
+    HttpResponse<String> quoted =
+        LinkerIT.get(url("/?service=" + enc(SERVICE + "\"} or vector(1) or {x=\"\\")));
+    assertThat(quoted.statusCode()).isEqualTo(200);
+    assertThat(quoted.body()).contains("has no runs of jobtrace's job metrics");
     HttpResponse<String> bad = LinkerIT.get(url("/?window=3y"));
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("unknown window").contains("1h, 24h or 7d");
@@ -345,6 +358,15 @@ class JobsPageIT {
         .contains("the slow runs below come from Jaeger")
         .doesNotContain("id='ranking'");
     assertThat(LinkerIT.get(url("/profiles/" + link.group(1))).statusCode()).isEqualTo(200);
+  }
+
+  static double versionP95(String versions, String version) {
+    Matcher m =
+        Pattern.compile(
+                "data-version='" + Pattern.quote(version) + "' data-p95-seconds='([0-9.]+)'")
+            .matcher(versions);
+    assertThat(m.find()).as(version + " in " + versions).isTrue();
+    return Double.parseDouble(m.group(1));
   }
 
   static String enc(String s) {
