@@ -13,6 +13,9 @@ import java.util.Locale;
 final class JobsPage {
   private JobsPage() {}
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper TAGS =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   /** The window links, keeping the chosen service. */
   static String windows(Window chosen, String service) {
     StringBuilder b = new StringBuilder("<p id='windows'>Window: ");
@@ -123,7 +126,7 @@ final class JobsPage {
 
   /** Jaeger UI's search for the job's runs in the window, slowest first. */
   static String searchInJaeger(String jaegerUi, Job job, Window window) {
-    String tags = "{\"jobtrace.job.name\":\"" + job.name().replace("\"", "\\\"") + "\"}";
+    String tags = TAGS.createObjectNode().put("jobtrace.job.name", job.name()).toString();
     return jaegerUi
         + "/search?service="
         + enc(job.service())
