@@ -2,7 +2,8 @@
 # The demo of docker-compose.yml without Docker: the same parts as local processes on the same ports
 # (Jaeger query API 16686, OTLP 4318, profiler-linker 8090, worker 8081, partner-api 8082, JobRunr
 # dashboard 8000, Prometheus 9090). Needs Go (Jaeger is built once from the Go module proxy) and
-# Debian's prometheus package; PostgreSQL and Redis come from Maven artifacts. Jaeger serves the real UI once scripts/build-jaeger-ui.sh has built it.
+# Debian's prometheus package; PostgreSQL and Redis come from Maven artifacts. Jaeger serves the
+# real UI once scripts/build-jaeger-ui.sh has built it.
 # Ctrl-C stops everything.
 #   scripts/demo-local.sh [scale]     scale shrinks the jobs (default 1.0)
 set -euo pipefail
