@@ -11,7 +11,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
-import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,6 +41,9 @@ public final class JobSpanProcessor implements SpanProcessor {
   private final JobTraceTracker tracker;
   private final JobMetrics metrics = new JobMetrics();
   private final Once failureLogged = new Once();
+
+  /** Null until the first job span has ended. */
+  private volatile Optional<String> serviceVersion;
 
   public JobSpanProcessor(JobMethods jobMethods, JobTraceTracker tracker) {
     this.jobMethods = jobMethods;
@@ -87,18 +90,17 @@ public final class JobSpanProcessor implements SpanProcessor {
       if (system == null) {
         return;
       }
-      SpanData data = span.toSpanData();
       String outcome = span.getAttribute(SpanContract.JOB_OUTCOME);
       if (outcome == null) {
         outcome =
-            data.getStatus().getStatusCode() == StatusCode.ERROR
+            span.toSpanData().getStatus().getStatusCode() == StatusCode.ERROR
                 ? SpanContract.OUTCOME_FAILURE
                 : SpanContract.OUTCOME_SUCCESS;
       }
       String name = span.getAttribute(SpanContract.JOB_NAME);
       metrics.record(
           span.getSpanContext(),
-          data.getResource().getAttribute(SERVICE_VERSION),
+          serviceVersion(span),
           name == null ? span.getName() : name,
           system,
           outcome,
@@ -107,6 +109,19 @@ public final class JobSpanProcessor implements SpanProcessor {
     } catch (Throwable t) {
       logFailureOnce(t);
     }
+  }
+
+  /**
+   * The SDK's {@code service.version}: one resource for every span of this SDK, so it is read off
+   * the first job span's data once, not copied out of each.
+   */
+  private String serviceVersion(ReadableSpan span) {
+    Optional<String> version = serviceVersion;
+    if (version == null) {
+      version = Optional.ofNullable(span.toSpanData().getResource().getAttribute(SERVICE_VERSION));
+      serviceVersion = version;
+    }
+    return version.orElse(null);
   }
 
   @Override
