@@ -734,18 +734,6 @@ class EndToEndIT {
 
   // ---- the dashboard: which job is slow, from Prometheus, Jaeger's Monitor API and the jobs page
 
-  static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
-
-  static JsonNode getJson(String url) throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    check(r.statusCode() == 200, url, "answers 200", r.statusCode() + " " + r.body());
-    return JSON.readTree(r.body());
-  }
-
   static String prometheusQuery(String promql) {
     return topology.prometheusUrl()
         + "/api/v1/query?query="
@@ -769,7 +757,7 @@ class EndToEndIT {
     Instant deadline = Instant.now().plusSeconds(90);
     while (Instant.now().isBefore(deadline)) {
       byName.clear();
-      for (JsonNode r : getJson(prometheusQuery(p95)).path("data").path("result")) {
+      for (JsonNode r : jaeger.get(prometheusQuery(p95)).path("data").path("result")) {
         byName.put(
             r.path("metric").path("jobtrace_job_name").asText(),
             r.path("value").path(1).asDouble());
@@ -788,7 +776,7 @@ class EndToEndIT {
           byName);
       long end = Instant.now().getEpochSecond();
       JsonNode exemplars =
-          getJson(
+          jaeger.get(
               topology.prometheusUrl()
                   + "/api/v1/query_exemplars?query="
                   + java.net.URLEncoder.encode(
@@ -830,7 +818,7 @@ class EndToEndIT {
     while (Instant.now().isBefore(deadline) && !operations.containsAll(expected)) {
       operations.clear();
       JsonNode body =
-          getJson(
+          jaeger.get(
               topology.jaegerUrl()
                   + "/api/metrics/latencies?service=example-jobs&quantile=0.95"
                   + "&groupByOperation=true&spanKind=consumer&endTs="

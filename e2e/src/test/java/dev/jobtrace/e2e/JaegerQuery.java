@@ -90,7 +90,8 @@ public final class JaegerQuery {
     return ids;
   }
 
-  private JsonNode get(String url) throws Exception {
+  /** GET a JSON answer; an empty object for 404, an AssertionError for any other non-200. */
+  JsonNode get(String url) throws Exception {
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
