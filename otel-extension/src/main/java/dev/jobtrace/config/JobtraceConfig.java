@@ -38,6 +38,7 @@ public final class JobtraceConfig {
   public static final String PROFILE_MAX_BYTES = "otel.jobtrace.profile.max-bytes";
   public static final String PROFILE_MAX_STACKS = "otel.jobtrace.profile.max-stacks";
   public static final String PROFILE_APP_PACKAGES = "otel.jobtrace.profile.app-packages";
+  public static final String PROFILE_TIMELINE_MAX_RUNS = "otel.jobtrace.profile.timeline.max-runs";
 
   public static final String COMPRESSION_ENABLED = "otel.jobtrace.compression.enabled";
   public static final String COMPRESSION_MAX_CALL = "otel.jobtrace.compression.max-call";
@@ -66,6 +67,12 @@ public final class JobtraceConfig {
 
   /** A 64 KiB snippet holds a few hundred distinct stacks; more are kept to rank them fairly. */
   static final int DEFAULT_MAX_STACKS = 2_000;
+
+  /**
+   * Runs of one stack on one thread kept per span for its timeline: a job alternating between two
+   * stages 1,000 times keeps every alternation; about 64 KiB per span at most.
+   */
+  static final int DEFAULT_TIMELINE_MAX_RUNS = 2_048;
 
   private static final Logger logger = Logger.getLogger(JobtraceConfig.class.getName());
 
@@ -136,7 +143,8 @@ public final class JobtraceConfig {
             integer(config, PROFILE_MAX_BYTES, DEFAULT_MAX_BYTES, 1024, DEFAULT_MAX_BYTES),
             string(config, PROFILER_DIR, System.getProperty("java.io.tmpdir")),
             integer(config, PROFILE_MAX_STACKS, DEFAULT_MAX_STACKS, 10, 1_000_000),
-            packages(config, PROFILE_APP_PACKAGES));
+            packages(config, PROFILE_APP_PACKAGES),
+            integer(config, PROFILE_TIMELINE_MAX_RUNS, DEFAULT_TIMELINE_MAX_RUNS, 0, 1_000_000));
     AnalysisSettings d = AnalysisSettings.defaults();
     AnalysisSettings analysis =
         new AnalysisSettings(

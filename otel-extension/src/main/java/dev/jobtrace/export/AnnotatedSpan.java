@@ -40,7 +40,13 @@ public final class AnnotatedSpan extends ExportedCopy {
         EventData.create(
             eventNanos(span),
             SpanContract.PROFILE_EVENT,
-            Attributes.of(SpanContract.PROFILE_FOLDED, snippet.encoded)));
+            snippet.timeline == null
+                ? Attributes.of(SpanContract.PROFILE_FOLDED, snippet.encoded)
+                : Attributes.of(
+                    SpanContract.PROFILE_FOLDED,
+                    snippet.encoded,
+                    SpanContract.PROFILE_TIMELINE,
+                    snippet.timeline)));
   }
 
   /**

@@ -18,6 +18,8 @@ import java.util.List;
  * @param appPackages the application's own packages (prefixes ending in a dot), which the
  *     hot-frames line names; when empty, every frame that is not the JDK's, a known library's or a
  *     framework's
+ * @param timelineMaxRuns runs of samples kept per span for its timeline (the samples' order);
+ *     beyond it the runs merge pairwise; 0 keeps no timeline
  */
 public record ProfileSettings(
     Duration threshold,
@@ -29,7 +31,8 @@ public record ProfileSettings(
     int maxSnippetBytes,
     String recordingDir,
     int maxStacksPerSpan,
-    List<String> appPackages) {
+    List<String> appPackages,
+    int timelineMaxRuns) {
 
   public ProfileSettings {
     appPackages = List.copyOf(appPackages);

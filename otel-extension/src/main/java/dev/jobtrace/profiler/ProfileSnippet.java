@@ -1,7 +1,9 @@
 package dev.jobtrace.profiler;
 
 import dev.jobtrace.contract.ProfileSnippetFormat;
+import dev.jobtrace.contract.ProfileTimelineFormat;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,17 +20,36 @@ public final class ProfileSnippet {
   public final int stacksKept;
   public final int stacksTotal;
 
+  /** The samples' order, in {@link ProfileTimelineFormat}; null when not kept or too large. */
+  public final String timeline;
+
   private ProfileSnippet(
-      String encoded, long samples, String hot, int stacksKept, int stacksTotal) {
+      String encoded, long samples, String hot, int stacksKept, int stacksTotal, String timeline) {
     this.encoded = encoded;
     this.samples = samples;
     this.hot = hot;
     this.stacksKept = stacksKept;
     this.stacksTotal = stacksTotal;
+    this.timeline = timeline;
   }
 
   public static ProfileSnippet build(
       Map<String, long[]> stacks, int maxBytes, HotFrames hotFrames) {
+    return build(stacks, maxBytes, hotFrames, null, 0, 0);
+  }
+
+  /**
+   * The snippet of {@code stacks} (stack to {count, id}) and, with {@code runs}, the timeline of
+   * the span that started at {@code startNanos}, within {@code maxBytes} and {@code
+   * maxTimelineBytes}.
+   */
+  public static ProfileSnippet build(
+      Map<String, long[]> stacks,
+      int maxBytes,
+      HotFrames hotFrames,
+      SampleRuns runs,
+      long startNanos,
+      int maxTimelineBytes) {
     List<Map.Entry<String, long[]>> sorted = new ArrayList<>(stacks.entrySet());
     sorted.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
     long total = 0;
@@ -59,7 +80,21 @@ public final class ProfileSnippet {
       encoded = best;
       keep = bestKeep;
     }
-    return new ProfileSnippet(encoded, total, hot, keep, sorted.size());
+    String timeline = null;
+    if (runs != null && runs.size() > 0) {
+      // A stack's id to its line: the kept stacks in order, then the "other" line.
+      Map<Long, Integer> lines = new HashMap<>();
+      int otherLine = keep;
+      for (int i = 0; i < sorted.size(); i++) {
+        long[] v = sorted.get(i).getValue();
+        if (v.length > 1) {
+          lines.put(v[1], Math.min(i, otherLine));
+        }
+      }
+      timeline =
+          runs.encode(startNanos, id -> lines.getOrDefault((long) id, otherLine), maxTimelineBytes);
+    }
+    return new ProfileSnippet(encoded, total, hot, keep, sorted.size(), timeline);
   }
 
   static String encode(List<Map.Entry<String, long[]>> sorted, int keep) {

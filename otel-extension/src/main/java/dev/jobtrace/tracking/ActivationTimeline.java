@@ -71,13 +71,23 @@ public final class ActivationTimeline {
   }
 
   SpanNode spanAt(long threadId, long nanoTime) {
-    CarrierLog carrier = carriers.get(threadId);
-    if (carrier != null) {
-      ThreadLog mounted = carrier.mountedAt(nanoTime);
-      return mounted == null ? null : mounted.spanAt(nanoTime);
-    }
-    ThreadLog log = threads.get(threadId);
+    ThreadLog log = ranAt(threadId, nanoTime);
     return log == null ? null : log.spanAt(nanoTime);
+  }
+
+  /**
+   * The thread a sample taken on {@code threadId} at {@code nanoTime} ran: the thread itself, or
+   * for a carrier the virtual thread mounted on it then; null when not known.
+   */
+  ThreadLog ranAt(long threadId, long nanoTime) {
+    CarrierLog carrier = carriers.get(threadId);
+    return carrier != null ? carrier.mountedAt(nanoTime) : threads.get(threadId);
+  }
+
+  /** A thread's name as a profile shows it. */
+  static String name(ThreadLog log) {
+    String name = log.thread.getName();
+    return name.isEmpty() && log.virtual ? "virtual thread " + log.thread.getId() : name;
   }
 
   /** Threads in job work right now (for re-adding them to a new recording). */

@@ -28,6 +28,7 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.EventData;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -352,12 +353,19 @@ public final class JobTraceTracker {
         }
         samples.addAll(virtualThreads.drainParked());
       }
-      int maxStacks = settings.maxStacksPerSpan();
+      ProfileSettings s = settings;
+      int maxStacks = s.maxStacksPerSpan();
+      int maxRuns = s.timelineMaxRuns();
+      long interval = s.interval().toNanos();
+      // In time order, for the spans' timelines: a recording's chunks and the parked virtual
+      // threads' stacks come per thread.
+      samples.sort(Comparator.comparingLong(Sample::nanoTime));
       for (Sample sample : samples) {
-        for (SpanNode n = timeline.spanAt(sample.threadId(), sample.nanoTime());
-            n != null;
-            n = n.parent) {
-          if (!n.add(sample.stack(), maxStacks) && stackCapLogged.first()) {
+        ActivationTimeline.ThreadLog ran = timeline.ranAt(sample.threadId(), sample.nanoTime());
+        SpanNode at = ran == null ? null : ran.spanAt(sample.nanoTime());
+        for (SpanNode n = at; n != null; n = n.parent) {
+          if (!n.add(sample.stack(), ran, sample.nanoTime(), maxStacks, interval, maxRuns)
+              && stackCapLogged.first()) {
             logger.log(
                 Level.INFO,
                 "jobtrace: a span's profile reached "
@@ -439,7 +447,12 @@ public final class JobTraceTracker {
           AnnotatedSpan.addProfile(
               p.span(),
               ProfileSnippet.build(
-                  p.node().stacks, s.maxSnippetBytes(), new HotFrames(s.appPackages())),
+                  p.node().stacks,
+                  s.maxSnippetBytes(),
+                  new HotFrames(s.appPackages()),
+                  p.node().runs,
+                  p.node().startNanos,
+                  s.maxSnippetBytes()),
               attributes,
               events);
         }

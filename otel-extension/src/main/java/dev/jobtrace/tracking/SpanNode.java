@@ -3,6 +3,7 @@ package dev.jobtrace.tracking;
 import dev.jobtrace.analysis.CallKind;
 import dev.jobtrace.analysis.JobAnalysis;
 import dev.jobtrace.contract.ProfileSnippetFormat;
+import dev.jobtrace.profiler.SampleRuns;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -33,8 +34,13 @@ public final class SpanNode {
   /** Some of its work ran on a virtual thread. */
   volatile boolean onVirtualThread;
 
+  /** Stack to {count, id}: ids in the order stacks were first sampled, which {@link #runs} use. */
   final Map<String, long[]> stacks = new HashMap<>();
+
   long samples;
+
+  /** The samples' order; null until the first sample, or when the timeline is off. */
+  SampleRuns runs;
 
   SpanNode(String spanId, SpanNode parent, long startNanos) {
     this(spanId, parent, startNanos, false, null, null);
@@ -58,20 +64,35 @@ public final class SpanNode {
   /**
    * Counts one sample of {@code stack}. A new stack beyond {@code maxStacks} distinct ones counts
    * as {@link ProfileSnippetFormat#OTHER}, as the snippet folds them; returns false when that
-   * happened.
+   * happened. With {@code maxRuns} above 0 the sample's place in time is kept too.
    */
-  boolean add(String stack, int maxStacks) {
+  boolean add(
+      String stack,
+      ActivationTimeline.ThreadLog ran,
+      long nanoTime,
+      int maxStacks,
+      long intervalNanos,
+      int maxRuns) {
     samples++;
     long[] count = stacks.get(stack);
-    if (count != null) {
-      count[0]++;
-      return true;
+    boolean kept = true;
+    if (count == null) {
+      if (stacks.size() < maxStacks) {
+        count = new long[] {0, stacks.size()};
+        stacks.put(stack, count);
+      } else {
+        kept = false;
+        count =
+            stacks.computeIfAbsent(ProfileSnippetFormat.OTHER, k -> new long[] {0, stacks.size()});
+      }
     }
-    if (stacks.size() < maxStacks) {
-      stacks.put(stack, new long[] {1});
-      return true;
+    count[0]++;
+    if (maxRuns > 0 && ran != null) {
+      if (runs == null) {
+        runs = new SampleRuns(intervalNanos, maxRuns);
+      }
+      runs.add(ran.thread.getId(), ran, ActivationTimeline::name, nanoTime, (int) count[1]);
     }
-    stacks.computeIfAbsent(ProfileSnippetFormat.OTHER, k -> new long[1])[0]++;
-    return false;
+    return kept;
   }
 }

@@ -44,6 +44,8 @@ public final class BenchAccess {
       stacks.add(sb.toString());
     }
     List<Long> nanos = new ArrayList<>();
+    ActivationTimeline.ThreadLog thread = new ActivationTimeline.ThreadLog(Thread.currentThread());
+    long interval = 10_000_000;
     for (int b = -50; b < builds; b++) {
       SpanNode node = new SpanNode("s", null, 0);
       for (int i = 0; i < samples; i++) {
@@ -52,10 +54,14 @@ public final class BenchAccess {
                 (int)
                     Math.min(
                         distinctStacks - 1, Math.abs(random.nextGaussian()) * distinctStacks / 3)),
-            Integer.MAX_VALUE);
+            thread,
+            i * interval,
+            Integer.MAX_VALUE,
+            interval,
+            2048);
       }
       long t0 = System.nanoTime();
-      ProfileSnippet.build(node.stacks, 65536, new HotFrames(List.of()));
+      ProfileSnippet.build(node.stacks, 65536, new HotFrames(List.of()), node.runs, 0, 65536);
       long t = System.nanoTime() - t0;
       if (b >= 0) {
         nanos.add(t);
@@ -93,7 +99,8 @@ public final class BenchAccess {
               65536,
               System.getProperty("java.io.tmpdir"),
               2000,
-              List.of()),
+              List.of(),
+              2048),
           AnalysisSettings.defaults());
       builder
           .addSpanProcessor(new ExportGate(tracker).guard(batch))

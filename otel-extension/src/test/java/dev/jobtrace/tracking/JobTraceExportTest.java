@@ -70,7 +70,8 @@ class JobTraceExportTest {
             65536,
             System.getProperty("java.io.tmpdir"),
             2000,
-            List.of()),
+            List.of(),
+            2048),
         analysis);
     ExportGate gate = new ExportGate(tracker);
     var builder =
@@ -382,7 +383,8 @@ class JobTraceExportTest {
             65536,
             System.getProperty("java.io.tmpdir"),
             2000,
-            List.of()),
+            List.of(),
+            2048),
         AnalysisSettings.defaults());
     provider =
         SdkTracerProvider.builder()

@@ -16,9 +16,9 @@ class SpanNodeTest {
     SpanNode node = new SpanNode("00f067aa0ba902b7", null, 0);
     // Hours of a job whose stacks never repeat (generated code, deep recursion with varying depth).
     for (int i = 0; i < 200_000; i++) {
-      node.add("Job.run_[j];Step" + i + ".apply_[j]", 2_000);
+      node.add("Job.run_[j];Step" + i + ".apply_[j]", null, i, 2_000, 10_000_000, 0);
     }
-    node.add("Job.run_[j];Step7.apply_[j]", 2_000);
+    node.add("Job.run_[j];Step7.apply_[j]", null, 0, 2_000, 10_000_000, 0);
 
     assertThat(node.stacks).hasSize(2_001);
     assertThat(node.samples).isEqualTo(200_001);

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -48,23 +50,23 @@ public final class ProfileSnippetFormat {
    * summed). Throws {@link Invalid}, with what is wrong, for anything jobtrace would not write.
    */
   public static Map<String, Long> decode(String encoded) {
-    if (encoded.length() > MAX_ENCODED) {
-      throw new Invalid(
-          "profile snippet too large: "
-              + encoded.length()
-              + " characters (at most "
-              + MAX_ENCODED
-              + ")");
-    }
-    byte[] gzipped;
-    try {
-      gzipped = Base64.getDecoder().decode(encoded.trim());
-    } catch (IllegalArgumentException e) {
-      throw new Invalid("profile snippet is not base64: " + e.getMessage());
-    }
     Map<String, Long> stacks = new LinkedHashMap<>();
+    for (Map.Entry<String, Long> line : decodeLines(encoded)) {
+      stacks.merge(line.getKey(), line.getValue(), Long::sum);
+    }
+    return stacks;
+  }
+
+  /**
+   * The wire form to its lines, each a folded stack and its sample count, in snippet order: what a
+   * {@link ProfileTimelineFormat timeline}'s stack numbers point at. Throws {@link Invalid} as
+   * {@link #decode} does.
+   */
+  public static List<Map.Entry<String, Long>> decodeLines(String encoded) {
+    String text = decodeText(encoded, "profile snippet");
+    List<Map.Entry<String, Long>> lines = new ArrayList<>();
     int lineNo = 0;
-    for (String line : inflate(gzipped).split("\n")) {
+    for (String line : text.split("\n")) {
       lineNo++;
       if (line.isBlank()) {
         continue;
@@ -84,28 +86,46 @@ public final class ProfileSnippetFormat {
         throw new Invalid(
             "profile snippet line " + lineNo + " has more than " + MAX_FRAMES + " frames");
       }
-      stacks.merge(stack, count, Long::sum);
+      lines.add(Map.entry(stack, count));
     }
-    if (stacks.isEmpty()) {
+    if (lines.isEmpty()) {
       throw new Invalid("profile snippet holds no stacks");
     }
-    return stacks;
+    return lines;
   }
 
-  private static String inflate(byte[] gzipped) {
+  /**
+   * Base64, then gzip, to text, bounded: refused above {@link #MAX_ENCODED} characters, and above
+   * {@link #MAX_FOLDED} bytes inflated. {@code what} names the input in the errors.
+   */
+  static String decodeText(String encoded, String what) {
+    if (encoded.length() > MAX_ENCODED) {
+      throw new Invalid(
+          what + " too large: " + encoded.length() + " characters (at most " + MAX_ENCODED + ")");
+    }
+    byte[] gzipped;
+    try {
+      gzipped = Base64.getDecoder().decode(encoded.trim());
+    } catch (IllegalArgumentException e) {
+      throw new Invalid(what + " is not base64: " + e.getMessage());
+    }
+    return inflate(gzipped, what);
+  }
+
+  private static String inflate(byte[] gzipped, String what) {
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buf = new byte[8192];
       for (int n; (n = in.read(buf)) > 0; ) {
         if (out.size() + n > MAX_FOLDED) {
           throw new Invalid(
-              "profile snippet inflates to more than " + (MAX_FOLDED >> 20) + " MiB; refused");
+              what + " inflates to more than " + (MAX_FOLDED >> 20) + " MiB; refused");
         }
         out.write(buf, 0, n);
       }
       return out.toString(StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new Invalid("profile snippet is not valid gzip: " + e.getMessage());
+      throw new Invalid(what + " is not valid gzip: " + e.getMessage());
     }
   }
 

@@ -186,6 +186,13 @@ public final class SpanContract {
   public static final AttributeKey<String> PROFILE_FOLDED =
       AttributeKey.stringKey("jobtrace.profile.folded");
 
+  /**
+   * On the {@link #PROFILE_EVENT}, beside the snippet: the order its samples came in, in {@link
+   * ProfileTimelineFormat}; absent when it did not fit or is turned off.
+   */
+  public static final AttributeKey<String> PROFILE_TIMELINE =
+      AttributeKey.stringKey("jobtrace.profile.timeline");
+
   // ---- composite spans: runs of calls of one shape, exported as one span ----
 
   public static final AttributeKey<Long> COMPOSITE_COUNT =
