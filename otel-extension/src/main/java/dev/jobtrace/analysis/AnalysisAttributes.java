@@ -55,6 +55,9 @@ public final class AnalysisAttributes {
       if (f.fix() != null) {
         event.put(SpanContract.FINDING_FIX, f.fix());
       }
+      if (f.calledFrom() != null) {
+        event.put(SpanContract.FINDING_CALLED_FROM, f.calledFrom());
+      }
       events.add(EventData.create(eventEpochNanos, SpanContract.FINDING_EVENT, event.build()));
     }
     if (!kinds.isEmpty()) {

@@ -20,6 +20,9 @@ import java.time.Duration;
  * @param queueWaitMinRatio a run that waited in its queue at least this many times its own
  *     duration...
  * @param queueWaitMin ...and at least this long gets a queue-wait finding
+ * @param cpuMinShare a library family (or the application's code) computing for at least this share
+ *     of a job's samples...
+ * @param cpuMin ...and at least this long gets a cpu_hotspot finding
  */
 public record AnalysisSettings(
     int repeatedMinCount,
@@ -35,7 +38,47 @@ public record AnalysisSettings(
     int compressionMinRun,
     KeyPatterns keyPatterns,
     double queueWaitMinRatio,
-    Duration queueWaitMin) {
+    Duration queueWaitMin,
+    double cpuMinShare,
+    Duration cpuMin) {
+
+  static final double DEFAULT_CPU_MIN_SHARE = 0.2;
+  static final Duration DEFAULT_CPU_MIN = Duration.ofMillis(500);
+
+  /** The settings with the CPU hot-spot thresholds at their defaults. */
+  public AnalysisSettings(
+      int repeatedMinCount,
+      Duration repeatedMinTotal,
+      Duration repeatedMaxAverage,
+      Duration slowCall,
+      double dominantShare,
+      int maxFindings,
+      int maxJobs,
+      int maxDistinctCalls,
+      boolean compressionEnabled,
+      Duration compressionMaxCall,
+      int compressionMinRun,
+      KeyPatterns keyPatterns,
+      double queueWaitMinRatio,
+      Duration queueWaitMin) {
+    this(
+        repeatedMinCount,
+        repeatedMinTotal,
+        repeatedMaxAverage,
+        slowCall,
+        dominantShare,
+        maxFindings,
+        maxJobs,
+        maxDistinctCalls,
+        compressionEnabled,
+        compressionMaxCall,
+        compressionMinRun,
+        keyPatterns,
+        queueWaitMinRatio,
+        queueWaitMin,
+        DEFAULT_CPU_MIN_SHARE,
+        DEFAULT_CPU_MIN);
+  }
 
   public static AnalysisSettings defaults() {
     return new AnalysisSettings(

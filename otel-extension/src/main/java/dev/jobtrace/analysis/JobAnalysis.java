@@ -95,14 +95,22 @@ public final class JobAnalysis {
 
   /** The job's result, for a job that ran from {@code startNanos} to {@code endNanos}. */
   public Result result(long startNanos, long endNanos) {
-    return result(startNanos, endNanos, null);
+    return result(startNanos, endNanos, List.of());
   }
 
   /**
    * The job's result, with a finding about the run that its calls do not tell ({@code queue_wait},
    * or null), ranked with the others by what it cost.
    */
-  public synchronized Result result(long startNanos, long endNanos, Finding ofTheRun) {
+  public Result result(long startNanos, long endNanos, Finding ofTheRun) {
+    return result(startNanos, endNanos, ofTheRun == null ? List.of() : List.of(ofTheRun));
+  }
+
+  /**
+   * The job's result, with findings about the run that its calls do not tell ({@code queue_wait},
+   * {@code cpu_hotspot}), ranked with the others by what they cost.
+   */
+  public synchronized Result result(long startNanos, long endNanos, List<Finding> ofTheRun) {
     long duration = Math.max(0, endNanos - startNanos);
     // Time after the job's end (calls that outlived it) is left out.
     waits.seal(endNanos);
@@ -120,9 +128,13 @@ public final class JobAnalysis {
   }
 
   List<Finding> findings(long jobNanos, Finding ofTheRun) {
+    return findings(jobNanos, ofTheRun == null ? List.of() : List.of(ofTheRun));
+  }
+
+  List<Finding> findings(long jobNanos, List<Finding> ofTheRun) {
     List<Candidate> candidates = new ArrayList<>();
-    if (ofTheRun != null) {
-      candidates.add(new Candidate(ofTheRun.totalMillis() * 1_000_000, ofTheRun));
+    for (Finding f : ofTheRun) {
+      candidates.add(new Candidate(f.totalMillis() * 1_000_000, f));
     }
     long slow = settings.slowCall().toNanos();
     // Calls of a per-record loop, with how many times each record makes them.

@@ -48,6 +48,8 @@ public final class JobtraceConfig {
   public static final String REPEATED_MAX_AVERAGE = "otel.jobtrace.finding.repeated-max-average";
   public static final String SLOW_CALL = "otel.jobtrace.finding.slow-call";
   public static final String DOMINANT_PERCENT = "otel.jobtrace.finding.dominant-percent";
+  public static final String CPU_MIN_PERCENT = "otel.jobtrace.finding.cpu-min-percent";
+  public static final String CPU_MIN = "otel.jobtrace.finding.cpu-min";
   public static final String MAX_FINDINGS = "otel.jobtrace.finding.max";
   public static final String MAX_JOBS = "otel.jobtrace.analysis.max-jobs";
   public static final String MAX_STATEMENTS = "otel.jobtrace.analysis.max-statements";
@@ -162,7 +164,10 @@ public final class JobtraceConfig {
             integer(config, COMPRESSION_MIN_RUN, d.compressionMinRun(), 2, 1_000_000),
             keyPatterns(config, REDIS_IDS),
             decimal(config, QUEUE_WAIT_MIN_RATIO, d.queueWaitMinRatio(), 0, 1000),
-            duration(config, QUEUE_WAIT_MIN, d.queueWaitMin(), Duration.ofMillis(1)));
+            duration(config, QUEUE_WAIT_MIN, d.queueWaitMin(), Duration.ofMillis(1)),
+            integer(config, CPU_MIN_PERCENT, (int) Math.round(d.cpuMinShare() * 100), 1, 100)
+                / 100.0,
+            duration(config, CPU_MIN, d.cpuMin(), Duration.ofMillis(1)));
     return new JobtraceConfig(
         jobs,
         propagation,

@@ -269,7 +269,7 @@ public final class HotFrames {
     return best;
   }
 
-  private static boolean waits(String leaf) {
+  static boolean waits(String leaf) {
     for (String w : WAITING_LEAVES) {
       if (leaf.startsWith(w)) {
         return true;

@@ -13,6 +13,7 @@ import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.export.AnnotatedSpan;
 import dev.jobtrace.export.CallCompressor;
 import dev.jobtrace.export.HeldSpans;
+import dev.jobtrace.profiler.CpuHotspots;
 import dev.jobtrace.profiler.HotFrames;
 import dev.jobtrace.profiler.ProfileSettings;
 import dev.jobtrace.profiler.ProfileSnippet;
@@ -74,6 +75,7 @@ public final class JobTraceTracker {
   private final QueueWaits queueWaits = new QueueWaits();
 
   private final Once queueWaitFailureLogged = new Once();
+  private final Once cpuHotspotFailureLogged = new Once();
   private CallCompressor compressor;
   private volatile WallClockProfiler profiler;
 
@@ -409,7 +411,7 @@ public final class JobTraceTracker {
       if (p.node().job && p.node().analysis != null) {
         activeJobs.remove(p.node().analysis);
         JobAnalysis.Result result =
-            p.node().analysis.result(p.node().startNanos, p.node().endNanos, queueWait(p.span()));
+            p.node().analysis.result(p.node().startNanos, p.node().endNanos, ofTheRun(p));
         AnalysisAttributes.add(
             result,
             p.span().getLatencyNanos(),
@@ -463,6 +465,37 @@ public final class JobTraceTracker {
       logErrorOnce(t);
       p.exporter().onEnd(p.span());
     }
+  }
+
+  /**
+   * The findings about the run that its calls do not tell: its queue wait, and where its profile
+   * spent its computing time.
+   */
+  private List<Finding> ofTheRun(HeldSpans.Held p) {
+    List<Finding> out = new ArrayList<>(4);
+    Finding wait = queueWait(p.span());
+    if (wait != null) {
+      out.add(wait);
+    }
+    if (profiler != null) {
+      try {
+        FaultInjection.at("cpu-hotspots");
+        out.addAll(
+            CpuHotspots.find(
+                p.node().stacks,
+                settings.interval().toNanos(),
+                new HotFrames(settings.appPackages()),
+                analysisSettings));
+      } catch (RuntimeException e) {
+        if (cpuHotspotFailureLogged.first()) {
+          logger.log(
+              Level.WARNING,
+              "jobtrace: the CPU hot-spot finding failed; job spans go on without it",
+              e);
+        }
+      }
+    }
+    return out;
   }
 
   /**

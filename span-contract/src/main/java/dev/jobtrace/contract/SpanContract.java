@@ -102,6 +102,20 @@ public final class SpanContract {
    */
   public static final String FINDING_KIND_QUEUE_WAIT = "queue_wait";
 
+  /**
+   * The finding kind of a job whose profile spent a large share computing in one library family
+   * (serialization, regular expressions, logging, the ORM, ...) or in the application's own code:
+   * its statement names the family and library, its count the samples, its total the time they
+   * stand for; {@link #FINDING_CALLED_FROM} the application frame that called into it.
+   */
+  public static final String FINDING_KIND_CPU_HOTSPOT = "cpu_hotspot";
+
+  /**
+   * On a {@link #FINDING_KIND_CPU_HOTSPOT}: the application frame most of its samples ran under.
+   */
+  public static final AttributeKey<String> FINDING_CALLED_FROM =
+      AttributeKey.stringKey("jobtrace.finding.called_from");
+
   /** The kinds found, most costly first, comma-separated. */
   public static final AttributeKey<String> FINDINGS = AttributeKey.stringKey("jobtrace.findings");
 
