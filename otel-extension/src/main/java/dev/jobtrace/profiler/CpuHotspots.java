@@ -107,9 +107,14 @@ public final class CpuHotspots {
           break;
         }
       }
+      // Computing in a database driver, an HTTP client or Netty is the I/O the trace's calls
+      // already tell; only the families named here are a cost of their own.
       String family;
       if (name != null) {
-        family = FAMILY.getOrDefault(name, name);
+        family = FAMILY.get(name);
+        if (family == null) {
+          continue;
+        }
       } else if (app >= 0) {
         family = APPLICATION;
         name = ProfileSnippet.shortName(stack[app]);
