@@ -95,12 +95,14 @@ public final class ActivationTimeline {
     return threads.values();
   }
 
-  /** Forgets switches before {@code watermark}, and threads that died idle. */
+  /** Forgets switches before {@code watermark}, and threads that died idle before it. */
   void prune(long watermark) {
     for (Iterator<ThreadLog> it = threads.values().iterator(); it.hasNext(); ) {
       ThreadLog log = it.next();
       log.prune(watermark);
-      if (!log.thread.isAlive() && log.active() == null) {
+      // A thread that ended keeps its log until every switch it made is before the watermark:
+      // samples from its last moments may still be on their way.
+      if (!log.thread.isAlive() && log.active() == null && log.drained()) {
         it.remove();
       }
     }
@@ -196,6 +198,11 @@ public final class ActivationTimeline {
     }
 
     /** Keeps the last switch before the watermark: it says what was current from then on. */
+    /** No switch is kept: the thread has been idle since before the last prune's watermark. */
+    synchronized boolean drained() {
+      return size == 0;
+    }
+
     synchronized void prune(long watermark) {
       while (size > 1 && times[start + 1] <= watermark) {
         spans[start] = null;

@@ -42,6 +42,28 @@ class ActivationTimelineTest {
   }
 
   @Test
+  void aThreadThatEndedKeepsItsLastSpanUntilTheWatermarkPassesItsEnd() throws Exception {
+    ActivationTimeline timeline = new ActivationTimeline();
+    SpanNode job = new SpanNode("a", null, 0);
+    long[] id = new long[1];
+    // A worker thread that ends right after its job: its last samples come in the next flush.
+    Thread worker =
+        new Thread(
+            () -> {
+              ActivationTimeline.ThreadLog log = timeline.current();
+              log.switchTo(job, 100);
+              log.switchTo(null, 500);
+              id[0] = Thread.currentThread().getId();
+            });
+    worker.start();
+    worker.join();
+    timeline.prune(300);
+    assertThat(timeline.spanAt(id[0], 400)).as("read after the thread ended").isSameAs(job);
+    timeline.prune(600);
+    assertThat(timeline.spanAt(id[0], 400)).as("forgotten once all is read").isNull();
+  }
+
+  @Test
   void logIsBoundedPerThread() {
     ActivationTimeline timeline = new ActivationTimeline();
     ActivationTimeline.ThreadLog log = timeline.current();

@@ -91,7 +91,8 @@ public final class LinkerServer implements AutoCloseable {
     if (!what.isEmpty()
         && !what.equals("flamegraph")
         && !what.equals("folded")
-        && !what.equals("speedscope.json")) {
+        && !what.equals("speedscope.json")
+        && !what.equals("firefox.json")) {
       send(exchange, 404, "text/plain", "not found");
       return;
     }
@@ -131,7 +132,8 @@ public final class LinkerServer implements AutoCloseable {
               : "This span carries no profile snippet.";
     } else {
       try {
-        snippet = Snippet.decode(encoded);
+        snippet =
+            Snippet.decode(encoded, event.attributes().get(SpanContract.PROFILE_TIMELINE.getKey()));
       } catch (ProfileSnippetFormat.Invalid e) {
         problem = "The span's profile snippet cannot be shown: " + e.getMessage();
         status = 422;
@@ -148,20 +150,52 @@ public final class LinkerServer implements AutoCloseable {
     } else if (what.equals("flamegraph")) {
       send(exchange, 200, "text/html", FlameGraphs.html(snippet, span.service + ": " + span.name));
     } else if (what.equals("folded")) {
-      exchange
-          .getResponseHeaders()
-          .set("Content-Disposition", "attachment; filename=\"" + id + ".folded.txt\"");
-      send(exchange, 200, "text/plain", snippet.folded());
-    } else {
-      exchange
-          .getResponseHeaders()
-          .set("Content-Disposition", "attachment; filename=\"" + id + ".speedscope.json\"");
-      send(
+      download(
           exchange,
-          200,
+          id + ".folded.txt",
+          "text/plain",
+          snippet.folded().getBytes(StandardCharsets.UTF_8));
+    } else if (what.equals("speedscope.json")) {
+      download(
+          exchange,
+          id + ".speedscope.json",
           "application/json",
           FlameGraphs.speedscope(snippet, span.service + ": " + span.name));
+    } else if (snippet.timeline() == null) {
+      send(
+          exchange,
+          404,
+          "text/plain",
+          snippet.timelineProblem() != null
+              ? "The span's profile timeline cannot be read: " + snippet.timelineProblem()
+              : "This span's profile keeps no time order (an agent before timelines, or"
+                  + " otel.jobtrace.profile.timeline.max-runs=0), so there is no Firefox Profiler"
+                  + " file; the flame graph and speedscope JSON still show it.");
+    } else {
+      download(
+          exchange,
+          id + ".firefox.json",
+          "application/json",
+          FirefoxProfiles.gecko(
+              snippet.lines(),
+              snippet.timeline(),
+              span.service + ": " + span.name,
+              span.startNanos / 1_000_000));
     }
+  }
+
+  /**
+   * A file of the profile, to save or to open in another viewer. speedscope and the Firefox
+   * Profiler fetch what they open from the browser, so the files may be read from any origin, as
+   * the pages that link them are.
+   */
+  private static void download(HttpExchange exchange, String file, String type, byte[] body)
+      throws IOException {
+    exchange.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+    exchange
+        .getResponseHeaders()
+        .set("Content-Disposition", "attachment; filename=\"" + file + "\"");
+    send(exchange, 200, type, body);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.jobtrace.linker;
 
+import dev.jobtrace.contract.ProfileTimelineFormat;
 import dev.jobtrace.contract.SpanContract;
 import java.util.HashMap;
 import java.util.List;
@@ -107,17 +108,43 @@ final class ProfilePage {
           .append(Html.text(problem))
           .append("</p>");
     } else {
-      b.append("<h2>Flame graph</h2><p>Download: <a href='/profiles/")
+      b.append("<h2>Flame graph</h2><p id='downloads'>Download: <a href='/profiles/")
           .append(id)
-          .append("/folded'>folded stacks</a> · ")
-          .append("<a href='/profiles/")
-          .append(id)
-          .append("/speedscope.json'>speedscope JSON</a> (opens in speedscope.app)</p>")
-          .append("<iframe id='flamegraph' src='/profiles/")
+          .append("/folded'>folded stacks</a> · ");
+      if (snippet.timeline() != null) {
+        b.append("<a id='speedscope' href='/profiles/")
+            .append(id)
+            .append("/speedscope.json'>speedscope JSON</a>, in time order: speedscope.app's Time")
+            .append(" Order view is the span's stack chart, thread by thread · ")
+            .append("<a id='firefox-profiler' href='/profiles/")
+            .append(id)
+            .append("/firefox.json'>Firefox Profiler file</a>, which profiler.firefox.com opens")
+            .append(" (Load a profile from file) with a track per thread")
+            .append(timelineNote(snippet.timeline()))
+            .append("</p>");
+      } else {
+        b.append("<a id='speedscope' href='/profiles/")
+            .append(id)
+            .append("/speedscope.json'>speedscope JSON</a> (opens in speedscope.app; ")
+            .append(
+                Html.text(
+                    snippet.timelineProblem() != null
+                        ? "no time order: its timeline cannot be read: " + snippet.timelineProblem()
+                        : "no time order: the span's profile keeps none"))
+            .append(")</p>");
+      }
+      b.append("<iframe id='flamegraph' src='/profiles/")
           .append(id)
           .append("/flamegraph'></iframe>");
     }
     return Html.page(title, b.toString());
+  }
+
+  /** What a reader of the time-ordered files should know: coarsened or cut short. */
+  static String timelineNote(ProfileTimelineFormat.Timeline timeline) {
+    return timeline.truncated()
+        ? "; the span's last moments are left out, as its order did not fit the snippet's size"
+        : "";
   }
 
   /** Jaeger's trace view, scrolled to the span and the span highlighted. */

@@ -252,7 +252,9 @@ class LinkerIT {
         .containsPattern("SlowWorker\\$InvoiceExportJob\\.serializeInvoices(_\\[.])? \\d+");
     JsonNode speedscope =
         JSON.readTree(page("/profiles/" + profiledJob + "/speedscope.json").body());
-    assertThat(speedscope.path("profiles").get(0).path("type").asText()).isEqualTo("sampled");
+    // The agent keeps the samples' order: one profile per thread, in time order.
+    assertThat(speedscope.path("profiles").get(0).path("type").asText()).isEqualTo("evented");
+    assertThat(speedscope.path("profiles").get(0).path("name").asText()).isEqualTo("main");
     assertThat(speedscope.path("shared").path("frames").toString())
         .contains("serializeInvoices\"")
         .doesNotContain("_[j]");
