@@ -461,15 +461,20 @@ class EndToEndIT {
   /**
    * A job's findings about its calls, most costly first: {@code queue_wait} left out, as it tells
    * what else the queue held (every run is enqueued at once, the fixed ones behind the slow ones),
-   * and {@code cpu_hotspot}, which is about its profile.
+   * and the findings about the run rather than its calls ({@code cpu_hotspot}, {@code retry},
+   * {@code large_payload}).
    */
   static List<TraceSpan.Event> callFindings(TraceSpan job) {
     return job.events(SpanContract.FINDING_EVENT).stream()
         .filter(
             e -> {
               String kind = e.attributes().get(SpanContract.FINDING_KIND.getKey());
-              return !SpanContract.FINDING_KIND_QUEUE_WAIT.equals(kind)
-                  && !SpanContract.FINDING_KIND_CPU_HOTSPOT.equals(kind);
+              return !List.of(
+                      SpanContract.FINDING_KIND_QUEUE_WAIT,
+                      SpanContract.FINDING_KIND_CPU_HOTSPOT,
+                      SpanContract.FINDING_KIND_RETRY,
+                      SpanContract.FINDING_KIND_LARGE_PAYLOAD)
+                  .contains(kind);
             })
         .toList();
   }

@@ -23,6 +23,7 @@ import java.time.Duration;
  * @param cpuMinShare a library family (or the application's code) computing for at least this share
  *     of a job's samples...
  * @param cpuMin ...and at least this long gets a cpu_hotspot finding
+ * @param payloadMinBytes a job stored at least this large gets a large_payload finding
  */
 public record AnalysisSettings(
     int repeatedMinCount,
@@ -40,10 +41,17 @@ public record AnalysisSettings(
     double queueWaitMinRatio,
     Duration queueWaitMin,
     double cpuMinShare,
-    Duration cpuMin) {
+    Duration cpuMin,
+    long payloadMinBytes) {
 
   static final double DEFAULT_CPU_MIN_SHARE = 0.2;
   static final Duration DEFAULT_CPU_MIN = Duration.ofMillis(500);
+
+  /**
+   * 100 KiB: JobRunr's own guidance is to pass ids and small values; a job stored this large is
+   * read and written whole on every state change.
+   */
+  static final long DEFAULT_PAYLOAD_MIN_BYTES = 100 * 1024;
 
   /** The settings with the CPU hot-spot thresholds at their defaults. */
   public AnalysisSettings(
@@ -77,7 +85,8 @@ public record AnalysisSettings(
         queueWaitMinRatio,
         queueWaitMin,
         DEFAULT_CPU_MIN_SHARE,
-        DEFAULT_CPU_MIN);
+        DEFAULT_CPU_MIN,
+        DEFAULT_PAYLOAD_MIN_BYTES);
   }
 
   public static AnalysisSettings defaults() {

@@ -50,6 +50,7 @@ public final class JobtraceConfig {
   public static final String DOMINANT_PERCENT = "otel.jobtrace.finding.dominant-percent";
   public static final String CPU_MIN_PERCENT = "otel.jobtrace.finding.cpu-min-percent";
   public static final String CPU_MIN = "otel.jobtrace.finding.cpu-min";
+  public static final String PAYLOAD_MIN_BYTES = "otel.jobtrace.finding.payload-min-bytes";
   public static final String MAX_FINDINGS = "otel.jobtrace.finding.max";
   public static final String MAX_JOBS = "otel.jobtrace.analysis.max-jobs";
   public static final String MAX_STATEMENTS = "otel.jobtrace.analysis.max-statements";
@@ -167,7 +168,8 @@ public final class JobtraceConfig {
             duration(config, QUEUE_WAIT_MIN, d.queueWaitMin(), Duration.ofMillis(1)),
             integer(config, CPU_MIN_PERCENT, (int) Math.round(d.cpuMinShare() * 100), 1, 100)
                 / 100.0,
-            duration(config, CPU_MIN, d.cpuMin(), Duration.ofMillis(1)));
+            duration(config, CPU_MIN, d.cpuMin(), Duration.ofMillis(1)),
+            integer(config, PAYLOAD_MIN_BYTES, (int) d.payloadMinBytes(), 1, Integer.MAX_VALUE));
     return new JobtraceConfig(
         jobs,
         propagation,

@@ -8,7 +8,9 @@ import dev.jobtrace.analysis.CallKind;
 import dev.jobtrace.analysis.CallStatement;
 import dev.jobtrace.analysis.Finding;
 import dev.jobtrace.analysis.JobAnalysis;
+import dev.jobtrace.analysis.LargePayloads;
 import dev.jobtrace.analysis.QueueWaits;
+import dev.jobtrace.analysis.Retries;
 import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.export.AnnotatedSpan;
 import dev.jobtrace.export.CallCompressor;
@@ -76,6 +78,7 @@ public final class JobTraceTracker {
 
   private final Once queueWaitFailureLogged = new Once();
   private final Once cpuHotspotFailureLogged = new Once();
+  private final Once retryFailureLogged = new Once();
   private CallCompressor compressor;
   private volatile WallClockProfiler profiler;
 
@@ -477,6 +480,23 @@ public final class JobTraceTracker {
     if (wait != null) {
       out.add(wait);
     }
+    Finding retry = retry(p.span());
+    if (retry != null) {
+      out.add(retry);
+    }
+    Long payload = p.span().getAttribute(SpanContract.JOB_PAYLOAD_BYTES);
+    if (payload != null) {
+      String job = p.span().getAttribute(SpanContract.JOB_NAME);
+      Finding large =
+          LargePayloads.finding(
+              job == null ? p.span().getName() : job,
+              payload,
+              p.span().getAttribute(SpanContract.JOB_PAYLOAD_READ_MS),
+              analysisSettings.payloadMinBytes());
+      if (large != null) {
+        out.add(large);
+      }
+    }
     if (profiler != null) {
       try {
         FaultInjection.at("cpu-hotspots");
@@ -496,6 +516,26 @@ public final class JobTraceTracker {
       }
     }
     return out;
+  }
+
+  /** The run's {@code retry} finding, or null; a failure here costs this finding only. */
+  private Finding retry(ReadableSpan span) {
+    try {
+      Long attempt = span.getAttribute(SpanContract.JOB_ATTEMPT);
+      return attempt == null
+          ? null
+          : Retries.finding(
+              attempt,
+              span.getAttribute(SpanContract.JOB_PREVIOUS_FAILURES),
+              span.getAttribute(SpanContract.JOB_PREVIOUS_ATTEMPTS_MS),
+              span.getAttribute(SpanContract.JOB_RETRYING_FOR_MS));
+    } catch (RuntimeException e) {
+      if (retryFailureLogged.first()) {
+        logger.log(
+            Level.WARNING, "jobtrace: the retry finding failed; job spans go on without it", e);
+      }
+      return null;
+    }
   }
 
   /**

@@ -247,6 +247,54 @@ class JobRunrJobSpansIT extends WithServers {
                     .getStringValue())
             .endsWith("fails on purpose");
       }
+      // A retry says what the attempts before it failed with, from JobRunr's own history.
+      assertThat(JobAnalysisIT.findings(runs.get(0)))
+          .extracting(e -> JobAnalysisIT.eventAttr(e, "jobtrace.finding.kind"))
+          .doesNotContain("retry");
+      for (int i = 1; i < 3; i++) {
+        ExportedSpan retry = runs.get(i);
+        List<String> failures =
+            ExportedSpan.value(retry.span.getAttributesList(), "jobtrace.job.previous_failures")
+                .getArrayValue()
+                .getValuesList()
+                .stream()
+                .map(v -> v.getStringValue())
+                .collect(Collectors.toList());
+        assertThat(failures).hasSize(i);
+        assertThat(failures)
+            .allSatisfy(
+                f ->
+                    assertThat(f)
+                        .startsWith("java.lang.IllegalStateException: ")
+                        .endsWith("fails on purpose"));
+        assertThat(retry.longAttr("jobtrace.job.previous_attempts_ms")).isGreaterThanOrEqualTo(0L);
+        assertThat(retry.longAttr("jobtrace.job.retrying_for_ms"))
+            .isGreaterThanOrEqualTo(retry.longAttr("jobtrace.job.previous_attempts_ms"));
+        var finding =
+            JobAnalysisIT.findings(retry).stream()
+                .filter(e -> "retry".equals(JobAnalysisIT.eventAttr(e, "jobtrace.finding.kind")))
+                .findFirst();
+        assertThat(finding).as("retry finding on attempt " + (i + 1)).isPresent();
+        System.out.println(
+            "retry attempt "
+                + (i + 1)
+                + ": "
+                + JobAnalysisIT.eventAttr(finding.get(), "jobtrace.finding.summary"));
+        assertThat(JobAnalysisIT.eventAttr(finding.get(), "jobtrace.finding.summary"))
+            .startsWith(
+                "attempt "
+                    + (i + 1)
+                    + ": the "
+                    + (i == 1 ? "one before failed, with " : "2 before failed, both with ")
+                    + "IllegalStateException: ")
+            .contains("; retrying for ");
+        assertThat(JobAnalysisIT.eventAttr(finding.get(), "jobtrace.finding.count"))
+            .isEqualTo(String.valueOf(i));
+        assertThat(JobAnalysisIT.eventAttr(finding.get(), "jobtrace.finding.statement"))
+            .isEqualTo(failures.get(failures.size() - 1));
+        assertThat(retry.attr("jobtrace.finding.retry")).isEqualTo("true");
+        assertThat(retry.attr("jobtrace.findings")).contains("retry");
+      }
       // Every attempt links back to the one request that enqueued the job.
       for (ExportedSpan run : runs) {
         assertThat(run.span.getLinksList()).hasSize(1);
@@ -254,6 +302,45 @@ class JobRunrJobSpansIT extends WithServers {
             .isEqualTo(request.spanId());
       }
       assertThat(runs).extracting(ExportedSpan::traceId).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void aJobStoredLargeSaysHowLargeAndHowLongReadingItTookAndASmallOneDoesNot() throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      AgentProcess.Result result = worker(receiver, "payload").run(240);
+      assertThat(result.output).contains("jobs finished: succeeded=2");
+      List<ExportedSpan> runs =
+          jobSpans(receiver.spans()).stream()
+              .sorted(
+                  java.util.Comparator.comparing(s -> -s.longAttr("jobtrace.job.payload_bytes")))
+              .collect(Collectors.toList());
+      assertThat(runs).hasSize(2);
+      ExportedSpan large = runs.get(0);
+      ExportedSpan small = runs.get(1);
+      // 8,000 rows of about 50 characters, as JobRunr's JSON.
+      assertThat(large.longAttr("jobtrace.job.payload_bytes")).isBetween(400_000L, 1_000_000L);
+      assertThat(large.longAttr("jobtrace.job.payload_read_ms")).isGreaterThanOrEqualTo(0L);
+      assertThat(small.longAttr("jobtrace.job.payload_bytes")).isBetween(500L, 20_000L);
+      var finding =
+          JobAnalysisIT.findings(large).stream()
+              .filter(
+                  e -> "large_payload".equals(JobAnalysisIT.eventAttr(e, "jobtrace.finding.kind")))
+              .findFirst();
+      assertThat(finding).as("large_payload finding").isPresent();
+      System.out.println(
+          "large payload: " + JobAnalysisIT.eventAttr(finding.get(), "jobtrace.finding.summary"));
+      assertThat(JobAnalysisIT.eventAttr(finding.get(), "jobtrace.finding.summary"))
+          .matches(
+              "job stored as \\d+ KiB \\(JobRunr's JSON, arguments and all\\), written whole on"
+                  + " every state change; reading it back for this run took \\d+ ms");
+      assertThat(JobAnalysisIT.eventAttr(finding.get(), "jobtrace.finding.statement"))
+          .isEqualTo(large.attr("jobtrace.job.name"));
+      assertThat(JobAnalysisIT.eventAttr(finding.get(), "jobtrace.finding.fix"))
+          .startsWith("pass an id");
+      assertThat(JobAnalysisIT.findings(small))
+          .extracting(e -> JobAnalysisIT.eventAttr(e, "jobtrace.finding.kind"))
+          .doesNotContain("large_payload");
     }
   }
 

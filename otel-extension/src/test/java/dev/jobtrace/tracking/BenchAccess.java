@@ -30,7 +30,12 @@ import java.util.concurrent.TimeUnit;
 public final class BenchAccess {
   private BenchAccess() {}
 
-  public static double snippetBuildMillis(int samples, int distinctStacks, int depth, int builds) {
+  /**
+   * The median time to build a span's snippet from {@code samples} samples, with or without its
+   * timeline (the samples' order, kept as they are added).
+   */
+  public static double snippetBuildMillis(
+      int samples, int distinctStacks, int depth, int builds, boolean timeline) {
     Random random = new Random(1);
     List<String> stacks = new ArrayList<>();
     for (int i = 0; i < distinctStacks; i++) {
@@ -58,7 +63,7 @@ public final class BenchAccess {
             i * interval,
             Integer.MAX_VALUE,
             interval,
-            2048);
+            timeline ? 2048 : 0);
       }
       long t0 = System.nanoTime();
       ProfileSnippet.build(node.stacks, 65536, new HotFrames(List.of()), node.runs, 0, 65536);

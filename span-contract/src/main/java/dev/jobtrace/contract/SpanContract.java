@@ -27,6 +27,29 @@ public final class SpanContract {
       AttributeKey.stringKey("jobtrace.job.instance_id");
   public static final AttributeKey<Long> JOB_ATTEMPT = AttributeKey.longKey("jobtrace.job.attempt");
 
+  /**
+   * A retry's earlier attempts as the framework recorded their failures, oldest first, each {@code
+   * ExceptionType: message} (JobRunr; at most the last 5).
+   */
+  public static final AttributeKey<List<String>> JOB_PREVIOUS_FAILURES =
+      AttributeKey.stringArrayKey("jobtrace.job.previous_failures");
+
+  /** A retry: the time the earlier attempts ran, added up (JobRunr). */
+  public static final AttributeKey<Long> JOB_PREVIOUS_ATTEMPTS_MS =
+      AttributeKey.longKey("jobtrace.job.previous_attempts_ms");
+
+  /** A retry: from the first attempt's start to this one's (JobRunr). */
+  public static final AttributeKey<Long> JOB_RETRYING_FOR_MS =
+      AttributeKey.longKey("jobtrace.job.retrying_for_ms");
+
+  /** The job as its framework stores it, in UTF-8 bytes (JobRunr: its JSON, arguments and all). */
+  public static final AttributeKey<Long> JOB_PAYLOAD_BYTES =
+      AttributeKey.longKey("jobtrace.job.payload_bytes");
+
+  /** How long reading the stored job back took before this run (JobRunr: deserializing it). */
+  public static final AttributeKey<Long> JOB_PAYLOAD_READ_MS =
+      AttributeKey.longKey("jobtrace.job.payload_read_ms");
+
   /** Enqueue (or scheduled fire time) to start, where the framework knows both. */
   public static final AttributeKey<Long> JOB_QUEUE_LATENCY_MS =
       AttributeKey.longKey("jobtrace.job.queue_latency_ms");
@@ -109,6 +132,19 @@ public final class SpanContract {
    * stand for; {@link #FINDING_CALLED_FROM} the application frame that called into it.
    */
   public static final String FINDING_KIND_CPU_HOTSPOT = "cpu_hotspot";
+
+  /**
+   * The finding kind of a run that is a retry (attempt 2 or later): what the earlier attempts
+   * failed with, so a retry storm reads as one story. Its count is the earlier attempts, its total
+   * the time they ran where the framework knows it, its statement their most common failure.
+   */
+  public static final String FINDING_KIND_RETRY = "retry";
+
+  /**
+   * The finding kind of a run whose job is stored large (JobRunr: its serialized JSON, arguments
+   * and all): its count the bytes, its total the time reading it back took, its statement the job.
+   */
+  public static final String FINDING_KIND_LARGE_PAYLOAD = "large_payload";
 
   /**
    * On a {@link #FINDING_KIND_CPU_HOTSPOT}: the application frame most of its samples ran under.

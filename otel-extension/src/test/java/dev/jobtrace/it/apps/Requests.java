@@ -17,6 +17,14 @@ public final class Requests {
       case "retry":
         BackgroundJob.enqueue(() -> jobs.failTwiceThenSucceed("k1"));
         return 1;
+      case "payload":
+        {
+          java.util.List<String> large = SampleJobs.rows(8_000);
+          java.util.List<String> small = SampleJobs.rows(20);
+          BackgroundJob.enqueue(() -> jobs.importRows(large));
+          BackgroundJob.enqueue(() -> jobs.importRows(small));
+          return 2;
+        }
       default:
         throw new IllegalArgumentException("unknown scenario " + scenario);
     }

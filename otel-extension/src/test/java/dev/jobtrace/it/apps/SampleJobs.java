@@ -50,4 +50,18 @@ public class SampleJobs {
     }
     Backends.redis.set("done:" + key, "yes");
   }
+
+  /** Imports the rows it was handed as its argument: the job's stored form holds them all. */
+  public void importRows(java.util.List<String> rows) {
+    Backends.redis.set("imported:" + rows.size(), String.valueOf(rows.size()));
+  }
+
+  /** The rows of an import, as a caller passes them to the job. */
+  public static java.util.List<String> rows(int count) {
+    java.util.List<String> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      rows.add("row " + i + ",customer-" + (i % 97) + ",2026-12-03,amount " + (i * 7 % 1000));
+    }
+    return rows;
+  }
 }

@@ -25,6 +25,7 @@ public final class JobRunrInstrumentationModule extends JobFrameworkInstrumentat
     return Arrays.asList(
         new JobCreationInstrumentation(),
         new JobExecutionInstrumentation(),
+        new JobPayloadInstrumentation(),
         new JobRunrBookkeepingInstrumentation());
   }
 
@@ -34,6 +35,8 @@ public final class JobRunrInstrumentationModule extends JobFrameworkInstrumentat
         "dev.jobtrace.config.Propagation",
         "dev.jobtrace.job.jobrunr.v8_0.JobRunrSettings",
         "dev.jobtrace.job.jobrunr.v8_0.JobRunrJobSpans",
+        "dev.jobtrace.job.jobrunr.v8_0.JobRunrPayloads",
+        "dev.jobtrace.job.jobrunr.v8_0.JobRunrPayloads$Payload",
         "dev.jobtrace.job.jobrunr.v8_0.JobRunrJobSpans$1",
         "dev.jobtrace.job.jobrunr.v8_0.JobRunrJobSpans$JobAttributes",
         "dev.jobtrace.job.jobrunr.v8_0.JobRunrJobSpans$Singletons",

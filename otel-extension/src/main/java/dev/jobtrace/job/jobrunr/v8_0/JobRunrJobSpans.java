@@ -17,6 +17,8 @@ import io.opentelemetry.instrumentation.api.instrumenter.Instrumenter;
 import io.opentelemetry.instrumentation.api.instrumenter.SpanKindExtractor;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,6 +27,7 @@ import org.jobrunr.jobs.JobDetails;
 import org.jobrunr.jobs.states.EnqueuedState;
 import org.jobrunr.jobs.states.FailedState;
 import org.jobrunr.jobs.states.JobState;
+import org.jobrunr.jobs.states.ProcessingState;
 
 /**
  * Job spans for JobRunr: the trace context of the code that enqueues a job travels in the job's
@@ -146,6 +149,12 @@ public final class JobRunrJobSpans {
       attributes.put(SpanContract.JOB_SYSTEM, "jobrunr");
       attributes.put(SpanContract.JOB_ID, String.valueOf(job.getId()));
       attributes.put(SpanContract.JOB_ATTEMPT, attempt(job));
+      earlierAttempts(job, attributes);
+      JobRunrPayloads.Payload payload = JobRunrPayloads.take(job);
+      if (payload != null) {
+        attributes.put(SpanContract.JOB_PAYLOAD_BYTES, payload.bytes());
+        attributes.put(SpanContract.JOB_PAYLOAD_READ_MS, payload.readNanos() / 1_000_000);
+      }
       attributes.put(SpanContract.JOB_DISPLAY_NAME, job.getJobName());
       Long latency = queueLatencyMillis(job);
       if (latency != null) {
@@ -171,6 +180,59 @@ public final class JobRunrJobSpans {
       }
     }
     return failures + 1;
+  }
+
+  /** Failures kept on a retry's span: the last ones. */
+  static final int MAX_PREVIOUS_FAILURES = 5;
+
+  /** A failure's message is cut to this. */
+  static final int MAX_FAILURE_CHARS = 200;
+
+  /**
+   * A retry's earlier attempts from the job's own history: what each failed with, how long they ran
+   * (each from its processing to its failure), and since when the job is being tried.
+   */
+  static void earlierAttempts(Job job, AttributesBuilder attributes) {
+    List<String> failures = new ArrayList<>();
+    long ranMillis = 0;
+    Instant firstStart = null;
+    Instant processing = null;
+    List<JobState> states = job.getJobStates();
+    // The last state is this attempt's processing.
+    for (int i = 0; i < states.size() - 1; i++) {
+      JobState state = states.get(i);
+      if (state instanceof ProcessingState) {
+        processing = state.getCreatedAt();
+        if (firstStart == null) {
+          firstStart = processing;
+        }
+      } else if (state instanceof FailedState failed) {
+        String message = failed.getExceptionMessage();
+        String failure =
+            failed.getExceptionType()
+                + (message == null || message.isBlank() ? "" : ": " + message);
+        failures.add(
+            failure.length() <= MAX_FAILURE_CHARS
+                ? failure
+                : failure.substring(0, MAX_FAILURE_CHARS - 1) + "…");
+        if (processing != null) {
+          ranMillis += Math.max(0, Duration.between(processing, failed.getCreatedAt()).toMillis());
+          processing = null;
+        }
+      }
+    }
+    if (failures.isEmpty()) {
+      return;
+    }
+    attributes.put(
+        SpanContract.JOB_PREVIOUS_FAILURES,
+        failures.subList(Math.max(0, failures.size() - MAX_PREVIOUS_FAILURES), failures.size()));
+    attributes.put(SpanContract.JOB_PREVIOUS_ATTEMPTS_MS, ranMillis);
+    if (firstStart != null) {
+      attributes.put(
+          SpanContract.JOB_RETRYING_FOR_MS,
+          Math.max(0, Duration.between(firstStart, job.getJobState().getCreatedAt()).toMillis()));
+    }
   }
 
   /** From the last time the job was enqueued to the start of this execution. */
