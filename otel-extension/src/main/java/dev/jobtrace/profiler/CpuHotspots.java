@@ -154,9 +154,9 @@ public final class CpuHotspots {
       Map.of("regex", "java.util.regex", "zip", "java.util.zip", "crypto", "javax.crypto");
 
   private static Finding finding(String family, Group g, double share, long nanos) {
-    String library = most(g.libraries);
+    String library = HotFrames.most(g.libraries);
     library = SHOWN_AS.getOrDefault(library, library);
-    String caller = g.callers.isEmpty() ? null : most(g.callers);
+    String caller = g.callers.isEmpty() ? null : HotFrames.most(g.callers);
     String where =
         family.equals(APPLICATION)
             ? "the application's own code, most in " + library
@@ -196,18 +196,6 @@ public final class CpuHotspots {
       return "XML";
     }
     return null;
-  }
-
-  private static String most(Map<String, Long> counts) {
-    String most = null;
-    long n = -1;
-    for (Map.Entry<String, Long> e : counts.entrySet()) {
-      if (e.getValue() > n || (e.getValue() == n && e.getKey().compareTo(most) < 0)) {
-        most = e.getKey();
-        n = e.getValue();
-      }
-    }
-    return most;
   }
 
   private static final class Group {

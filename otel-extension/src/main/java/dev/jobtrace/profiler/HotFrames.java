@@ -182,17 +182,22 @@ public final class HotFrames {
     final Map<String, Long> below = new HashMap<>();
 
     String mostOfBelow() {
-      String most = "";
-      long mostSamples = -1;
-      for (Map.Entry<String, Long> e : below.entrySet()) {
-        if (e.getValue() > mostSamples
-            || (e.getValue() == mostSamples && e.getKey().compareTo(most) < 0)) {
-          most = e.getKey();
-          mostSamples = e.getValue();
-        }
-      }
-      return most;
+      return most(below);
     }
+  }
+
+  /** The key with the most samples, the first in name order on a tie; "" when there is none. */
+  static String most(Map<String, Long> samples) {
+    String most = "";
+    long mostSamples = -1;
+    for (Map.Entry<String, Long> e : samples.entrySet()) {
+      if (e.getValue() > mostSamples
+          || (e.getValue() == mostSamples && e.getKey().compareTo(most) < 0)) {
+        most = e.getKey();
+        mostSamples = e.getValue();
+      }
+    }
+    return most;
   }
 
   /**

@@ -127,25 +127,22 @@ public final class SampleRuns {
       return null;
     }
     long intervalMicros = Math.max(1, intervalNanos / 1_000);
-    List<long[]> runs = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      runs.add(new long[] {thread[i], first[i], last[i], line.applyAsInt(stack[i]), samples[i]});
-    }
+    // Coarsened on a copy: the span's own runs stay as they are.
+    SampleRuns runs = new SampleRuns(this);
     while (true) {
-      String encoded = encode(runs, startNanos, intervalMicros, false);
+      String encoded = runs.encode(runs.size, startNanos, line, intervalMicros, false);
       if (encoded.length() <= maxBytes) {
         return encoded;
       }
-      int before = runs.size();
-      runs = mergePairs(runs);
-      if (runs.size() == before) {
+      int before = runs.size;
+      runs.coarsen();
+      if (runs.size == before) {
         break;
       }
     }
-    // One run per thread is still too large: as many threads as fit.
-    while (runs.size() > 1) {
-      runs = runs.subList(0, runs.size() / 2);
-      String encoded = encode(runs, startNanos, intervalMicros, true);
+    // One run per thread is still too large: the earliest runs that fit.
+    for (int keep = runs.size / 2; keep >= 1; keep /= 2) {
+      String encoded = runs.encode(keep, startNanos, line, intervalMicros, true);
       if (encoded.length() <= maxBytes) {
         return encoded;
       }
@@ -153,35 +150,30 @@ public final class SampleRuns {
     return null;
   }
 
-  private static List<long[]> mergePairs(List<long[]> runs) {
-    Map<Long, long[]> open = new HashMap<>();
-    List<long[]> out = new ArrayList<>();
-    for (long[] r : runs) {
-      long[] p = open.remove(r[0]);
-      if (p != null) {
-        if (r[4] > p[4]) {
-          p[3] = r[3];
-        }
-        p[1] = Math.min(p[1], r[1]);
-        p[2] = Math.max(p[2], r[2]);
-        p[4] += r[4];
-        continue;
-      }
-      long[] copy = r.clone();
-      out.add(copy);
-      open.put(copy[0], copy);
-    }
-    return out;
+  /** A copy of {@code from}'s runs, to coarsen without touching them. */
+  private SampleRuns(SampleRuns from) {
+    this(from.intervalNanos, from.maxRuns);
+    thread = Arrays.copyOf(from.thread, from.size);
+    first = Arrays.copyOf(from.first, from.size);
+    last = Arrays.copyOf(from.last, from.size);
+    stack = Arrays.copyOf(from.stack, from.size);
+    samples = Arrays.copyOf(from.samples, from.size);
+    size = from.size;
+    names.putAll(from.names);
   }
 
-  private String encode(List<long[]> runs, long startNanos, long intervalMicros, boolean cut) {
+  /** The first {@code count} runs, by thread in time order, their stacks as snippet lines. */
+  private String encode(
+      int count, long startNanos, IntUnaryOperator line, long intervalMicros, boolean cut) {
     Map<Long, List<ProfileTimelineFormat.Run>> byThread = new LinkedHashMap<>();
-    for (long[] r : runs) {
-      long start = Math.max(0, r[1] - startNanos) / 1_000;
-      long duration = (r[2] - r[1]) / 1_000 + intervalMicros;
+    for (int i = 0; i < count; i++) {
+      long start = Math.max(0, first[i] - startNanos) / 1_000;
+      long duration = (last[i] - first[i]) / 1_000 + intervalMicros;
       byThread
-          .computeIfAbsent(r[0], t -> new ArrayList<>())
-          .add(new ProfileTimelineFormat.Run(start, duration, (int) r[3], r[4]));
+          .computeIfAbsent(thread[i], t -> new ArrayList<>())
+          .add(
+              new ProfileTimelineFormat.Run(
+                  start, duration, line.applyAsInt(stack[i]), samples[i]));
     }
     List<ProfileTimelineFormat.ThreadRuns> threads = new ArrayList<>();
     byThread.forEach(

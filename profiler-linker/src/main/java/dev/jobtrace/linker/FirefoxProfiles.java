@@ -98,7 +98,7 @@ final class FirefoxProfiles {
       for (ProfileTimelineFormat.ThreadRuns thread : timeline.threads()) {
         budget -=
             new ThreadWriter(stacks)
-                .write(out, thread.threadId(), threadName(thread), process, thread.runs(), budget);
+                .write(out, thread.threadId(), thread.shownName(), process, thread.runs(), budget);
       }
       out.writeEndArray();
       out.writeArrayFieldStart("pausedRanges");
@@ -110,11 +110,6 @@ final class FirefoxProfiles {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
-  }
-
-  static String threadName(ProfileTimelineFormat.ThreadRuns thread) {
-    String name = thread.name() == null ? "" : thread.name().strip();
-    return name.isEmpty() ? "thread " + thread.threadId() : name;
   }
 
   private static void writeMeta(

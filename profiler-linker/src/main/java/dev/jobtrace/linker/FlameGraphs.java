@@ -141,7 +141,7 @@ final class FlameGraphs {
   private static void evented(
       ObjectNode profile, ProfileTimelineFormat.ThreadRuns thread, List<int[]> lineFrames) {
     profile.put("type", "evented");
-    profile.put("name", threadName(thread));
+    profile.put("name", thread.shownName());
     profile.put("unit", "microseconds");
     ArrayNode events = profile.putArray("events");
     int[] open = new int[0];
@@ -174,9 +174,5 @@ final class FlameGraphs {
     }
     profile.put("startValue", Math.max(0, first));
     profile.put("endValue", end);
-  }
-
-  static String threadName(ProfileTimelineFormat.ThreadRuns thread) {
-    return thread.name().isEmpty() ? "thread " + thread.threadId() : thread.name();
   }
 }

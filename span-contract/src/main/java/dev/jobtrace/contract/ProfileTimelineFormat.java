@@ -49,6 +49,12 @@ public final class ProfileTimelineFormat {
     public ThreadRuns {
       runs = List.copyOf(runs);
     }
+
+    /** The name a viewer shows: the thread's, or {@code thread <id>} when it has none. */
+    public String shownName() {
+      String n = name == null ? "" : name.strip();
+      return n.isEmpty() ? "thread " + threadId : n;
+    }
   }
 
   /** Samples of one stack (a line of the snippet), one after the other. */

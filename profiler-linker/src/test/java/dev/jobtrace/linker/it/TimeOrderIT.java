@@ -84,13 +84,7 @@ class TimeOrderIT {
       assertThat(e.path("at").asLong()).as("events in time order").isGreaterThanOrEqualTo(at);
       at = e.path("at").asLong();
       if (e.path("type").asText().equals("O")) {
-        String frame = frames.get(e.path("frame").asInt());
-        if (frame.endsWith("Pipeline.parse") || frame.endsWith("Pipeline.awaitStore")) {
-          String stage = frame.substring(frame.lastIndexOf('.') + 1);
-          if (stages.isEmpty() || !stages.get(stages.size() - 1).equals(stage)) {
-            stages.add(stage);
-          }
-        }
+        enter(stages, stageOf(frames.get(e.path("frame").asInt())));
       }
     }
     System.out.println(
@@ -104,12 +98,7 @@ class TimeOrderIT {
             + stages.size()
             + " threads="
             + file.path("profiles").size());
-    List<String> expected = new ArrayList<>();
-    for (int i = 0; i < AlternatingWorker.ROUNDS; i++) {
-      expected.add("parse");
-      expected.add("awaitStore");
-    }
-    assertThat(stages).containsExactlyElementsOf(expected);
+    assertThat(stages).containsExactlyElementsOf(ALTERNATIONS);
 
     // The pool thread stored each batch: sixty separate stretches, one per hand-off.
     JsonNode pool = profileNamed(file, "pool-");
@@ -150,17 +139,36 @@ class TimeOrderIT {
       time = sample.get(timeAt).asDouble();
       String stage = null;
       for (String frame : stack(main, sample.get(stackAt).asInt())) {
-        if (frame.endsWith("Pipeline.parse") || frame.endsWith("Pipeline.awaitStore")) {
-          stage = frame.substring(frame.lastIndexOf('.') + 1);
-        }
+        stage = stageOf(frame) != null ? stageOf(frame) : stage;
       }
-      if (stage != null && (stages.isEmpty() || !stages.get(stages.size() - 1).equals(stage))) {
-        stages.add(stage);
-      }
+      enter(stages, stage);
     }
-    assertThat(stages).hasSize(2 * AlternatingWorker.ROUNDS);
-    for (int i = 0; i < stages.size(); i++) {
-      assertThat(stages.get(i)).isEqualTo(i % 2 == 0 ? "parse" : "awaitStore");
+    assertThat(stages).containsExactlyElementsOf(ALTERNATIONS);
+  }
+
+  /** Parse, then wait for the store, sixty times, in that order. */
+  static final List<String> ALTERNATIONS = alternations();
+
+  private static List<String> alternations() {
+    List<String> stages = new ArrayList<>();
+    for (int i = 0; i < AlternatingWorker.ROUNDS; i++) {
+      stages.add("parse");
+      stages.add("awaitStore");
+    }
+    return stages;
+  }
+
+  /** The job thread's stage a frame is, or null. */
+  private static String stageOf(String frame) {
+    return frame.endsWith("Pipeline.parse") || frame.endsWith("Pipeline.awaitStore")
+        ? frame.substring(frame.lastIndexOf('.') + 1)
+        : null;
+  }
+
+  /** Adds {@code stage} when the job's thread moved to it from another one. */
+  private static void enter(List<String> stages, String stage) {
+    if (stage != null && (stages.isEmpty() || !stages.get(stages.size() - 1).equals(stage))) {
+      stages.add(stage);
     }
   }
 
