@@ -39,6 +39,7 @@ class JobsPageIT {
   static final String SERVICE = "jobs-page-worker";
   static final String REPORT = "dev.jobtrace.linker.it.VersionedWorker$ReportJob.run";
   static final String CLEANUP = "dev.jobtrace.linker.it.VersionedWorker$CleanupJob.run";
+  static final String ROLLUP = "reports.nightly-rollup";
   static final ObjectMapper JSON = new ObjectMapper();
 
   static LocalJaeger jaeger;
@@ -89,8 +90,10 @@ class JobsPageIT {
   static void deploy(String version, long millis) throws Exception {
     AgentProcess.Result result =
         AgentProcess.of(VersionedWorker.class.getName(), jaeger.otlpEndpoint())
-            .classPath(System.getProperty("jobtrace.test.classes"))
+            .classPath(workerClassPath())
             .set("otel.service.name", SERVICE)
+            // The rollup fires 3 s late; the default minimum is above the polling frameworks'.
+            .set("otel.jobtrace.analysis.queue-wait.min", "1s")
             .set("otel.resource.attributes", "service.version=" + version)
             .set(
                 "otel.jobtrace.jobs",
@@ -99,6 +102,18 @@ class JobsPageIT {
             .arg("5")
             .run(120);
     assertThat(result.output).contains("done");
+  }
+
+  /** The worker's classes and Quartz, with what Quartz needs (slf4j). */
+  static String workerClassPath() {
+    List<String> entries = new ArrayList<>();
+    entries.add(System.getProperty("jobtrace.test.classes"));
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (e.contains("/org/quartz-scheduler/") || e.contains("/org/slf4j/")) {
+        entries.add(e);
+      }
+    }
+    return String.join(java.io.File.pathSeparator, entries);
   }
 
   static void awaitSpanMetricsOfBothJobs() throws Exception {
@@ -147,7 +162,8 @@ class JobsPageIT {
     while (m.find()) {
       ranked.add(m.group(1).replace("&#39;", "'").replace("&amp;", "&"));
     }
-    assertThat(ranked).containsExactly(REPORT, CLEANUP);
+    assertThat(ranked).containsExactlyInAnyOrder(REPORT, CLEANUP, ROLLUP);
+    assertThat(ranked.get(0)).isEqualTo(REPORT);
     Row report = row(page, REPORT);
     Row cleanup = row(page, CLEANUP);
     assertThat(report.p95Seconds()).isGreaterThan(cleanup.p95Seconds());
@@ -176,6 +192,36 @@ class JobsPageIT {
     assertThat(Double.parseDouble(exact.group(1))).isCloseTo(after / before, within(1e-4));
     assertThat(Double.parseDouble(ratio.group(1))).isCloseTo(after / before, within(0.005));
     assertThat(after / before).isLessThan(0.7);
+  }
+
+  @Test
+  @Order(1)
+  void aJobThatWaitsLongerThanItRunsSaysSoOnThePageAndOnItsSpans() throws Exception {
+    // The rollup fires 3 s late and runs 50 ms: its p95 queue latency is over its p95 run. The
+    // report job runs right away.
+    Row rollup = row(page, ROLLUP);
+    assertThat(rollup).as(page).isNotNull();
+    assertThat(rollup.cell("runs")).isEqualTo("2");
+    assertThat(rollup.cell("queue")).contains("waits longer than it runs");
+    Matcher queue = Pattern.compile("^([0-9.]+) s").matcher(rollup.cell("queue"));
+    assertThat(queue.find()).as(rollup.cell("queue")).isTrue();
+    assertThat(Double.parseDouble(queue.group(1)))
+        .isGreaterThanOrEqualTo(VersionedWorker.LATE_BY_MILLIS / 1000.0)
+        .isGreaterThan(rollup.p95Seconds());
+    assertThat(row(page, REPORT).cell("queue")).doesNotContain("waits longer");
+    // Each of its two runs carries the queue_wait finding, found in Jaeger by the tag a user
+    // searches for.
+    String search =
+        jaeger.queryUrl()
+            + "/api/traces?service="
+            + enc(SERVICE)
+            + "&operation="
+            + enc(ROLLUP)
+            + "&tags="
+            + enc("{\"jobtrace.finding.queue_wait\":\"true\"}")
+            + "&lookback=1h&limit=20";
+    JsonNode traces = JSON.readTree(LinkerIT.get(search).body()).path("data");
+    assertThat(traces.size()).as(search).isEqualTo(2);
   }
 
   @Test
