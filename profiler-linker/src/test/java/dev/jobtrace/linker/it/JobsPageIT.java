@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.linker.LinkerServer;
 import dev.jobtrace.linker.TestOptions;
 import dev.jobtrace.testing.AgentProcess;
@@ -135,9 +136,36 @@ class JobsPageIT {
     throw new AssertionError("Prometheus never scraped the first deploy's span metrics");
   }
 
-  /** The page once Prometheus has scraped both deploys' ten report runs. */
+  /** Runs of every job across both deploys: five reports, two cleanups and one rollup each. */
+  static final int ALL_RUNS = 2 * (5 + 2 + 1);
+
+  /**
+   * The page once Prometheus holds every run of both deploys. Jaeger's collector hands a worker's
+   * last metrics on a moment after the worker exits, so a scrape can hold the report job's runs and
+   * not yet the others': the page is read only after Prometheus itself counts all of them.
+   */
   static String awaitRanking() throws Exception {
     Instant deadline = Instant.now().plusSeconds(90);
+    String query =
+        prometheus.url()
+            + "/api/v1/query?query="
+            + enc(
+                "sum("
+                    + SpanContract.PROM_JOB_DURATION
+                    + "_count{"
+                    + SpanContract.PROM_LABEL_SERVICE
+                    + "=\""
+                    + SERVICE
+                    + "\"})");
+    double counted = 0;
+    while (Instant.now().isBefore(deadline) && counted < ALL_RUNS) {
+      JsonNode result = JSON.readTree(LinkerIT.get(query).body()).path("data").path("result");
+      counted = result.size() == 0 ? 0 : result.get(0).path("value").path(1).asDouble();
+      if (counted < ALL_RUNS) {
+        Thread.sleep(250);
+      }
+    }
+    assertThat(counted).as("runs Prometheus holds of both deploys").isEqualTo(ALL_RUNS);
     String body = "";
     while (Instant.now().isBefore(deadline)) {
       body = LinkerIT.get(url("/")).body();
