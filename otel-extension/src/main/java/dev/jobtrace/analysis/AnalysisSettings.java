@@ -24,6 +24,9 @@ import java.time.Duration;
  *     of a job's samples...
  * @param cpuMin ...and at least this long gets a cpu_hotspot finding
  * @param payloadMinBytes a job stored at least this large gets a large_payload finding
+ * @param contentionSlowdown a statement whose calls, made while other runs in this JVM made it too,
+ *     took at least this many times their usual time alone...
+ * @param contentionMin ...and lost at least this much to it gets a contention finding
  */
 public record AnalysisSettings(
     int repeatedMinCount,
@@ -42,7 +45,12 @@ public record AnalysisSettings(
     Duration queueWaitMin,
     double cpuMinShare,
     Duration cpuMin,
-    long payloadMinBytes) {
+    long payloadMinBytes,
+    double contentionSlowdown,
+    Duration contentionMin) {
+
+  static final double DEFAULT_CONTENTION_SLOWDOWN = 3.0;
+  static final Duration DEFAULT_CONTENTION_MIN = Duration.ofMillis(500);
 
   static final double DEFAULT_CPU_MIN_SHARE = 0.2;
   static final Duration DEFAULT_CPU_MIN = Duration.ofMillis(500);
@@ -53,7 +61,9 @@ public record AnalysisSettings(
    */
   static final long DEFAULT_PAYLOAD_MIN_BYTES = 100 * 1024;
 
-  /** The settings with the CPU hot-spot thresholds at their defaults. */
+  /**
+   * The settings with the thresholds of the findings read from profiles and runs at their defaults.
+   */
   public AnalysisSettings(
       int repeatedMinCount,
       Duration repeatedMinTotal,
@@ -86,7 +96,9 @@ public record AnalysisSettings(
         queueWaitMin,
         DEFAULT_CPU_MIN_SHARE,
         DEFAULT_CPU_MIN,
-        DEFAULT_PAYLOAD_MIN_BYTES);
+        DEFAULT_PAYLOAD_MIN_BYTES,
+        DEFAULT_CONTENTION_SLOWDOWN,
+        DEFAULT_CONTENTION_MIN);
   }
 
   public static AnalysisSettings defaults() {

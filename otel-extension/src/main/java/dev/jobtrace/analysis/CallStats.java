@@ -16,6 +16,20 @@ final class CallStats {
 
   boolean overlapped;
 
+  /** The statement's use across the runs of this JVM; null when not compared. */
+  Contention.Use use;
+
+  /** Calls made while another run made the statement too, and their time. */
+  long sharedCount;
+
+  long sharedNanos;
+
+  /** The other runs met on those calls (at most {@link #MAX_SHARED_WITH}). */
+  final java.util.Set<JobAnalysis> sharedWith =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+  static final int MAX_SHARED_WITH = 32;
+
   CallStats(int id, CallKind kind, String statement) {
     this.id = id;
     this.kind = kind;

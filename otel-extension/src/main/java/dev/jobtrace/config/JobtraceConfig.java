@@ -50,6 +50,8 @@ public final class JobtraceConfig {
   public static final String DOMINANT_PERCENT = "otel.jobtrace.finding.dominant-percent";
   public static final String CPU_MIN_PERCENT = "otel.jobtrace.finding.cpu-min-percent";
   public static final String CPU_MIN = "otel.jobtrace.finding.cpu-min";
+  public static final String CONTENTION_SLOWDOWN = "otel.jobtrace.finding.contention-slowdown";
+  public static final String CONTENTION_MIN = "otel.jobtrace.finding.contention-min";
   public static final String PAYLOAD_MIN_BYTES = "otel.jobtrace.finding.payload-min-bytes";
   public static final String MAX_FINDINGS = "otel.jobtrace.finding.max";
   public static final String MAX_JOBS = "otel.jobtrace.analysis.max-jobs";
@@ -169,7 +171,9 @@ public final class JobtraceConfig {
             integer(config, CPU_MIN_PERCENT, (int) Math.round(d.cpuMinShare() * 100), 1, 100)
                 / 100.0,
             duration(config, CPU_MIN, d.cpuMin(), Duration.ofMillis(1)),
-            integer(config, PAYLOAD_MIN_BYTES, (int) d.payloadMinBytes(), 1, Integer.MAX_VALUE));
+            integer(config, PAYLOAD_MIN_BYTES, (int) d.payloadMinBytes(), 1, Integer.MAX_VALUE),
+            decimal(config, CONTENTION_SLOWDOWN, d.contentionSlowdown(), 1, 1000),
+            duration(config, CONTENTION_MIN, d.contentionMin(), Duration.ofMillis(1)));
     return new JobtraceConfig(
         jobs,
         propagation,

@@ -6,6 +6,7 @@ import dev.jobtrace.analysis.AnalysisAttributes;
 import dev.jobtrace.analysis.AnalysisSettings;
 import dev.jobtrace.analysis.CallKind;
 import dev.jobtrace.analysis.CallStatement;
+import dev.jobtrace.analysis.Contention;
 import dev.jobtrace.analysis.Finding;
 import dev.jobtrace.analysis.JobAnalysis;
 import dev.jobtrace.analysis.LargePayloads;
@@ -75,6 +76,9 @@ public final class JobTraceTracker {
 
   /** Each job's recent queue latencies, for the {@code queue_wait} finding. */
   private final QueueWaits queueWaits = new QueueWaits();
+
+  /** Where this JVM's job runs meet on the same statements. */
+  private final Contention contention = new Contention();
 
   private final Once queueWaitFailureLogged = new Once();
   private final Once cpuHotspotFailureLogged = new Once();
@@ -159,7 +163,7 @@ public final class JobTraceTracker {
     }
     String id = span.getSpanContext().getSpanId();
     long now = System.nanoTime();
-    JobAnalysis analysis = jobSpan ? newAnalysis() : parent.analysis;
+    JobAnalysis analysis = jobSpan ? newAnalysis(span.getName()) : parent.analysis;
     CallKind kind = jobSpan ? null : CallKind.of(span);
     nodes.put(id, new SpanNode(id, parent, now, jobSpan, analysis, kind));
     if (kind != null && analysis != null) {
@@ -167,7 +171,7 @@ public final class JobTraceTracker {
     }
   }
 
-  private JobAnalysis newAnalysis() {
+  private JobAnalysis newAnalysis(String jobName) {
     if (activeJobs.size() >= analysisSettings.maxJobs()) {
       if (jobLimitLogged.first()) {
         logger.log(
@@ -178,7 +182,7 @@ public final class JobTraceTracker {
       }
       return null;
     }
-    JobAnalysis analysis = new JobAnalysis(analysisSettings);
+    JobAnalysis analysis = new JobAnalysis(analysisSettings, contention, jobName);
     activeJobs.add(analysis);
     return analysis;
   }
@@ -189,6 +193,9 @@ public final class JobTraceTracker {
       return;
     }
     node.endNanos = System.nanoTime();
+    if (node.job && node.analysis != null) {
+      node.analysis.runEnded();
+    }
     if (node.callKind != null) {
       node.statement = CallStatement.of(span, node.callKind, analysisSettings.keyPatterns());
       if (node.analysis != null) {
@@ -285,6 +292,7 @@ public final class JobTraceTracker {
       // Not held, so never released: its job run is over all the same.
       if (node.job && node.analysis != null) {
         activeJobs.remove(node.analysis);
+        node.analysis.runEnded();
       }
       throw e;
     }

@@ -180,4 +180,31 @@ class JobtraceConfigTest {
         .extracting(AnalysisSettings::queueWaitMin)
         .isEqualTo(Duration.ofSeconds(20));
   }
+
+  @Test
+  void contentionThresholdsApplyAndBadOnesFallBackToTheDefaultsInOneLineEach() {
+    AnalysisSettings d = read(Collections.emptyMap()).analysis();
+    assertThat(d.contentionSlowdown()).isEqualTo(3.0);
+    assertThat(d.contentionMin()).isEqualTo(Duration.ofMillis(500));
+    AnalysisSettings good =
+        read(Map.of(
+                "otel.jobtrace.finding.contention-slowdown", "5",
+                "otel.jobtrace.finding.contention-min", "2s"))
+            .analysis();
+    assertThat(good.contentionSlowdown()).isEqualTo(5.0);
+    assertThat(good.contentionMin()).isEqualTo(Duration.ofSeconds(2));
+    Map<String, String> bad =
+        Map.of(
+            "otel.jobtrace.finding.contention-slowdown", "0.5",
+            "otel.jobtrace.finding.contention-min", "often");
+    AnalysisSettings fallback = read(bad).analysis();
+    assertThat(fallback.contentionSlowdown()).isEqualTo(3.0);
+    assertThat(fallback.contentionMin()).isEqualTo(Duration.ofMillis(500));
+    assertThat(logged(bad))
+        .containsExactlyInAnyOrder(
+            "jobtrace: invalid value \"0.5\" for otel.jobtrace.finding.contention-slowdown;"
+                + " expected a number from 1 to 1000, like 1 or 2.5; using 3.0",
+            "jobtrace: invalid value \"often\" for otel.jobtrace.finding.contention-min;"
+                + " expected a duration of at least 1ms, like 500ms or 2s; using 500ms");
+  }
 }

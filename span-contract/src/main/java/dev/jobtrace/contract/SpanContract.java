@@ -147,6 +147,13 @@ public final class SpanContract {
   public static final String FINDING_KIND_LARGE_PAYLOAD = "large_payload";
 
   /**
+   * The finding kind of a statement whose calls got several times slower while other runs of this
+   * JVM made it too (rows or locks they contend for): its count the calls made alongside them, its
+   * total the time lost against the statement's calls alone, its statement the statement.
+   */
+  public static final String FINDING_KIND_CONTENTION = "contention";
+
+  /**
    * On a {@link #FINDING_KIND_CPU_HOTSPOT}: the application frame most of its samples ran under.
    */
   public static final AttributeKey<String> FINDING_CALLED_FROM =
