@@ -61,6 +61,9 @@ class EndToEndIT {
 
   static final List<String> failures = new ArrayList<>();
 
+  /** The settlement run of each variant made alone, before three at once. */
+  static final Map<String, Trace> SETTLEMENT_ALONE = new LinkedHashMap<>();
+
   @BeforeAll
   static void runEveryJob() throws Exception {
     LocalTopology.Settings settings = new LocalTopology.Settings();
@@ -83,8 +86,11 @@ class EndToEndIT {
           awaitBatchTrace(
               "client-report-batch/" + variant, only("client-report-batch/" + variant)));
     }
-    // Settlement is about runs at once: three slow together, then three fixed.
+    // Settlement is about runs at once: each variant once alone (what its statements take
+    // without the others), then three together.
+    SETTLEMENT_ALONE.put("slow", awaitRuns(SETTLEMENT, "slow", 1).get(0));
     RUNS.put(SETTLEMENT + "/slow", awaitRuns(SETTLEMENT, "slow", 3));
+    SETTLEMENT_ALONE.put("fixed", awaitRuns(SETTLEMENT, "fixed", 1).get(0));
     RUNS.put(SETTLEMENT + "/fixed", awaitRuns(SETTLEMENT, "fixed", 3));
   }
 
@@ -340,7 +346,28 @@ class EndToEndIT {
           SETTLEMENT + "/slow",
           "spends most of its time waiting on the database",
           job.attributes);
+      check(
+          job.findingKinds().contains("contention"),
+          SETTLEMENT + "/slow",
+          "three at once carries a contention finding",
+          job.findingKinds());
     }
+    for (Trace run :
+        concat(
+            List.of(SETTLEMENT_ALONE.get("slow"), SETTLEMENT_ALONE.get("fixed")),
+            RUNS.get(SETTLEMENT + "/fixed"))) {
+      check(
+          !run.job().findingKinds().contains("contention"),
+          SETTLEMENT + " " + run.job().name,
+          "alone, or writing the ledger, carries no contention finding",
+          run.job().findingKinds());
+    }
+  }
+
+  static <T> List<T> concat(List<T> a, List<T> b) {
+    List<T> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   /**

@@ -37,8 +37,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  *
  * <p>Settings (environment): EXAMPLES_DB_URL, EXAMPLES_REDIS_URL, EXAMPLES_HTTP_PORT (8081),
  * EXAMPLES_DASHBOARD_PORT (8000; 0 turns it off), EXAMPLES_SCALE (1.0), EXAMPLES_WORKERS (4),
- * EXAMPLES_PARTNER_URL (http://127.0.0.1:8082). {@code --run job/variant[,job/variant...]} enqueues
- * those through the endpoint, waits for them and exits.
+ * EXAMPLES_PARTNER_URL (http://127.0.0.1:8082). {@code --run job/variant[,job/variant...][;...]}
+ * enqueues each {@code ;}-separated group of runs through the endpoint at once, waits for it before
+ * the next, and exits once all have ended.
  */
 public final class WorkerApp {
 
@@ -96,7 +97,7 @@ public final class WorkerApp {
             + "}/{slow|fixed}");
 
     if (args.length == 2 && args[0].equals("--run")) {
-      runAndExit(storage, http.getAddress().getPort(), args[1].split(","));
+      runAndExit(storage, http.getAddress().getPort(), args[1].split(";"));
     }
   }
 
@@ -164,38 +165,55 @@ public final class WorkerApp {
     }
   }
 
-  private static void runAndExit(StorageProvider storage, int port, String[] runs)
+  /**
+   * Enqueues each group of runs ({@code job/variant,job/variant}) at once, waits for it to finish
+   * before the next, and exits once all have.
+   */
+  private static void runAndExit(StorageProvider storage, int port, String[] groups)
       throws Exception {
     HttpClient client = HttpClient.newHttpClient();
-    long before = storage.getJobStats().getSucceeded() + storage.getJobStats().getFailed();
-    for (String run : runs) {
-      HttpResponse<String> r =
-          client.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs/" + run))
-                  .POST(HttpRequest.BodyPublishers.noBody())
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 202) {
-        System.out.println("enqueue " + run + " failed: " + r.statusCode() + " " + r.body());
-        System.exit(2);
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
+    for (String group : groups) {
+      String[] runs = group.split(",");
+      long before = storage.getJobStats().getSucceeded() + storage.getJobStats().getFailed();
+      for (String run : runs) {
+        HttpResponse<String> r =
+            client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs/" + run))
+                    .POST(HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 202) {
+          System.out.println("enqueue " + run + " failed: " + r.statusCode() + " " + r.body());
+          System.exit(2);
+        }
+      }
+      if (!finished(storage, before + runs.length, deadline)) {
+        System.out.println("jobs did not finish in time");
+        System.exit(3);
       }
     }
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
+    JobStats stats = storage.getJobStats();
+    System.out.println(
+        "jobs finished: succeeded=" + stats.getSucceeded() + " failed=" + stats.getFailed());
+    JobRunr.destroy();
+    System.exit(0);
+  }
+
+  /** Waits until nothing is queued or running and {@code done} runs have ended. */
+  private static boolean finished(StorageProvider storage, long done, Instant deadline)
+      throws InterruptedException {
     while (Instant.now().isBefore(deadline)) {
       JobStats stats = storage.getJobStats();
       if (stats.getEnqueued() == 0
           && stats.getProcessing() == 0
           && stats.getScheduled() == 0
-          && stats.getSucceeded() + stats.getFailed() - before >= runs.length) {
-        System.out.println(
-            "jobs finished: succeeded=" + stats.getSucceeded() + " failed=" + stats.getFailed());
-        JobRunr.destroy();
-        System.exit(0);
+          && stats.getSucceeded() + stats.getFailed() >= done) {
+        return true;
       }
       Thread.sleep(200);
     }
-    System.out.println("jobs did not finish in time");
-    System.exit(3);
+    return false;
   }
 
   private static String env(String name, String fallback) {

@@ -10,6 +10,7 @@ import dev.jobtrace.testing.Ports;
 import dev.jobtrace.testing.Servers;
 import dev.jobtrace.testing.Snippets;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -45,18 +46,18 @@ class ExampleJobsIT {
               .run(600);
       assertThat(result.output).contains("jobs finished: succeeded=8 failed=0");
     }
-    // Settlement is about jobs running at once: three slow runs together, then three fixed ones.
-    settleThreeAtOnce("slow");
-    settleThreeAtOnce("fixed");
+    // Settlement is about jobs running at once: a run alone, then three together, in one worker.
+    settleAloneThenThreeAtOnce("slow");
+    settleAloneThenThreeAtOnce("fixed");
     spans = receiver.spans();
   }
 
-  static void settleThreeAtOnce(String variant) throws Exception {
+  static void settleAloneThenThreeAtOnce(String variant) throws Exception {
     String run = "wallet-settlement/" + variant;
     AgentProcess.Result result =
-        worker("http://127.0.0.1:1", "0.5", "3")
+        worker("http://127.0.0.1:1", "1", "3")
             .arg("--run")
-            .arg(run + "," + run + "," + run)
+            .arg(run + ";" + run + "," + run + "," + run)
             .run(600);
     assertThat(result.output).contains("failed=0");
   }
@@ -275,12 +276,56 @@ class ExampleJobsIT {
         .collect(Collectors.toList());
   }
 
+  /** The settlement runs of a variant, in the order they started: the one alone first. */
+  static List<ExportedSpan> settlements(String variant) {
+    List<ExportedSpan> runs =
+        jobs("settlement.WalletSettlementJob", variant).stream()
+            .sorted(Comparator.comparingLong(s -> s.span.getStartTimeUnixNano()))
+            .collect(Collectors.toList());
+    assertThat(runs).as(variant).hasSize(4);
+    return runs;
+  }
+
+  static List<Span.Event> findings(ExportedSpan job, String kind) {
+    return job.span.getEventsList().stream()
+        .filter(e -> e.getName().equals("jobtrace.finding"))
+        .filter(e -> kind.equals(eventAttr(e, "jobtrace.finding.kind")))
+        .collect(Collectors.toList());
+  }
+
+  static String eventAttr(Span.Event e, String key) {
+    return e.getAttributesList().stream()
+        .filter(kv -> kv.getKey().equals(key))
+        .findFirst()
+        .map(kv -> kv.getValue().getStringValue())
+        .orElse(null);
+  }
+
+  @Test
+  void settlementsAtOnceNameContentionOnTheBalanceUpdateAndTheLedgerDoesNot() {
+    List<ExportedSpan> slow = settlements("slow");
+    assertThat(findings(slow.get(0), "contention")).as("the slow run alone").isEmpty();
+    for (ExportedSpan run : slow.subList(1, 4)) {
+      List<Span.Event> found = findings(run, "contention");
+      String summary = found.isEmpty() ? null : eventAttr(found.get(0), "jobtrace.finding.summary");
+      System.out.println("wallet-settlement/slow " + run.durationMillis() + " ms: " + summary);
+      assertThat(found).as("contention on a slow run among three").hasSize(1);
+      assertThat(eventAttr(found.get(0), "jobtrace.finding.statement"))
+          .isEqualTo("update wallets set balance = balance + ? where id = ?");
+      assertThat(summary)
+          .startsWith("db UPDATE wallets ×")
+          .contains("slower while other runs made it (WalletSettlementJob.slow");
+      assertThat(run.attr("jobtrace.findings")).contains("contention");
+    }
+    for (ExportedSpan run : settlements("fixed")) {
+      assertThat(findings(run, "contention")).as("a ledger run").isEmpty();
+    }
+  }
+
   @Test
   void concurrentSettlementsWaitOnEachOthersRowLocksAndTheLedgerDoesNot() {
-    List<ExportedSpan> slow = jobs("settlement.WalletSettlementJob", "slow");
-    List<ExportedSpan> fixed = jobs("settlement.WalletSettlementJob", "fixed");
-    assertThat(slow).hasSize(3);
-    assertThat(fixed).hasSize(3);
+    List<ExportedSpan> slow = settlements("slow").subList(1, 4);
+    List<ExportedSpan> fixed = settlements("fixed").subList(1, 4);
     long slowest = slow.stream().mapToLong(ExportedSpan::durationMillis).max().orElseThrow();
     long slowestFixed = fixed.stream().mapToLong(ExportedSpan::durationMillis).max().orElseThrow();
     // Time inside UPDATE statements: with the locks taken by the other runs, that is waiting.
