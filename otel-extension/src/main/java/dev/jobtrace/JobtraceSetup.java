@@ -1,5 +1,6 @@
 package dev.jobtrace;
 
+import dev.jobtrace.calls.CallTimeoutTags;
 import dev.jobtrace.config.JobtraceConfig;
 import dev.jobtrace.export.ExportGate;
 import dev.jobtrace.job.JobFrameworkSettings;
@@ -7,7 +8,6 @@ import dev.jobtrace.job.JobSpanProcessor;
 import dev.jobtrace.job.jobrunr.v8_0.JobRunrSettings;
 import dev.jobtrace.tracking.ActivationTracking;
 import dev.jobtrace.tracking.JobTraceTracker;
-import dev.jobtrace.vthreads.MountBridge;
 import io.opentelemetry.context.ContextStorage;
 import io.opentelemetry.sdk.autoconfigure.spi.AutoConfigurationCustomizer;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
@@ -43,11 +43,17 @@ final class JobtraceSetup {
     customizer.addTracerProviderCustomizer(
         (builder, properties) -> {
           JobtraceConfig cfg = config(properties);
-          if (cfg.profile().profilerEnabled()) {
-            // Before any instrumentation is installed: the virtual-thread advice resolves this
-            // bridge.
-            MountBridge.install(cfg.profile().recordingDir());
+          // Before any instrumentation is installed: the virtual-thread and call-timeout advice
+          // resolve these hooks.
+          BootstrapBridge.install(cfg.profile().recordingDir());
+          if (BootstrapBridge.failure() != null) {
+            logger.log(
+                Level.WARNING,
+                "jobtrace: bootstrap hooks not installed ("
+                    + BootstrapBridge.failure()
+                    + "); JDBC and HTTP calls' timeouts go unread, so no no_timeout findings");
           }
+          CallTimeoutTags.listen();
           tracker.start(cfg.profile(), cfg.analysis());
           return builder.addSpanProcessor(new JobSpanProcessor(cfg.jobs(), tracker));
         });

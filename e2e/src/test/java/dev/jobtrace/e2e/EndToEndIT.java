@@ -339,6 +339,17 @@ class EndToEndIT {
               "carries no " + kind + " finding",
               fixed.job().findingKinds());
         });
+    // The partner calls' missing timeouts are named, beside the slow calls.
+    check(
+        only("partner-sync/slow").job().findingKinds().contains("no_timeout"),
+        "partner-sync/slow",
+        "carries a no_timeout finding",
+        only("partner-sync/slow").job().findingKinds());
+    check(
+        !only("partner-sync/fixed").job().findingKinds().contains("no_timeout"),
+        "partner-sync/fixed",
+        "carries no no_timeout finding",
+        only("partner-sync/fixed").job().findingKinds());
     for (Trace slow : RUNS.get(SETTLEMENT + "/slow")) {
       TraceSpan job = slow.job();
       check(

@@ -237,6 +237,17 @@ class ExampleJobsIT {
             + fixed.longAttr("jobtrace.time.http_ms")
             + " ms");
     assertThat(findingKinds(slow)).first().isEqualTo("slow_http");
+    // The cause is named: no request timeout, and a client with no connect timeout either.
+    List<Span.Event> untimed = findings(slow, "no_timeout");
+    assertThat(untimed).hasSize(1);
+    String summary = eventAttr(untimed.get(0), "jobtrace.finding.summary");
+    System.out.println("partner-sync slow no_timeout: " + summary);
+    assertThat(summary)
+        .matches(
+            "http GET 127\\.0\\.0\\.1:\\d+/accounts/\\{id\\} ×40 made without a request timeout"
+                + " \\(its client has no connect timeout either\\): the slowest waited 1\\.\\d s, 4"
+                + " waited 0\\.5 s or more");
+    assertThat(findings(fixed, "no_timeout")).isEmpty();
     assertThat(slow.longAttr("jobtrace.time.http_ms"))
         .isGreaterThan(slow.durationMillis() * 8 / 10);
     // 4 of the 40 accounts stall for 1.5 s each: the slow run waits them all out, one by one.

@@ -30,10 +30,29 @@ final class CallStats {
 
   static final int MAX_SHARED_WITH = 32;
 
+  /** Calls made with no timeout (as the span tells), how many of them were slow, the slowest. */
+  long untimedCount;
+
+  long untimedSlowCount;
+  long untimedMaxNanos;
+
+  /** Some of those HTTP calls' clients had no connect timeout either. */
+  boolean untimedNoConnect;
+
   CallStats(int id, CallKind kind, String statement) {
     this.id = id;
     this.kind = kind;
     this.statement = statement;
+  }
+
+  /** A call made with no timeout, {@code slowNanos} being how long a call slow on its own takes. */
+  void untimed(long nanos, boolean noConnectTimeout, long slowNanos) {
+    untimedCount++;
+    if (nanos >= slowNanos) {
+      untimedSlowCount++;
+    }
+    untimedMaxNanos = Math.max(untimedMaxNanos, nanos);
+    untimedNoConnect |= noConnectTimeout;
   }
 
   void add(long startNanos, long endNanos) {

@@ -61,8 +61,23 @@ public final class JobAnalysis {
     inFlight.put(spanId, startNanos);
   }
 
-  public synchronized void callEnded(
+  public void callEnded(
       String spanId, CallKind kind, String statement, long startNanos, long endNanos) {
+    callEnded(spanId, kind, statement, startNanos, endNanos, null, null);
+  }
+
+  /**
+   * A call ended; {@code timeoutMillis} is the timeout it was made with (0: none, null: not known),
+   * {@code connectTimeoutMillis} its HTTP client's connect timeout (likewise).
+   */
+  public synchronized void callEnded(
+      String spanId,
+      CallKind kind,
+      String statement,
+      long startNanos,
+      long endNanos,
+      Long timeoutMillis,
+      Long connectTimeoutMillis) {
     inFlight.remove(spanId);
     calls[kind.ordinal()]++;
     Map<String, CallStats> ofKind = byStatement.get(kind.ordinal());
@@ -77,6 +92,12 @@ public final class JobAnalysis {
       }
     }
     stats.add(startNanos, endNanos);
+    if (timeoutMillis != null && timeoutMillis == 0 && kind != CallKind.REDIS) {
+      stats.untimed(
+          endNanos - startNanos,
+          connectTimeoutMillis != null && connectTimeoutMillis == 0,
+          settings.slowCall().toNanos());
+    }
     if (contention != null && !ended && stats.statement != OTHER_CALLS) {
       if (stats.use == null) {
         stats.use = contention.use(kind, statement);
@@ -214,6 +235,11 @@ public final class JobAnalysis {
       if (perRecord != null && perRecord == 1 && !slowOnItsOwn) {
         kind = null;
       }
+      // A missing timeout is worth naming where the calls are slow: on their own or together.
+      Finding untimed = noTimeoutFinding(s, kind != null && !kind.equals("repeated_call"), slow);
+      if (untimed != null) {
+        candidates.add(new Candidate(s.untimedMaxNanos, untimed));
+      }
       if (kind != null && !s.statement.equals(OTHER_CALLS)) {
         candidates.add(new Candidate(s.totalNanos, finding(kind, s, jobNanos)));
       }
@@ -283,6 +309,58 @@ public final class JobAnalysis {
         "runs that make it at once wait on each other (a row or lock they share): keep such runs"
             + " apart (one at a time, or each on its own rows), or hold the lock for less (a"
             + " shorter transaction, one statement per batch)");
+  }
+
+  /**
+   * Calls of a slow statement made with no timeout, or with no timeout and one of them slow on its
+   * own: {@code http GET partner:8082/accounts/{id} ×200 made without a request timeout (its client
+   * has no connect timeout either): the slowest waited 1.5 s, 8 waited 500 ms or more}; null when
+   * there are none. What it costs, to rank it, is the slowest such call's wait.
+   */
+  Finding noTimeoutFinding(CallStats s, boolean slowStatement, long slowNanos) {
+    if (s.untimedCount == 0
+        || s.statement.equals(OTHER_CALLS)
+        || !(slowStatement || s.untimedMaxNanos >= slowNanos)) {
+      return null;
+    }
+    boolean http = s.kind == CallKind.HTTP;
+    StringBuilder summary =
+        new StringBuilder()
+            .append(s.kind.label)
+            .append(' ')
+            .append(brief(s))
+            .append(" ×")
+            .append(s.untimedCount)
+            .append(http ? " made without a request timeout" : " run without a query timeout");
+    if (http && s.untimedNoConnect) {
+      summary.append(" (its client has no connect timeout either)");
+    }
+    summary.append(": the slowest waited ").append(seconds(s.untimedMaxNanos));
+    if (s.untimedSlowCount > 1) {
+      summary
+          .append(", ")
+          .append(s.untimedSlowCount)
+          .append(" waited ")
+          .append(seconds(slowNanos))
+          .append(" or more");
+    }
+    String fix =
+        http
+            ? "give the request a timeout (HttpRequest.Builder.timeout)"
+                + (s.untimedNoConnect
+                    ? " and the client a connect timeout (HttpClient.Builder.connectTimeout)"
+                    : "")
+                + ", so a stalled server fails the call instead of holding the worker"
+            : "give the statement a query timeout (Statement.setQueryTimeout, or the pool's or"
+                + " ORM's default), so a query that goes wrong fails instead of holding the worker";
+    return new Finding(
+        SpanContract.FINDING_KIND_NO_TIMEOUT,
+        summary.toString(),
+        s.untimedCount,
+        s.untimedMaxNanos / 1_000_000,
+        s.untimedMaxNanos / 1_000_000,
+        s.statement,
+        fix);
   }
 
   /** One call's time, to the precision that tells a fast call from a slow one. */

@@ -200,7 +200,13 @@ public final class JobTraceTracker {
       node.statement = CallStatement.of(span, node.callKind, analysisSettings.keyPatterns());
       if (node.analysis != null) {
         node.analysis.callEnded(
-            node.spanId, node.callKind, node.statement, node.startNanos, node.endNanos);
+            node.spanId,
+            node.callKind,
+            node.statement,
+            node.startNanos,
+            node.endNanos,
+            span.getAttribute(SpanContract.CALL_TIMEOUT_MS),
+            span.getAttribute(SpanContract.CALL_CONNECT_TIMEOUT_MS));
       }
     }
   }

@@ -1,28 +1,20 @@
 package dev.jobtrace.vthreads;
 
-import java.io.File;
-import java.io.FileOutputStream;
-import java.io.InputStream;
-import java.lang.instrument.Instrumentation;
+import dev.jobtrace.BootstrapBridge;
 import java.lang.reflect.Method;
 import java.util.function.BiConsumer;
-import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
-import java.util.zip.ZipEntry;
 
 /**
- * Puts {@code dev.jobtrace.bootstrap.VirtualThreadMounts} on the bootstrap class path, where the
- * advice inside {@code java.lang.VirtualThread} resolves it, and connects jobtrace's listeners to
- * it. Must run before any virtual thread mounts, so during the agent's start.
+ * Connects jobtrace's listeners to {@code dev.jobtrace.bootstrap.VirtualThreadMounts}, which {@link
+ * BootstrapBridge} puts on the bootstrap class path, where the advice inside {@code
+ * java.lang.VirtualThread} resolves it.
  */
 public final class MountBridge {
 
-  static final String BRIDGE = "dev.jobtrace.bootstrap.VirtualThreadMounts";
+  private static final String WHY = "virtual threads are not followed onto their carriers: ";
 
-  private static volatile Class<?> bridge;
-
-  /** Why virtual threads are not followed; null when they are, or when the JVM has none. */
-  private static volatile String unavailable;
+  /** Why listening failed; null when it did not. */
+  private static volatile String listenFailure;
 
   private MountBridge() {}
 
@@ -31,55 +23,25 @@ public final class MountBridge {
     return Runtime.version().feature() >= 21;
   }
 
-  /** Installs the bridge once; on failure, remembers why. */
-  public static synchronized void install(String tempDir) {
-    if (bridge != null || unavailable != null || !jvmHasVirtualThreads()) {
-      return;
-    }
-    try {
-      Class<?> holder =
-          Class.forName("io.opentelemetry.javaagent.bootstrap.InstrumentationHolder", true, null);
-      Instrumentation instrumentation =
-          (Instrumentation) holder.getMethod("getInstrumentation").invoke(null);
-      if (instrumentation == null) {
-        throw new IllegalStateException("the agent's Instrumentation is not available");
-      }
-      String resource = BRIDGE.replace('.', '/') + ".class";
-      File jar = File.createTempFile("jobtrace-bootstrap-", ".jar", new File(tempDir));
-      jar.deleteOnExit();
-      try (InputStream in = MountBridge.class.getClassLoader().getResourceAsStream(resource);
-          JarOutputStream out = new JarOutputStream(new FileOutputStream(jar))) {
-        if (in == null) {
-          throw new IllegalStateException(resource + " is missing from the extension");
-        }
-        out.putNextEntry(new ZipEntry(resource));
-        in.transferTo(out);
-        out.closeEntry();
-      }
-      instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
-      Class<?> loaded = Class.forName(BRIDGE, true, null);
-      if (loaded.getClassLoader() != null) {
-        throw new IllegalStateException(BRIDGE + " did not load from the bootstrap class path");
-      }
-      bridge = loaded;
-    } catch (Throwable t) {
-      unavailable = "virtual threads are not followed onto their carriers: " + t;
-    }
-  }
-
+  /** The bridge is there on a JVM with virtual threads. */
   public static boolean installed() {
-    return bridge != null;
+    return jvmHasVirtualThreads() && BootstrapBridge.installed();
   }
 
   /** Why samples cannot follow virtual threads here, or null. */
   public static String unavailable() {
-    return unavailable;
+    if (listenFailure != null) {
+      return listenFailure;
+    }
+    String failure = BootstrapBridge.failure();
+    return failure == null ? null : WHY + failure;
   }
 
   /** Connects the listeners; false (with the reason kept) when the bridge is not there. */
   public static boolean listen(
       BiConsumer<Thread, Thread> onMount, BiConsumer<Thread, Thread> onUnmount) {
-    Class<?> b = bridge;
+    Class<?> b =
+        jvmHasVirtualThreads() ? BootstrapBridge.hook(BootstrapBridge.VIRTUAL_THREAD_MOUNTS) : null;
     if (b == null) {
       return false;
     }
@@ -88,7 +50,7 @@ public final class MountBridge {
       b.getField("onUnmount").set(null, onUnmount);
       return true;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      unavailable = "virtual threads are not followed onto their carriers: " + e;
+      listenFailure = WHY + e;
       return false;
     }
   }

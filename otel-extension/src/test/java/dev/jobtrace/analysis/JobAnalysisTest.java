@@ -312,4 +312,68 @@ class JobAnalysisTest {
         .isEqualTo("http://h:8080/items/{id}");
     assertThat(CallStatement.httpTemplate("http://h/status")).isEqualTo("http://h/status");
   }
+
+  @Test
+  void aSlowStatementWithoutATimeoutIsNamedWithItsSlowestWaitAndRanksBelowItsSlowQuery() {
+    JobAnalysis job = new JobAnalysis(AnalysisSettings.defaults());
+    long t = 0;
+    for (int i = 0; i < 90; i++) {
+      long d = (i == 40 ? 2_100 : 300) * MS;
+      job.callEnded(
+          "b" + i, CallKind.DB, "select * from invoices where id > ?", t, t + d, 0L, null);
+      t += d;
+    }
+    List<Finding> found = job.result(0, t).findings;
+    assertThat(found).extracting(Finding::kind).containsExactly("slow_query", "no_timeout");
+    Finding f = found.get(1);
+    assertThat(f.summary())
+        .isEqualTo("db SELECT invoices ×90 run without a query timeout: the slowest waited 2.1 s");
+    assertThat(f.count()).isEqualTo(90);
+    assertThat(f.maxMillis()).isEqualTo(2_100);
+    assertThat(f.totalMillis()).isEqualTo(2_100);
+    assertThat(f.fix()).contains("Statement.setQueryTimeout");
+  }
+
+  @Test
+  void callsWithATimeoutOrOfUnknownTimeoutOrFastAreNotNamed() {
+    for (Long timeout : new Long[] {5_000L, null}) {
+      JobAnalysis job = new JobAnalysis(AnalysisSettings.defaults());
+      job.callEnded("q", CallKind.DB, "select pg_sleep(?)", 0, 900 * MS, timeout, null);
+      assertThat(job.result(0, 1_000 * MS).findings)
+          .extracting(Finding::kind)
+          .containsExactly("slow_query");
+    }
+    JobAnalysis fast = new JobAnalysis(AnalysisSettings.defaults());
+    long t = 0;
+    for (int i = 0; i < 20; i++) {
+      fast.callEnded("h" + i, CallKind.HTTP, "GET http://partner:8080/a", t, t + 2 * MS, 0L, 0L);
+      t += 10 * MS;
+    }
+    assertThat(fast.result(0, t).findings).isEmpty();
+  }
+
+  @Test
+  void anHttpCallWithoutARequestTimeoutSaysWhetherItsClientHasAConnectTimeout() {
+    for (long connect : new long[] {0, 2_000}) {
+      JobAnalysis job = new JobAnalysis(AnalysisSettings.defaults());
+      long t = 0;
+      for (int i = 0; i < 200; i++) {
+        long d = (i % 50 == 0 ? 1_000 : 5) * MS;
+        job.callEnded(
+            "h" + i, CallKind.HTTP, "GET http://partner:8082/accounts/{id}", t, t + d, 0L, connect);
+        t += d;
+      }
+      Finding f =
+          job.result(0, t).findings.stream()
+              .filter(x -> x.kind().equals("no_timeout"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(f.summary())
+          .isEqualTo(
+              "http GET partner:8082/accounts/{id} ×200 made without a request timeout"
+                  + (connect == 0 ? " (its client has no connect timeout either)" : "")
+                  + ": the slowest waited 1.0 s, 4 waited 0.5 s or more");
+      assertThat(f.fix().contains("connectTimeout")).isEqualTo(connect == 0);
+    }
+  }
 }

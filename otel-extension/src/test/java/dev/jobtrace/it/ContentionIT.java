@@ -56,19 +56,7 @@ class ContentionIT extends WithServers {
   }
 
   static List<Span.Event> contention(ExportedSpan job) {
-    List<Span.Event> found =
-        JobAnalysisIT.findings(job).stream()
-            .filter(e -> "contention".equals(JobAnalysisIT.eventAttr(e, "jobtrace.finding.kind")))
-            .collect(Collectors.toList());
-    System.out.println(
-        job.span.getName()
-            + " "
-            + job.durationMillis()
-            + "ms: "
-            + JobAnalysisIT.findings(job).stream()
-                .map(e -> JobAnalysisIT.eventAttr(e, "jobtrace.finding.summary"))
-                .collect(Collectors.toList()));
-    return found;
+    return JobAnalysisIT.findingsOfKind(job, "contention");
   }
 
   @Test

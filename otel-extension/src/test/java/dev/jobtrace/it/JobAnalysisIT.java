@@ -56,6 +56,25 @@ class JobAnalysisIT extends WithServers {
         .collect(Collectors.toList());
   }
 
+  /** The job's findings of one kind; prints all its findings, for the build log. */
+  static List<Span.Event> findingsOfKind(ExportedSpan job, String kind) {
+    System.out.println(
+        job.span.getName()
+            + " "
+            + job.durationMillis()
+            + "ms: "
+            + findings(job).stream()
+                .map(
+                    e ->
+                        eventAttr(e, "jobtrace.finding.kind")
+                            + ": "
+                            + eventAttr(e, "jobtrace.finding.summary"))
+                .collect(Collectors.toList()));
+    return findings(job).stream()
+        .filter(e -> kind.equals(eventAttr(e, "jobtrace.finding.kind")))
+        .collect(Collectors.toList());
+  }
+
   static String eventAttr(Span.Event e, String key) {
     var v = ExportedSpan.value(e.getAttributesList(), key);
     return v == null ? null : v.hasIntValue() ? Long.toString(v.getIntValue()) : v.getStringValue();

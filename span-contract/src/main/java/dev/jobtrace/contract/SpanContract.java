@@ -154,6 +154,24 @@ public final class SpanContract {
   public static final String FINDING_KIND_CONTENTION = "contention";
 
   /**
+   * The finding kind of a slow JDBC statement run without a query timeout, or of an HTTP call made
+   * without a request timeout whose slowest call waited long: its count the calls made without one,
+   * its total and max the slowest such call's wait, its statement the statement.
+   */
+  public static final String FINDING_KIND_NO_TIMEOUT = "no_timeout";
+
+  /**
+   * On a JDBC or HTTP client span: the timeout that bounds the call, in milliseconds (the
+   * statement's query timeout, the HTTP request's timeout); 0 when it has none.
+   */
+  public static final AttributeKey<Long> CALL_TIMEOUT_MS =
+      AttributeKey.longKey("jobtrace.call.timeout_ms");
+
+  /** On an HTTP client span: the client's connect timeout in milliseconds; 0 when it has none. */
+  public static final AttributeKey<Long> CALL_CONNECT_TIMEOUT_MS =
+      AttributeKey.longKey("jobtrace.call.connect_timeout_ms");
+
+  /**
    * On a {@link #FINDING_KIND_CPU_HOTSPOT}: the application frame most of its samples ran under.
    */
   public static final AttributeKey<String> FINDING_CALLED_FROM =
