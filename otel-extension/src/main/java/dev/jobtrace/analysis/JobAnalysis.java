@@ -511,7 +511,7 @@ public final class JobAnalysis {
     return (space > 0 ? st.substring(0, space) : st).toUpperCase(Locale.ROOT);
   }
 
-  static String seconds(long nanos) {
+  public static String seconds(long nanos) {
     double s = nanos / 1e9;
     if (s >= 10) {
       return String.format(Locale.ROOT, "%.0f s", s);

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A job's profile grouped by what its computing samples ran in: a library family (serialization,
@@ -75,6 +76,19 @@ public final class CpuHotspots {
    */
   public static List<Finding> find(
       Map<String, long[]> stacks, long intervalNanos, HotFrames frames, AnalysisSettings settings) {
+    return find(stacks, Set.of(), intervalNanos, frames, settings);
+  }
+
+  /**
+   * The same, with {@code blocked} the stacks (frames without their types) the job's threads were
+   * seen waiting for a lock in: they wait, whatever frame they end in.
+   */
+  public static List<Finding> find(
+      Map<String, long[]> stacks,
+      Set<String> blocked,
+      long intervalNanos,
+      HotFrames frames,
+      AnalysisSettings settings) {
     long total = 0;
     Map<String, Group> groups = new HashMap<>();
     for (Map.Entry<String, long[]> e : stacks.entrySet()) {
@@ -87,7 +101,8 @@ public final class CpuHotspots {
       for (int i = 0; i < stack.length; i++) {
         stack[i] = ProfileSnippetFormat.withoutTypeSuffix(stack[i]);
       }
-      if (HotFrames.waits(stack[stack.length - 1])) {
+      if (HotFrames.waits(stack[stack.length - 1])
+          || (!blocked.isEmpty() && blocked.contains(String.join(";", stack)))) {
         continue;
       }
       int library = -1;

@@ -242,6 +242,14 @@ public final class HotFrames {
     return new Place(ProfileSnippet.shortName(frames[app]), below, waiting);
   }
 
+  /**
+   * The application frame a stack is in (short name, {@code RateCache.get}), or its leaf's where no
+   * application frame is on it.
+   */
+  public String applicationFrame(String stack) {
+    return place(stack).frame;
+  }
+
   boolean isApplication(String frame) {
     if (!appPackages.isEmpty()) {
       for (String p : appPackages) {

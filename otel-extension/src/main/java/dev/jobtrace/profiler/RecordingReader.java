@@ -16,6 +16,8 @@ import one.jfr.ClassRef;
 import one.jfr.JfrReader;
 import one.jfr.MethodRef;
 import one.jfr.StackTrace;
+import one.jfr.event.ContendedLock;
+import one.jfr.event.Event;
 import one.jfr.event.ExecutionSample;
 
 /**
@@ -74,7 +76,10 @@ final class RecordingReader {
 
   private static void read(JfrReader jfr, List<Sample> out) throws IOException {
     Map<Integer, String> folded = new HashMap<>();
-    for (ExecutionSample e; (e = jfr.readEvent(ExecutionSample.class)) != null; ) {
+    for (Event e; (e = jfr.readEvent()) != null; ) {
+      if (!(e instanceof ExecutionSample) && !(e instanceof ContendedLock)) {
+        continue;
+      }
       Long javaThread = jfr.javaThreads.get(e.tid);
       if (javaThread == null) {
         continue;
@@ -89,8 +94,26 @@ final class RecordingReader {
           jfr.ticksPerSec == TimeUnit.SECONDS.toNanos(1)
               ? e.time
               : jfr.chunkStartNanos + (long) ((e.time - jfr.chunkStartTicks) * jfr.nanosPerTick);
-      out.add(new Sample(javaThread, nanos, stack));
+      if (e instanceof ContendedLock lock) {
+        long waited =
+            jfr.ticksPerSec == TimeUnit.SECONDS.toNanos(1)
+                ? lock.duration
+                : (long) (lock.duration * jfr.nanosPerTick);
+        out.add(new Sample(javaThread, nanos, stack, Math.max(1, waited), className(jfr, lock)));
+      } else {
+        out.add(new Sample(javaThread, nanos, stack));
+      }
     }
+  }
+
+  /** The lock's class, dotted ({@code com.acme.RateCache}); "(unknown)" when not recorded. */
+  private static String className(JfrReader jfr, ContendedLock lock) {
+    ClassRef cls = jfr.classes.get(lock.classId);
+    if (cls == null) {
+      return "(unknown)";
+    }
+    byte[] name = jfr.symbols.get(cls.name);
+    return name == null ? "(unknown)" : new String(name, StandardCharsets.UTF_8).replace('/', '.');
   }
 
   /**

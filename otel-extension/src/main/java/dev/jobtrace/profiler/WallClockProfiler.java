@@ -52,15 +52,40 @@ public final class WallClockProfiler {
     return root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
+  /**
+   * Waits for contended locks are recorded alongside the samples: every wait at least this long,
+   * and one in each such stretch of shorter waits (async-profiler's lock interval), so a recorded
+   * wait stands for at least this much blocked time.
+   */
+  public static final long LOCK_INTERVAL_NANOS = 1_000_000;
+
+  /** Why lock waits are not recorded; null while they are. */
+  private volatile String locksUnavailable;
+
   private void startRecording() throws IOException {
     file = File.createTempFile("jobtrace-profile-", ".jfr", dir);
     file.deleteOnExit();
     reader = new RecordingReader(file.toPath());
-    profiler.execute(
+    String wall =
         "start,event=wall,interval="
             + intervalNanos
             + "ns,filter,nobatch,cstack=vm,clock=monotonic,jfr,file="
-            + file.getAbsolutePath());
+            + file.getAbsolutePath();
+    if (locksUnavailable == null) {
+      try {
+        profiler.execute(wall + ",lock=" + LOCK_INTERVAL_NANOS + "ns");
+        return;
+      } catch (IOException | RuntimeException e) {
+        // Samples matter more than lock waits: record without them.
+        locksUnavailable = "lock waits are not recorded: " + describe(e);
+      }
+    }
+    profiler.execute(wall);
+  }
+
+  /** Why lock waits are not recorded beside the samples; null when they are. */
+  public String locksUnavailable() {
+    return locksUnavailable;
   }
 
   /** Samples the calling thread from now on. */

@@ -18,6 +18,7 @@ import dev.jobtrace.export.CallCompressor;
 import dev.jobtrace.export.HeldSpans;
 import dev.jobtrace.profiler.CpuHotspots;
 import dev.jobtrace.profiler.HotFrames;
+import dev.jobtrace.profiler.LockWaits;
 import dev.jobtrace.profiler.ProfileSettings;
 import dev.jobtrace.profiler.ProfileSnippet;
 import dev.jobtrace.profiler.Sample;
@@ -72,6 +73,7 @@ public final class JobTraceTracker {
   /** Job runs being analysed now. */
   private final Set<JobAnalysis> activeJobs = ConcurrentHashMap.newKeySet();
 
+  private final Once lockFindingFailureLogged = new Once();
   private final Once jobLimitLogged = new Once();
 
   /** Each job's recent queue latencies, for the {@code queue_wait} finding. */
@@ -123,6 +125,13 @@ public final class JobTraceTracker {
       try {
         profiler = WallClockProfiler.start(settings.interval().toNanos(), settings.recordingDir());
         unavailable = null;
+        if (profiler.locksUnavailable() != null) {
+          logger.log(
+              Level.WARNING,
+              "jobtrace: "
+                  + profiler.locksUnavailable()
+                  + "; jobs' waits for Java locks go unnamed");
+        }
         virtualThreads = new VirtualThreadSampling(timeline, settings.interval().toNanos());
         virtualUnavailable = virtualThreads.start(profiler);
         if (virtualUnavailable != null) {
@@ -382,6 +391,20 @@ public final class JobTraceTracker {
       for (Sample sample : samples) {
         ActivationTimeline.ThreadLog ran = timeline.ranAt(sample.threadId(), sample.nanoTime());
         SpanNode at = ran == null ? null : ran.spanAt(sample.nanoTime());
+        if (sample.lockWait()) {
+          // A wait belongs to the job whose span was current when it began.
+          SpanNode job = at;
+          while (job != null && !job.job) {
+            job = job.parent;
+          }
+          if (job != null) {
+            if (job.lockWaits == null) {
+              job.lockWaits = new LockWaits(WallClockProfiler.LOCK_INTERVAL_NANOS);
+            }
+            job.lockWaits.add(sample);
+          }
+          continue;
+        }
         for (SpanNode n = at; n != null; n = n.parent) {
           if (!n.add(sample.stack(), ran, sample.nanoTime(), maxStacks, interval, maxRuns)
               && stackCapLogged.first()) {
@@ -511,12 +534,30 @@ public final class JobTraceTracker {
         out.add(large);
       }
     }
+    LockWaits locks = p.node().lockWaits;
+    if (locks != null) {
+      try {
+        out.addAll(
+            locks.findings(
+                p.span().getLatencyNanos(),
+                new HotFrames(settings.appPackages()),
+                analysisSettings.contentionMin().toNanos()));
+      } catch (RuntimeException e) {
+        if (lockFindingFailureLogged.first()) {
+          logger.log(
+              Level.WARNING,
+              "jobtrace: the lock-wait finding failed; job spans go on without it",
+              e);
+        }
+      }
+    }
     if (profiler != null) {
       try {
         FaultInjection.at("cpu-hotspots");
         out.addAll(
             CpuHotspots.find(
                 p.node().stacks,
+                locks == null ? Set.of() : locks.blockedStacks(),
                 settings.interval().toNanos(),
                 new HotFrames(settings.appPackages()),
                 analysisSettings));

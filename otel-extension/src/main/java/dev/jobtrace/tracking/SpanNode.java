@@ -3,6 +3,7 @@ package dev.jobtrace.tracking;
 import dev.jobtrace.analysis.CallKind;
 import dev.jobtrace.analysis.JobAnalysis;
 import dev.jobtrace.contract.ProfileSnippetFormat;
+import dev.jobtrace.profiler.LockWaits;
 import dev.jobtrace.profiler.SampleRuns;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,6 +42,9 @@ public final class SpanNode {
 
   /** The samples' order; null until the first sample, or when the timeline is off. */
   SampleRuns runs;
+
+  /** On a job span: the waits for contended locks of its threads; null until the first. */
+  LockWaits lockWaits;
 
   SpanNode(String spanId, SpanNode parent, long startNanos) {
     this(spanId, parent, startNanos, false, null, null);
