@@ -5,7 +5,7 @@
 #       (needs Go for Jaeger and PostgreSQL's server binaries, like scripts/e2e.sh)
 #   bench/run.sh profiling-overhead [launches per arm] [timed runs per launch] [jobs: cpu,io,cpu-vt,io-vt]
 #   bench/run.sh trace-size [launches per agent]
-#   bench/run.sh per-call-cost [launches per agent] [timed jobs per launch]
+#   bench/run.sh per-call-cost [launches per agent] [timed jobs per launch] [redis|jdbc]
 #   bench/run.sh spring-batch [launches per agent] [timed jobs per launch]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -37,6 +37,10 @@ class EndToEndIT {
 
   static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** The story about a job's payload, not its run time: its two variants run alike. */
+  static final String PRICE_IMPORT = "price-import";
+
   static final List<String> SEQUENTIAL =
       List.of(
           "reference-data",
@@ -44,7 +48,8 @@ class EndToEndIT {
           "client-report",
           "client-report-batch",
           "partner-sync",
-          "invoice-export");
+          "invoice-export",
+          PRICE_IMPORT);
 
   /**
    * The Spring Batch story's own job traces by variant, beside the JobRunr runs that launched them.
@@ -316,11 +321,18 @@ class EndToEndIT {
   /** Finding per story that the slow run must carry and the fixed run must not. */
   static final Map<String, String> FINDING =
       Map.of(
-          "reference-data", "repeated_call",
-          "customer-lookup", "repeated_sequence",
-          "client-report", "slow_query",
-          "partner-sync", "slow_http",
-          "invoice-export", "cpu_hotspot");
+          "reference-data",
+          "repeated_call",
+          "customer-lookup",
+          "repeated_sequence",
+          "client-report",
+          "slow_query",
+          "partner-sync",
+          "slow_http",
+          "invoice-export",
+          "cpu_hotspot",
+          PRICE_IMPORT,
+          "large_payload");
 
   @Test
   void slowRunsCarryTheirFindingAndFixedRunsDoNot() {
@@ -350,6 +362,7 @@ class EndToEndIT {
         "partner-sync/fixed",
         "carries no no_timeout finding",
         only("partner-sync/fixed").job().findingKinds());
+    List<List<String>> settlementKinds = new ArrayList<>();
     for (Trace slow : RUNS.get(SETTLEMENT + "/slow")) {
       TraceSpan job = slow.job();
       check(
@@ -357,12 +370,15 @@ class EndToEndIT {
           SETTLEMENT + "/slow",
           "spends most of its time waiting on the database",
           job.attributes);
-      check(
-          job.findingKinds().contains("contention"),
-          SETTLEMENT + "/slow",
-          "three at once carries a contention finding",
-          job.findingKinds());
+      settlementKinds.add(job.findingKinds());
     }
+    // At this scale (200 payments a run) the run that takes the row locks first may wait for the
+    // others less than the finding's 500 ms; the runs queued behind it do not.
+    check(
+        settlementKinds.stream().filter(k -> k.contains("contention")).count() >= 2,
+        SETTLEMENT + "/slow",
+        "at least two of the three at once carry a contention finding",
+        settlementKinds);
     for (Trace run :
         concat(
             List.of(SETTLEMENT_ALONE.get("slow"), SETTLEMENT_ALONE.get("fixed")),
@@ -911,6 +927,9 @@ class EndToEndIT {
         continue;
       }
       String story = job.substring(0, job.length() - "/slow".length());
+      if (story.equals(PRICE_IMPORT)) {
+        continue;
+      }
       String slow = names.get(story + "/slow");
       String fixed = names.get(story + "/fixed");
       double slowP95 = p95Of(body, slow);

@@ -2,6 +2,7 @@ package dev.jobtrace.examples;
 
 import dev.jobtrace.examples.export.InvoiceExportJob;
 import dev.jobtrace.examples.lookup.CustomerLookupJob;
+import dev.jobtrace.examples.prices.PriceImportJob;
 import dev.jobtrace.examples.reference.ReferenceDataJob;
 import dev.jobtrace.examples.report.ClientReportBatch;
 import dev.jobtrace.examples.report.ClientReportJob;
@@ -33,6 +34,7 @@ public final class JobCatalog {
     PartnerSyncJob partnerSync = new PartnerSyncJob();
     InvoiceExportJob invoiceExport = new InvoiceExportJob();
     WalletSettlementJob settlement = new WalletSettlementJob();
+    PriceImportJob priceImport = new PriceImportJob();
     JOBS.put(
         "reference-data",
         v ->
@@ -76,6 +78,24 @@ public final class JobCatalog {
             v.equals("slow")
                 ? BackgroundJob.enqueue(() -> settlement.slow()).asUUID()
                 : BackgroundJob.enqueue(() -> settlement.fixed()).asUUID());
+    JOBS.put(
+        "price-import",
+        v -> {
+          List<String> rows = PriceImportJob.priceList();
+          if (v.equals("slow")) {
+            return BackgroundJob.enqueue(() -> priceImport.slow(rows)).asUUID();
+          }
+          long upload = stage(rows);
+          return BackgroundJob.enqueue(() -> priceImport.fixed(upload)).asUUID();
+        });
+  }
+
+  private static long stage(List<String> rows) {
+    try {
+      return PriceImportJob.stage(rows);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("staging the price list failed: " + e.getMessage(), e);
+    }
   }
 
   private JobCatalog() {}

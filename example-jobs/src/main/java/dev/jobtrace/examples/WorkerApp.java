@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.jobtrace.examples.export.InvoiceExportJob;
 import dev.jobtrace.examples.lookup.CustomerLookupJob;
+import dev.jobtrace.examples.prices.PriceImportJob;
 import dev.jobtrace.examples.reference.ReferenceData;
 import dev.jobtrace.examples.report.ClientReportJob;
 import dev.jobtrace.examples.settlement.WalletSettlementJob;
@@ -71,6 +72,7 @@ public final class WorkerApp {
     ClientReportJob.seed();
     InvoiceExportJob.seed();
     WalletSettlementJob.seed();
+    PriceImportJob.seed();
 
     storage = new PostgresStorageProvider(db);
     int dashboard = Integer.parseInt(env("EXAMPLES_DASHBOARD_PORT", "8000"));

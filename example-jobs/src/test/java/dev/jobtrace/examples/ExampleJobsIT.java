@@ -42,9 +42,9 @@ class ExampleJobsIT {
           worker("http://127.0.0.1:" + partnerPort, "0.2", "1")
               .arg("--run")
               .arg(
-                  "reference-data/slow,reference-data/fixed,client-report/slow,client-report/fixed,partner-sync/slow,partner-sync/fixed,invoice-export/slow,invoice-export/fixed")
+                  "reference-data/slow,reference-data/fixed,client-report/slow,client-report/fixed,partner-sync/slow,partner-sync/fixed,invoice-export/slow,invoice-export/fixed,price-import/slow,price-import/fixed")
               .run(600);
-      assertThat(result.output).contains("jobs finished: succeeded=8 failed=0");
+      assertThat(result.output).contains("jobs finished: succeeded=10 failed=0");
     }
     // Settlement is about jobs running at once: a run alone, then three together, in one worker.
     settleAloneThenThreeAtOnce("slow");
@@ -253,6 +253,27 @@ class ExampleJobsIT {
     // 4 of the 40 accounts stall for 1.5 s each: the slow run waits them all out, one by one.
     assertThat(slow.durationMillis()).isGreaterThanOrEqualTo(6000L);
     assertThat(fixed.durationMillis()).isLessThan(slow.durationMillis() / 2);
+  }
+
+  @Test
+  void aPriceListPassedAsTheJobsArgumentIsALargePayloadAndTheStagedOneIsNot() {
+    ExportedSpan slow = job("prices.PriceImportJob", "slow");
+    ExportedSpan fixed = job("prices.PriceImportJob", "fixed");
+    List<Span.Event> large = findings(slow, "large_payload");
+    assertThat(large).hasSize(1);
+    String summary = eventAttr(large.get(0), "jobtrace.finding.summary");
+    System.out.println(
+        "price-import slow: "
+            + slow.longAttr("jobtrace.job.payload_bytes")
+            + " bytes, "
+            + summary
+            + "; fixed: "
+            + fixed.longAttr("jobtrace.job.payload_bytes")
+            + " bytes");
+    assertThat(summary).startsWith("job stored as ").contains(" KiB (JobRunr's JSON");
+    assertThat(slow.longAttr("jobtrace.job.payload_bytes")).isGreaterThan(300_000L);
+    assertThat(fixed.longAttr("jobtrace.job.payload_bytes")).isLessThan(10_000L);
+    assertThat(findings(fixed, "large_payload")).isEmpty();
   }
 
   @Test

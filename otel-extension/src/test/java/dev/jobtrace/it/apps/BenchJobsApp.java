@@ -67,8 +67,41 @@ public final class BenchJobsApp {
   }
 
   /**
-   * args: cpu|io|cpu-vt|io-vt|lookup, repetitions. The -vt jobs run each repetition on a new
-   * virtual thread (JDK 21+), as JobRunr's default worker does. Prints one "job-ms" line per
+   * The same N+1 against PostgreSQL: one prepared SELECT per record, each for the record's own id.
+   */
+  public static final class JdbcLookupJob {
+    static final int RECORDS = 10_000;
+
+    static void seed() throws Exception {
+      try (Connection c = Backends.dataSource.getConnection();
+          Statement s = c.createStatement()) {
+        s.execute(
+            "insert into records (value) select 'record ' || g from generate_series(1, "
+                + RECORDS
+                + ") g");
+      }
+    }
+
+    public void run() throws Exception {
+      long found = 0;
+      try (Connection c = Backends.dataSource.getConnection();
+          java.sql.PreparedStatement ps =
+              c.prepareStatement("select value from records where id = ?")) {
+        for (int i = 1; i <= RECORDS; i++) {
+          ps.setInt(1, i);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            found += rs.getString(1).length();
+          }
+        }
+      }
+      sink = found;
+    }
+  }
+
+  /**
+   * args: cpu|io|cpu-vt|io-vt|lookup|jdbc-lookup, repetitions. The -vt jobs run each repetition on
+   * a new virtual thread (JDK 21+), as JobRunr's default worker does. Prints one "job-ms" line per
    * repetition after two warm-up runs, and a "cpu-ms" line with the process's CPU time over it
    * (every thread, the agent's included).
    */
@@ -76,8 +109,12 @@ public final class BenchJobsApp {
     Backends.start();
     boolean cpu = args[0].startsWith("cpu");
     boolean lookup = args[0].equals("lookup");
+    boolean jdbcLookup = args[0].equals("jdbc-lookup");
     if (lookup) {
       LookupJob.seed();
+    }
+    if (jdbcLookup) {
+      JdbcLookupJob.seed();
     }
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean)
@@ -94,7 +131,9 @@ public final class BenchJobsApp {
       long cpu0 = os.getProcessCpuTime();
       Callable<Void> job =
           () -> {
-            if (lookup) {
+            if (jdbcLookup) {
+              new JdbcLookupJob().run();
+            } else if (lookup) {
               new LookupJob().run();
             } else if (cpu) {
               new CpuJob().run();

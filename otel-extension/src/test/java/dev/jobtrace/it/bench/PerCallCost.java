@@ -35,9 +35,16 @@ public final class PerCallCost {
   static final String JOB = "dev.jobtrace.it.apps.BenchJobsApp$LookupJob[run]";
   static final int CALLS = 20_000;
 
+  static final String JDBC_JOB = "dev.jobtrace.it.apps.BenchJobsApp$JdbcLookupJob[run]";
+  static final int JDBC_CALLS = 10_000;
+
   public static void main(String[] args) throws Exception {
     int launches = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     int reps = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+    if (args.length > 2 && args[2].equals("jdbc")) {
+      jdbc(launches, reps);
+      return;
+    }
     String pipeline = pipeline(Math.max(10, launches * reps));
     Map<String, List<Long>> wall = new LinkedHashMap<>();
     Map<String, List<Long>> cpu = new LinkedHashMap<>();
@@ -75,14 +82,81 @@ public final class PerCallCost {
     System.out.println();
     System.out.println("JVM: " + System.getProperty("java.vm.vendor") + " " + Runtime.version());
     System.out.print(pipeline);
+    System.out.println();
+    agentTable(wall, cpu, "Redis", CALLS);
+    System.out.printf(
+        "%nmedians over %d launches × %d timed jobs per agent (after 2 warm-up jobs per launch); each job makes %,d Redis GETs of %,d keys%n",
+        launches, reps, CALLS, CALLS);
+  }
+
+  /**
+   * What a traced JDBC call costs on the N+1 against PostgreSQL (10,000 prepared SELECTs by id), in
+   * fresh JVMs with no agent, the upstream agent, jobtrace, and jobtrace without the advice that
+   * reads each statement's timeout; launches alternating. jobtrace's per-call work here is the
+   * timeout advice, the call's shape and analysis, and its bookkeeping for contention.
+   */
+  static void jdbc(int launches, int reps) throws Exception {
+    Map<String, List<Long>> wall = new LinkedHashMap<>();
+    Map<String, List<Long>> cpu = new LinkedHashMap<>();
+    String upstream = System.getProperty("jobtrace.upstream.agent.jar");
+    String jobtrace = System.getProperty("jobtrace.agent.jar");
+    try (Servers servers = Servers.start()) {
+      for (int i = 0; i < launches; i++) {
+        run(servers, "none", null, "otel.jobtrace.jobs", JDBC_JOB, "jdbc-lookup", reps, wall, cpu);
+        run(
+            servers,
+            "upstream",
+            upstream,
+            "otel.instrumentation.methods.include",
+            JDBC_JOB,
+            "jdbc-lookup",
+            reps,
+            wall,
+            cpu);
+        run(
+            servers,
+            "jobtrace",
+            jobtrace,
+            "otel.jobtrace.jobs",
+            JDBC_JOB,
+            "jdbc-lookup",
+            reps,
+            wall,
+            cpu);
+        run(
+            servers,
+            "jobtrace, no timeout advice",
+            jobtrace,
+            "otel.jobtrace.jobs",
+            JDBC_JOB,
+            "jdbc-lookup",
+            reps,
+            wall,
+            cpu,
+            "otel.instrumentation.jobtrace-call-timeouts.enabled",
+            "false");
+      }
+    }
+    System.out.println();
+    System.out.println("JVM: " + System.getProperty("java.vm.vendor") + " " + Runtime.version());
+    agentTable(wall, cpu, "JDBC", JDBC_CALLS);
+    System.out.printf(
+        "%nmedians over %d launches × %d timed jobs per agent (after 2 warm-up jobs per launch); each job makes %,d prepared SELECTs by id against PostgreSQL%n",
+        launches, reps, JDBC_CALLS);
+  }
+
+  /** One row per agent arm, in the order they ran, as ratios to the upstream agent. */
+  static void agentTable(
+      Map<String, List<Long>> wall, Map<String, List<Long>> cpu, String callKind, int calls) {
     double noneCpu = ProfilingOverhead.median(cpu.get("none"));
     double upCpu = ProfilingOverhead.median(cpu.get("upstream"));
     double upWall = ProfilingOverhead.median(wall.get("upstream"));
-    System.out.println();
     System.out.println(
-        "| agent | median job wall time (ms) | median process CPU per job (ms) | CPU per Redis call beyond no agent (µs) | wall vs upstream | CPU vs upstream |");
+        "| agent | median job wall time (ms) | median process CPU per job (ms) | CPU per "
+            + callKind
+            + " call beyond no agent (µs) | wall vs upstream | CPU vs upstream |");
     System.out.println("|---|---|---|---|---|---|");
-    for (String arm : List.of("none", "upstream", "jobtrace", "jobtrace, profiler off")) {
+    for (String arm : wall.keySet()) {
       double c = ProfilingOverhead.median(cpu.get(arm));
       double w = ProfilingOverhead.median(wall.get(arm));
       System.out.printf(
@@ -93,13 +167,10 @@ public final class PerCallCost {
           c,
           arm.equals("none")
               ? "-"
-              : String.format(Locale.ROOT, "%.1f", (c - noneCpu) * 1000 / CALLS),
+              : String.format(Locale.ROOT, "%.1f", (c - noneCpu) * 1000 / calls),
           w / upWall,
           c / upCpu);
     }
-    System.out.printf(
-        "%nmedians over %d launches × %d timed jobs per agent (after 2 warm-up jobs per launch); each job makes %,d Redis GETs of %,d keys%n",
-        launches, reps, CALLS, CALLS);
   }
 
   /**
@@ -175,13 +246,29 @@ public final class PerCallCost {
       Map<String, List<Long>> cpu,
       String... settings)
       throws Exception {
+    run(servers, arm, agent, jobsKey, JOB, "lookup", reps, wall, cpu, settings);
+  }
+
+  /** Launches the bench application's {@code appJob} under {@code agent} (null: none). */
+  static void run(
+      Servers servers,
+      String arm,
+      String agent,
+      String jobsKey,
+      String job,
+      String appJob,
+      int reps,
+      Map<String, List<Long>> wall,
+      Map<String, List<Long>> cpu,
+      String... settings)
+      throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       AgentProcess app =
           servers
               .configure(AgentProcess.of(BenchJobsApp.class, receiver))
               .agentJar(agent)
-              .set(jobsKey, JOB)
-              .arg("lookup")
+              .set(jobsKey, job)
+              .arg(appJob)
               .arg(Integer.toString(reps));
       for (int i = 0; i < settings.length; i += 2) {
         app.set(settings[i], settings[i + 1]);
