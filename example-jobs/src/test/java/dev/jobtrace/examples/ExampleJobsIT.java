@@ -101,14 +101,7 @@ class ExampleJobsIT {
   static List<String> findingKinds(ExportedSpan job) {
     return job.span.getEventsList().stream()
         .filter(e -> e.getName().equals("jobtrace.finding"))
-        .map(
-            e ->
-                e.getAttributesList().stream()
-                    .filter(kv -> kv.getKey().equals("jobtrace.finding.kind"))
-                    .findFirst()
-                    .orElseThrow()
-                    .getValue()
-                    .getStringValue())
+        .map(e -> eventAttr(e, "jobtrace.finding.kind"))
         .collect(Collectors.toList());
   }
 

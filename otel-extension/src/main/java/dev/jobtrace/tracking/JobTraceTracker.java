@@ -534,14 +534,13 @@ public final class JobTraceTracker {
         out.add(large);
       }
     }
+    HotFrames frames = new HotFrames(settings.appPackages());
     LockWaits locks = p.node().lockWaits;
     if (locks != null) {
       try {
         out.addAll(
             locks.findings(
-                p.span().getLatencyNanos(),
-                new HotFrames(settings.appPackages()),
-                analysisSettings.contentionMin().toNanos()));
+                p.span().getLatencyNanos(), frames, analysisSettings.contentionMin().toNanos()));
       } catch (RuntimeException e) {
         if (lockFindingFailureLogged.first()) {
           logger.log(
@@ -559,7 +558,7 @@ public final class JobTraceTracker {
                 p.node().stacks,
                 locks == null ? Set.of() : locks.blockedStacks(),
                 settings.interval().toNanos(),
-                new HotFrames(settings.appPackages()),
+                frames,
                 analysisSettings));
       } catch (RuntimeException e) {
         if (cpuHotspotFailureLogged.first()) {

@@ -54,13 +54,7 @@ class CallTimeoutsIT extends WithServers {
   }
 
   static ExportedSpan job(String method) {
-    List<ExportedSpan> found =
-        spans.stream()
-            .filter(s -> "method".equals(s.attr("jobtrace.job.system")))
-            .filter(s -> s.span.getName().endsWith("TimeoutJobs." + method))
-            .collect(Collectors.toList());
-    assertThat(found).as(method).hasSize(1);
-    return found.get(0);
+    return ProfileSnippetsIT.job(spans, "TimeoutJobs." + method);
   }
 
   static List<Span.Event> noTimeout(ExportedSpan job) {

@@ -44,13 +44,7 @@ class LockWaitsIT {
   }
 
   static ExportedSpan job(String method) {
-    List<ExportedSpan> found =
-        spans.stream()
-            .filter(s -> "method".equals(s.attr("jobtrace.job.system")))
-            .filter(s -> s.span.getName().endsWith("PricingJob." + method))
-            .collect(Collectors.toList());
-    assertThat(found).as(method).hasSize(1);
-    return found.get(0);
+    return ProfileSnippetsIT.job(spans, "PricingJob." + method);
   }
 
   static List<Span.Event> lockFindings(ExportedSpan job) {
