@@ -107,16 +107,18 @@ class EndToEndIT {
   }
 
   /**
-   * Enqueues {@code count} runs at once through the worker's endpoint and waits for their traces in
-   * Jaeger.
+   * Enqueues {@code count} runs at once through the worker's endpoint (several: scheduled for one
+   * instant) and waits for their traces in Jaeger.
    */
   static List<Trace> awaitRuns(String job, String variant, int count) throws Exception {
     List<String> ids = new ArrayList<>();
+    // Several runs are scheduled for one instant, so that one poll of the worker starts them all.
+    String at = count > 1 ? "?at=" + (System.currentTimeMillis() + 2_000) : "";
     for (int i = 0; i < count; i++) {
       HttpResponse<String> r =
           HTTP.send(
               HttpRequest.newBuilder(
-                      URI.create(topology.workerUrl() + "/jobs/" + job + "/" + variant))
+                      URI.create(topology.workerUrl() + "/jobs/" + job + "/" + variant + at))
                   .POST(HttpRequest.BodyPublishers.noBody())
                   .build(),
               HttpResponse.BodyHandlers.ofString());

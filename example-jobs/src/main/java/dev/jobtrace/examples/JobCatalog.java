@@ -8,11 +8,13 @@ import dev.jobtrace.examples.report.ClientReportBatch;
 import dev.jobtrace.examples.report.ClientReportJob;
 import dev.jobtrace.examples.settlement.WalletSettlementJob;
 import dev.jobtrace.examples.sync.PartnerSyncJob;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jobrunr.jobs.lambdas.JobLambda;
 import org.jobrunr.scheduling.BackgroundJob;
 
 /** The example jobs by name, each with a slow and a fixed variant. */
@@ -20,8 +22,9 @@ public final class JobCatalog {
 
   public static final List<String> VARIANTS = Arrays.asList("slow", "fixed");
 
+  /** The run of a variant, as JobRunr stores it. */
   private interface Enqueuer {
-    UUID enqueue(String variant);
+    JobLambda run(String variant);
   }
 
   private static final Map<String, Enqueuer> JOBS = new LinkedHashMap<>();
@@ -36,57 +39,35 @@ public final class JobCatalog {
     WalletSettlementJob settlement = new WalletSettlementJob();
     PriceImportJob priceImport = new PriceImportJob();
     JOBS.put(
-        "reference-data",
-        v ->
-            v.equals("slow")
-                ? BackgroundJob.enqueue(() -> reference.slow()).asUUID()
-                : BackgroundJob.enqueue(() -> reference.fixed()).asUUID());
+        "reference-data", v -> v.equals("slow") ? () -> reference.slow() : () -> reference.fixed());
     JOBS.put(
         "customer-lookup",
-        v ->
-            v.equals("slow")
-                ? BackgroundJob.enqueue(() -> customerLookup.slow()).asUUID()
-                : BackgroundJob.enqueue(() -> customerLookup.fixed()).asUUID());
+        v -> v.equals("slow") ? () -> customerLookup.slow() : () -> customerLookup.fixed());
     JOBS.put(
         "client-report",
-        v ->
-            v.equals("slow")
-                ? BackgroundJob.enqueue(() -> clientReport.slow()).asUUID()
-                : BackgroundJob.enqueue(() -> clientReport.fixed()).asUUID());
+        v -> v.equals("slow") ? () -> clientReport.slow() : () -> clientReport.fixed());
     // Story 2 again as a Spring Batch job, launched by a JobRunr run as a nightly schedule would.
     JOBS.put(
         "client-report-batch",
-        v ->
-            v.equals("slow")
-                ? BackgroundJob.enqueue(() -> clientReportBatch.slow()).asUUID()
-                : BackgroundJob.enqueue(() -> clientReportBatch.fixed()).asUUID());
+        v -> v.equals("slow") ? () -> clientReportBatch.slow() : () -> clientReportBatch.fixed());
     JOBS.put(
         "partner-sync",
-        v ->
-            v.equals("slow")
-                ? BackgroundJob.enqueue(() -> partnerSync.slow()).asUUID()
-                : BackgroundJob.enqueue(() -> partnerSync.fixed()).asUUID());
+        v -> v.equals("slow") ? () -> partnerSync.slow() : () -> partnerSync.fixed());
     JOBS.put(
         "invoice-export",
-        v ->
-            v.equals("slow")
-                ? BackgroundJob.enqueue(() -> invoiceExport.slow()).asUUID()
-                : BackgroundJob.enqueue(() -> invoiceExport.fixed()).asUUID());
+        v -> v.equals("slow") ? () -> invoiceExport.slow() : () -> invoiceExport.fixed());
     JOBS.put(
         "wallet-settlement",
-        v ->
-            v.equals("slow")
-                ? BackgroundJob.enqueue(() -> settlement.slow()).asUUID()
-                : BackgroundJob.enqueue(() -> settlement.fixed()).asUUID());
+        v -> v.equals("slow") ? () -> settlement.slow() : () -> settlement.fixed());
     JOBS.put(
         "price-import",
         v -> {
           List<String> rows = PriceImportJob.priceList();
           if (v.equals("slow")) {
-            return BackgroundJob.enqueue(() -> priceImport.slow(rows)).asUUID();
+            return () -> priceImport.slow(rows);
           }
           long upload = stage(rows);
-          return BackgroundJob.enqueue(() -> priceImport.fixed(upload)).asUUID();
+          return () -> priceImport.fixed(upload);
         });
   }
 
@@ -106,6 +87,15 @@ public final class JobCatalog {
 
   /** Enqueues one run; throws {@link IllegalArgumentException} naming what is valid. */
   public static UUID enqueue(String job, String variant) {
+    return enqueue(job, variant, null);
+  }
+
+  /**
+   * Enqueues one run, or with {@code at} schedules it for then: runs scheduled for one instant are
+   * enqueued together and start together, where runs enqueued one after the other may be picked up
+   * by different polls.
+   */
+  public static UUID enqueue(String job, String variant, Instant at) {
     Enqueuer enqueuer = JOBS.get(job);
     if (enqueuer == null) {
       throw new IllegalArgumentException(
@@ -114,6 +104,7 @@ public final class JobCatalog {
     if (!VARIANTS.contains(variant)) {
       throw new IllegalArgumentException("unknown variant \"" + variant + "\"; use slow or fixed");
     }
-    return enqueuer.enqueue(variant);
+    JobLambda run = enqueuer.run(variant);
+    return (at == null ? BackgroundJob.enqueue(run) : BackgroundJob.schedule(at, run)).asUUID();
   }
 }

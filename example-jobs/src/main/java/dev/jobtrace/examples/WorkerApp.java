@@ -39,8 +39,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <p>Settings (environment): EXAMPLES_DB_URL, EXAMPLES_REDIS_URL, EXAMPLES_HTTP_PORT (8081),
  * EXAMPLES_DASHBOARD_PORT (8000; 0 turns it off), EXAMPLES_SCALE (1.0), EXAMPLES_WORKERS (4),
  * EXAMPLES_PARTNER_URL (http://127.0.0.1:8082). {@code --run job/variant[,job/variant...][;...]}
- * enqueues each {@code ;}-separated group of runs through the endpoint at once, waits for it before
- * the next, and exits once all have ended.
+ * enqueues each {@code ;}-separated group of runs through the endpoint, the runs of a group
+ * scheduled for one instant ({@code POST /jobs/{job}/{variant}?at=epochMillis}) so that they start
+ * together, waits for the group before the next, and exits once all have ended.
  */
 public final class WorkerApp {
 
@@ -123,11 +124,29 @@ public final class WorkerApp {
       return;
     }
     try {
-      UUID id = JobCatalog.enqueue(parts[2], parts[3]);
+      UUID id = JobCatalog.enqueue(parts[2], parts[3], at(exchange.getRequestURI().getQuery()));
       reply(exchange, 202, id + "\n");
     } catch (IllegalArgumentException e) {
       reply(exchange, 400, e.getMessage() + "\n");
     }
+  }
+
+  /** The instant of an {@code at=epochMillis} query, or null for now. */
+  static Instant at(String query) {
+    if (query == null) {
+      return null;
+    }
+    for (String pair : query.split("&")) {
+      if (pair.startsWith("at=")) {
+        try {
+          return Instant.ofEpochMilli(Long.parseLong(pair.substring(3)));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              "at must be epoch milliseconds, not " + pair.substring(3));
+        }
+      }
+    }
+    return null;
   }
 
   /** {@code STATE} or, once finished, {@code STATE processMillis endEpochMillis}. */
@@ -178,10 +197,12 @@ public final class WorkerApp {
     for (String group : groups) {
       String[] runs = group.split(",");
       long before = storage.getJobStats().getSucceeded() + storage.getJobStats().getFailed();
+      // Runs of a group are scheduled for one instant, so that they start together.
+      String at = runs.length > 1 ? "?at=" + (System.currentTimeMillis() + 2_000) : "";
       for (String run : runs) {
         HttpResponse<String> r =
             client.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs/" + run))
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs/" + run + at))
                     .POST(HttpRequest.BodyPublishers.noBody())
                     .build(),
                 HttpResponse.BodyHandlers.ofString());

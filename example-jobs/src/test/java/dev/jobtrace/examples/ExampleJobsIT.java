@@ -330,7 +330,15 @@ class ExampleJobsIT {
   void settlementsAtOnceNameContentionOnTheBalanceUpdateAndTheLedgerDoesNot() {
     List<ExportedSpan> slow = settlements("slow");
     assertThat(findings(slow.get(0), "contention")).as("the slow run alone").isEmpty();
-    for (ExportedSpan run : slow.subList(1, 4)) {
+    List<ExportedSpan> together = slow.subList(1, 4);
+    long lastStart =
+        together.stream().mapToLong(s -> s.span.getStartTimeUnixNano()).max().orElseThrow();
+    long firstEnd =
+        together.stream().mapToLong(s -> s.span.getEndTimeUnixNano()).min().orElseThrow();
+    assertThat(lastStart)
+        .as("the three runs scheduled together overlap: the last started before the first ended")
+        .isLessThan(firstEnd);
+    for (ExportedSpan run : together) {
       List<Span.Event> found = findings(run, "contention");
       String summary = found.isEmpty() ? null : eventAttr(found.get(0), "jobtrace.finding.summary");
       System.out.println("wallet-settlement/slow " + run.durationMillis() + " ms: " + summary);
