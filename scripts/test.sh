@@ -4,7 +4,8 @@
 # suite (scripts/e2e.sh) on each. What it cannot get, it names in one line and stops at once.
 #   scripts/test.sh
 # PostgreSQL and Redis come from Maven artifacts, Chromium and Prometheus from Debian's packages,
-# Maven itself from the wrapper, Jaeger is built from the Go module proxy (scripts/build-jaeger.sh), a Java 11 runtime comes from PyPI
+# Maven itself from the wrapper, Jaeger is built from the Go module proxy (scripts/build-jaeger.sh),
+# the Firefox Profiler's loader from npm (scripts/firefox-profiler-cli.sh), a Java 11 runtime comes from PyPI
 # (scripts/java11-runtime.sh). JOBTRACE_JDK25 names the JDK 25 when it is not under /usr/lib/jvm;
 # JAEGER_UI_SRC a jaeger-ui checkout to build the real Jaeger UI from (scripts/build-jaeger-ui.sh).
 set -euo pipefail
@@ -38,6 +39,11 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 go_minor=$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
 [ "${go_minor:-0}" -ge 24 ] || missing "Go 1.24 or newer is needed to build Jaeger for the tests; this is $(go env GOVERSION)"
+
+# npm installs the Firefox Profiler's own loader (scripts/firefox-profiler-cli.sh), which the
+# linker's tests open their Firefox Profiler files with.
+command -v npm >/dev/null 2>&1 ||
+  missing "Node.js 20 or newer with npm is needed for the Firefox Profiler loader the linker's tests use"
 
 python3 -m pip --version >/dev/null 2>&1 ||
   missing "Python 3 with pip is needed for scripts/java11-runtime.sh (Debian: apt-get install python3-pip)"

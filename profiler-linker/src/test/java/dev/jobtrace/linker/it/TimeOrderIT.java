@@ -146,6 +146,104 @@ class TimeOrderIT {
     assertThat(stages).containsExactlyElementsOf(ALTERNATIONS);
   }
 
+  @Test
+  void theFirefoxProfilersOwnLoaderOpensItWithTheJobsThreadAndEachStageAtItsTime()
+      throws Exception {
+    HttpResponse<String> r = page("/profiles/" + profileId + "/firefox.json");
+    assertThat(r.statusCode()).isEqualTo(200);
+    Files.createDirectories(OUT);
+    Path file = OUT.resolve("firefox-loaded.json");
+    Files.writeString(file, r.body());
+    JsonNode main = thread(JSON.readTree(r.body()), "main");
+    double interval = JSON.readTree(r.body()).path("meta").path("interval").asDouble();
+    List<double[]> times = new ArrayList<>(); // per sample of the job's thread: time, stage
+    List<double[]> runs = new ArrayList<>(); // per stage run: first and last sample time
+    int stackAt = main.path("samples").path("schema").path("stack").asInt();
+    int timeAt = main.path("samples").path("schema").path("time").asInt();
+    String current = null;
+    for (JsonNode sample : main.path("samples").path("data")) {
+      String stage = null;
+      for (String frame : stack(main, sample.get(stackAt).asInt())) {
+        stage = stageOf(frame) != null ? stageOf(frame) : stage;
+      }
+      double time = sample.get(timeAt).asDouble();
+      times.add(new double[] {time, stage == null ? 0 : stage.equals("parse") ? 1 : 2});
+      if (stage != null && !stage.equals(current)) {
+        runs.add(new double[] {time, time});
+        current = stage;
+      } else if (stage != null) {
+        runs.get(runs.size() - 1)[1] = time;
+      }
+    }
+    assertThat(runs).hasSize(2 * AlternatingWorker.ROUNDS);
+
+    try (FirefoxProfilerLoader loader = FirefoxProfilerLoader.open(file)) {
+      String handle = null;
+      List<String> names = new ArrayList<>();
+      for (JsonNode process : loader.json("profile", "info").path("processes")) {
+        for (JsonNode t : process.path("threads")) {
+          names.add(t.path("name").asText());
+          handle =
+              t.path("name").asText().equals("main") ? t.path("threadHandle").asText() : handle;
+        }
+      }
+      assertThat(handle).as("the job's thread among the loaded threads " + names).isNotNull();
+      assertThat(names).hasSize(JSON.readTree(r.body()).path("threads").size());
+      loader.run("thread", "select", handle);
+      JsonNode whole = loader.json("thread", "samples", "--include-idle");
+      assertThat(whole.path("categoryBreakdown").path("totalSamples").asInt())
+          .as("every sample of the job's thread")
+          .isEqualTo(times.size());
+      double root = whole.path("context").path("rootRange").path("start").asDouble();
+      // Its time axis puts each stage where the samples put it: the first ten runs and the last.
+      List<Integer> checked = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+      checked.add(runs.size() - 1);
+      for (int i : checked) {
+        double from = runs.get(i)[0] - interval / 4;
+        double to = runs.get(i)[1] + interval / 4;
+        long parse = times.stream().filter(t -> t[0] >= from && t[0] <= to && t[1] == 1).count();
+        long store = times.stream().filter(t -> t[0] >= from && t[0] <= to && t[1] == 2).count();
+        loader.run(
+            "zoom",
+            "push",
+            String.format(
+                java.util.Locale.ROOT, "%.4f,%.4f", (from - root) / 1000, (to - root) / 1000));
+        JsonNode window = loader.json("thread", "samples", "--include-idle");
+        loader.run("zoom", "pop");
+        assertThat(total(window, "Pipeline.parse"))
+            .as("parse samples of run " + i + " (" + from + "–" + to + " ms)")
+            .isEqualTo(parse);
+        assertThat(total(window, "Pipeline.awaitStore"))
+            .as("store-wait samples of run " + i + " (" + from + "–" + to + " ms)")
+            .isEqualTo(store);
+        assertThat(parse + store)
+            .as("run " + i + " has samples of one stage")
+            .isEqualTo(Math.max(parse, store));
+      }
+    }
+  }
+
+  /** Samples in the loader's answer whose stack passes through the function ending so. */
+  private static long total(JsonNode samples, String function) {
+    for (JsonNode f : samples.path("topFunctionsByTotal")) {
+      if (f.path("name").asText().endsWith(function)) {
+        return f.path("totalSamples").asLong();
+      }
+    }
+    return 0;
+  }
+
+  private static JsonNode thread(JsonNode file, String name) {
+    List<String> names = new ArrayList<>();
+    for (JsonNode t : file.path("threads")) {
+      names.add(t.path("name").asText());
+      if (t.path("name").asText().equals(name)) {
+        return t;
+      }
+    }
+    throw new AssertionError("no track of a thread named " + name + " among " + names);
+  }
+
   /** Parse, then wait for the store, sixty times, in that order. */
   static final List<String> ALTERNATIONS = alternations();
 
