@@ -346,9 +346,11 @@ public final class JobAnalysis {
     }
     String fix =
         http
-            ? "give the request a timeout (HttpRequest.Builder.timeout)"
+            ? "give the request a timeout (HttpRequest.Builder.timeout;"
+                + " HttpURLConnection.setReadTimeout)"
                 + (s.untimedNoConnect
-                    ? " and the client a connect timeout (HttpClient.Builder.connectTimeout)"
+                    ? " and the client a connect timeout (HttpClient.Builder.connectTimeout;"
+                        + " HttpURLConnection.setConnectTimeout)"
                     : "")
                 + ", so a stalled server fails the call instead of holding the worker"
             : "give the statement a query timeout (Statement.setQueryTimeout, or the pool's or"

@@ -9,9 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads the timeouts JDBC statements and the JDK's HTTP client are called with, for the {@code
- * no_timeout} finding. Applied after the upstream JDBC and HTTP client instrumentation, so its
- * advice runs inside their client spans. On only when the bootstrap hook it reports to is there.
+ * Reads the timeouts JDBC statements and the JDK's HTTP clients ({@code HttpClient}, {@code
+ * HttpURLConnection}) are called with, for the {@code no_timeout} finding. Applied after the
+ * upstream JDBC and HTTP client instrumentation, so its advice runs inside their client spans. On
+ * only when the bootstrap hook it reports to is there.
  */
 public final class CallTimeoutsInstrumentationModule extends InstrumentationModule {
 
@@ -32,6 +33,7 @@ public final class CallTimeoutsInstrumentationModule extends InstrumentationModu
 
   @Override
   public List<TypeInstrumentation> typeInstrumentations() {
-    return Arrays.asList(new JdbcStatementTimeouts(), new JavaHttpClientTimeouts());
+    return Arrays.asList(
+        new JdbcStatementTimeouts(), new JavaHttpClientTimeouts(), new UrlConnectionTimeouts());
   }
 }

@@ -28,7 +28,9 @@ class CallTimeoutsIT extends WithServers {
     "httpWithout",
     "httpConnectOnly",
     "httpRequestTimeout",
-    "httpAsyncWithout"
+    "httpAsyncWithout",
+    "urlConnectionWithout",
+    "urlConnectionWith"
   };
 
   static List<ExportedSpan> spans;
@@ -122,9 +124,12 @@ class CallTimeoutsIT extends WithServers {
     assertThat(failed.get(0).longAttr("jobtrace.call.timeout_ms")).isEqualTo(0L);
   }
 
-  @Test
-  void httpCallsWithNoTimeoutAtAllNameTheRequestAndTheConnectTimeout() {
-    ExportedSpan job = job("httpWithout");
+  /**
+   * The one no_timeout finding of a job whose two GETs of the slow endpoint had neither timeout,
+   * checked against its summary, its slowest wait and the GET spans' timeouts.
+   */
+  static Span.Event untimedGets(String method) {
+    ExportedSpan job = job(method);
     List<Span.Event> found = noTimeout(job);
     assertThat(found).hasSize(1);
     assertThat(summary(found.get(0)))
@@ -134,13 +139,20 @@ class CallTimeoutsIT extends WithServers {
                 + " more");
     assertThat(Long.parseLong(JobAnalysisIT.eventAttr(found.get(0), "jobtrace.finding.max_ms")))
         .isBetween(800L, job.durationMillis());
-    assertThat(JobAnalysisIT.eventAttr(found.get(0), "jobtrace.finding.fix"))
-        .contains("HttpRequest.Builder.timeout")
-        .contains("HttpClient.Builder.connectTimeout");
-    for (ExportedSpan call : calls(job, "GET")) {
+    List<ExportedSpan> gets = calls(job, "GET");
+    assertThat(gets).hasSize(2);
+    for (ExportedSpan call : gets) {
       assertThat(call.longAttr("jobtrace.call.timeout_ms")).isEqualTo(0L);
       assertThat(call.longAttr("jobtrace.call.connect_timeout_ms")).isEqualTo(0L);
     }
+    return found.get(0);
+  }
+
+  @Test
+  void httpCallsWithNoTimeoutAtAllNameTheRequestAndTheConnectTimeout() {
+    assertThat(JobAnalysisIT.eventAttr(untimedGets("httpWithout"), "jobtrace.finding.fix"))
+        .contains("HttpRequest.Builder.timeout")
+        .contains("HttpClient.Builder.connectTimeout");
   }
 
   @Test
@@ -172,5 +184,25 @@ class CallTimeoutsIT extends WithServers {
     List<Span.Event> found = noTimeout(job);
     assertThat(found).hasSize(1);
     assertThat(summary(found.get(0))).contains("/slow ×2 made without a request timeout");
+  }
+
+  @Test
+  void urlConnectionsWithNeitherTimeoutAreNamedWithTheirOwnSetters() {
+    assertThat(JobAnalysisIT.eventAttr(untimedGets("urlConnectionWithout"), "jobtrace.finding.fix"))
+        .contains("HttpURLConnection.setReadTimeout")
+        .contains("HttpURLConnection.setConnectTimeout");
+  }
+
+  @Test
+  void urlConnectionsWithTheirTimeoutsCarryNoneEvenWhenTheReadTimesOut() {
+    ExportedSpan job = job("urlConnectionWith");
+    assertThat(noTimeout(job)).isEmpty();
+    List<ExportedSpan> gets = calls(job, "GET");
+    assertThat(gets).hasSize(2);
+    assertThat(gets.stream().map(c -> c.longAttr("jobtrace.call.timeout_ms")))
+        .containsExactlyInAnyOrder(5000L, 300L);
+    for (ExportedSpan call : gets) {
+      assertThat(call.longAttr("jobtrace.call.connect_timeout_ms")).isEqualTo(2000L);
+    }
   }
 }

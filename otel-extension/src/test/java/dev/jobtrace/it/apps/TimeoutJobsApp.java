@@ -1,6 +1,10 @@
 package dev.jobtrace.it.apps;
 
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,7 +18,8 @@ import java.time.Duration;
 /**
  * Slow calls made with and without timeouts: JDBC statements with and without a query timeout, and
  * the JDK's HTTP client with no timeout, a connect timeout only, a request timeout, and
- * asynchronously. Each method is one job.
+ * asynchronously, and {@code HttpURLConnection} with and without its timeouts. Each method is one
+ * job.
  */
 public final class TimeoutJobsApp {
 
@@ -71,12 +76,43 @@ public final class TimeoutJobsApp {
       }
     }
 
+    /** Two GETs over {@code HttpURLConnection} with neither timeout set: it waits forever. */
+    public void urlConnectionWithout() throws Exception {
+      for (int i = 0; i < 2; i++) {
+        urlGet(0, 0);
+      }
+    }
+
+    /** GETs over {@code HttpURLConnection} with both timeouts: one long enough, one that fires. */
+    public void urlConnectionWith() throws Exception {
+      urlGet(2_000, 5_000);
+      urlGet(2_000, 300);
+    }
+
     /** Two asynchronous calls with no timeout, waited for. */
     public void httpAsyncWithout() throws Exception {
       HttpClient client = HttpClient.newHttpClient();
       for (int i = 0; i < 2; i++) {
         client.sendAsync(request(null), HttpResponse.BodyHandlers.ofString()).get();
       }
+    }
+  }
+
+  /**
+   * A GET of the slow endpoint over {@code HttpURLConnection}, the connection given the timeouts
+   * (milliseconds, 0 for none); a read that times out is the timeout doing its work.
+   */
+  static void urlGet(int connectTimeout, int readTimeout) throws Exception {
+    URL slow = URI.create(Backends.partner.toString().replace("/partner", "/slow")).toURL();
+    HttpURLConnection c = (HttpURLConnection) slow.openConnection();
+    c.setConnectTimeout(connectTimeout);
+    c.setReadTimeout(readTimeout);
+    try (InputStream in = c.getInputStream()) {
+      in.readAllBytes();
+    } catch (SocketTimeoutException expected) {
+      // the read timeout fired
+    } finally {
+      c.disconnect();
     }
   }
 
