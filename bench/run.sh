@@ -3,7 +3,7 @@
 #   bench/run.sh example-jobs [timed runs per job and variant] [scale]
 #       the five example jobs with no agent, the upstream agent and jobtrace, as local processes
 #       (needs Go for Jaeger and PostgreSQL's server binaries, like scripts/e2e.sh)
-#   bench/run.sh profiling-overhead [launches per arm] [timed runs per launch] [jobs: cpu,io,cpu-vt,io-vt]
+#   bench/run.sh profiling-overhead [launches per arm] [timed runs per launch] [jobs: cpu,io,cpu-vt,io-vt,lock]
 #   bench/run.sh trace-size [launches per agent]
 #   bench/run.sh per-call-cost [launches per agent] [timed jobs per launch] [redis|jdbc]
 #   bench/run.sh spring-batch [launches per agent] [timed jobs per launch]

@@ -32,6 +32,7 @@ public final class JobtraceConfig {
   public static final String PROFILER_ENABLED = "otel.jobtrace.profiler.enabled";
   public static final String PROFILER_INTERVAL = "otel.jobtrace.profiler.interval";
   public static final String PROFILER_DIR = "otel.jobtrace.profiler.dir";
+  public static final String PROFILER_LOCK_WAITS = "otel.jobtrace.profiler.lock-waits";
   public static final String PROFILE_FLUSH_INTERVAL = "otel.jobtrace.profile.flush-interval";
   public static final String PROFILE_MAX_WAIT = "otel.jobtrace.profile.max-wait";
   public static final String PROFILE_MIN_SAMPLES = "otel.jobtrace.profile.min-samples";
@@ -149,7 +150,8 @@ public final class JobtraceConfig {
             string(config, PROFILER_DIR, System.getProperty("java.io.tmpdir")),
             integer(config, PROFILE_MAX_STACKS, DEFAULT_MAX_STACKS, 10, 1_000_000),
             packages(config, PROFILE_APP_PACKAGES),
-            integer(config, PROFILE_TIMELINE_MAX_RUNS, DEFAULT_TIMELINE_MAX_RUNS, 0, 1_000_000));
+            integer(config, PROFILE_TIMELINE_MAX_RUNS, DEFAULT_TIMELINE_MAX_RUNS, 0, 1_000_000),
+            bool(config, PROFILER_LOCK_WAITS, true));
     AnalysisSettings d = AnalysisSettings.defaults();
     AnalysisSettings analysis =
         new AnalysisSettings(

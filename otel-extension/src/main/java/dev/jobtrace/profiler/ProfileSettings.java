@@ -32,7 +32,8 @@ public record ProfileSettings(
     String recordingDir,
     int maxStacksPerSpan,
     List<String> appPackages,
-    int timelineMaxRuns) {
+    int timelineMaxRuns,
+    boolean lockWaits) {
 
   public ProfileSettings {
     appPackages = List.copyOf(appPackages);

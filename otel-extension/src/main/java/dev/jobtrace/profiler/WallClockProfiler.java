@@ -24,14 +24,17 @@ public final class WallClockProfiler {
   private RecordingReader reader;
   private boolean rotated;
 
-  private WallClockProfiler(AsyncProfiler profiler, long intervalNanos, File dir) {
+  private WallClockProfiler(
+      AsyncProfiler profiler, long intervalNanos, File dir, boolean lockWaits) {
+    this.lockWaits = lockWaits;
     this.profiler = profiler;
     this.intervalNanos = intervalNanos;
     this.dir = dir;
   }
 
   /** Loads async-profiler and starts recording; throws with the reason when it cannot. */
-  public static WallClockProfiler start(long intervalNanos, String recordingDir) throws Exception {
+  public static WallClockProfiler start(long intervalNanos, String recordingDir, boolean lockWaits)
+      throws Exception {
     AsyncProfiler profiler;
     try {
       profiler = AsyncProfiler.getInstance();
@@ -39,7 +42,7 @@ public final class WallClockProfiler {
       throw new IllegalStateException("async-profiler could not be loaded: " + describe(t), t);
     }
     File dir = new File(recordingDir);
-    WallClockProfiler p = new WallClockProfiler(profiler, intervalNanos, dir);
+    WallClockProfiler p = new WallClockProfiler(profiler, intervalNanos, dir, lockWaits);
     p.startRecording();
     return p;
   }
@@ -59,7 +62,10 @@ public final class WallClockProfiler {
    */
   public static final long LOCK_INTERVAL_NANOS = 1_000_000;
 
-  /** Why lock waits are not recorded; null while they are. */
+  /** Whether lock waits are to be recorded (otel.jobtrace.profiler.lock-waits). */
+  private final boolean lockWaits;
+
+  /** Why lock waits are not recorded though asked for; null while they are. */
   private volatile String locksUnavailable;
 
   private void startRecording() throws IOException {
@@ -71,7 +77,7 @@ public final class WallClockProfiler {
             + intervalNanos
             + "ns,filter,nobatch,cstack=vm,clock=monotonic,jfr,file="
             + file.getAbsolutePath();
-    if (locksUnavailable == null) {
+    if (lockWaits && locksUnavailable == null) {
       try {
         profiler.execute(wall + ",lock=" + LOCK_INTERVAL_NANOS + "ns");
         return;

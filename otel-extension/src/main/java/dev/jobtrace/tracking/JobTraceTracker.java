@@ -123,7 +123,9 @@ public final class JobTraceTracker {
       unavailable = "profiler disabled (otel.jobtrace.profiler.enabled=false)";
     } else {
       try {
-        profiler = WallClockProfiler.start(settings.interval().toNanos(), settings.recordingDir());
+        profiler =
+            WallClockProfiler.start(
+                settings.interval().toNanos(), settings.recordingDir(), settings.lockWaits());
         unavailable = null;
         if (profiler.locksUnavailable() != null) {
           logger.log(

@@ -49,6 +49,15 @@ class JobtraceConfigTest {
     assertThat(p.interval()).isEqualTo(Duration.ofMillis(10));
     assertThat(p.profilerEnabled()).isTrue();
     assertThat(p.maxSnippetBytes()).isEqualTo(65536);
+    assertThat(p.lockWaits()).isTrue();
+  }
+
+  @Test
+  void lockWaitRecordingCanBeSwitchedOffAndABadValueKeepsIt() {
+    assertThat(read(Map.of("otel.jobtrace.profiler.lock-waits", "false")).profile().lockWaits())
+        .isFalse();
+    assertThat(read(Map.of("otel.jobtrace.profiler.lock-waits", "off")).profile().lockWaits())
+        .isTrue();
   }
 
   @Test

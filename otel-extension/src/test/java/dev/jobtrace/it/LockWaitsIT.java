@@ -107,4 +107,22 @@ class LockWaitsIT {
   void theLockFreeCacheNamesNoLock() {
     assertThat(lockFindings(job("concurrentCache"))).isEmpty();
   }
+
+  @Test
+  void withLockWaitsSwitchedOffTheSameJobIsSampledAndNamesNoLock() throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      AgentProcess.Result result =
+          AgentProcess.of(LockJobsApp.class, receiver)
+              .set(
+                  "otel.jobtrace.jobs",
+                  "dev.jobtrace.it.apps.LockJobsApp$PricingJob[synchronizedCache]")
+              .set("otel.jobtrace.profiler.lock-waits", "false")
+              .arg("synchronizedCache")
+              .run(300);
+      assertThat(result.output).contains("done ").doesNotContain("lock waits are not recorded");
+      ExportedSpan job = ProfileSnippetsIT.job(receiver.spans(), "PricingJob.synchronizedCache");
+      assertThat(job.attr("jobtrace.profile.id")).as("still sampled").isNotNull();
+      assertThat(lockFindings(job)).isEmpty();
+    }
+  }
 }

@@ -26,7 +26,7 @@ class RecordingReaderTest {
    * read.
    */
   static Path record(Path dir, List<Sample> flushed) throws Exception {
-    WallClockProfiler profiler = WallClockProfiler.start(5_000_000, dir.toString());
+    WallClockProfiler profiler = WallClockProfiler.start(5_000_000, dir.toString(), true);
     try {
       profiler.addCurrentThread();
       spinInKnownFrame(300);

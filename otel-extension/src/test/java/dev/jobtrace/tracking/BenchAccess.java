@@ -105,7 +105,8 @@ public final class BenchAccess {
               System.getProperty("java.io.tmpdir"),
               2000,
               List.of(),
-              2048),
+              2048,
+              true),
           AnalysisSettings.defaults());
       builder
           .addSpanProcessor(new ExportGate(tracker).guard(batch))

@@ -71,7 +71,8 @@ class JobTraceExportTest {
             System.getProperty("java.io.tmpdir"),
             2000,
             List.of(),
-            2048),
+            2048,
+            true),
         analysis);
     ExportGate gate = new ExportGate(tracker);
     var builder =
@@ -384,7 +385,8 @@ class JobTraceExportTest {
             System.getProperty("java.io.tmpdir"),
             2000,
             List.of(),
-            2048),
+            2048,
+            true),
         AnalysisSettings.defaults());
     provider =
         SdkTracerProvider.builder()

@@ -3,9 +3,13 @@ package dev.jobtrace.it.apps;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** Fixed amounts of work, timed inside the application, for the overhead benchmark. */
 public final class BenchJobsApp {
@@ -18,6 +22,56 @@ public final class BenchJobsApp {
       double x = sink;
       for (long i = 0; i < 120_000_000L; i++) {
         x += Math.sqrt(x + i);
+      }
+      sink = x;
+    }
+  }
+
+  public static final class LockJob {
+    private static final Object MONITOR = new Object();
+    private static final ReentrantLock LOCK = new ReentrantLock();
+
+    /**
+     * Four threads taking turns at one monitor and one {@code ReentrantLock}, 30 µs of arithmetic
+     * inside each: a job that mostly waits for its locks, the case lock-wait recording is busiest.
+     */
+    public void run() throws Exception {
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<?>> parts = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          parts.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < 1_500; i++) {
+                      if (i % 2 == 0) {
+                        synchronized (MONITOR) {
+                          spin();
+                        }
+                      } else {
+                        LOCK.lock();
+                        try {
+                          spin();
+                        } finally {
+                          LOCK.unlock();
+                        }
+                      }
+                    }
+                  }));
+        }
+        for (Future<?> part : parts) {
+          part.get();
+        }
+      } finally {
+        pool.shutdown();
+      }
+    }
+
+    private static void spin() {
+      long end = System.nanoTime() + 30_000;
+      double x = sink;
+      while (System.nanoTime() < end) {
+        x += Math.sqrt(x + 1);
       }
       sink = x;
     }
@@ -100,16 +154,17 @@ public final class BenchJobsApp {
   }
 
   /**
-   * args: cpu|io|cpu-vt|io-vt|lookup|jdbc-lookup, repetitions. The -vt jobs run each repetition on
-   * a new virtual thread (JDK 21+), as JobRunr's default worker does. Prints one "job-ms" line per
-   * repetition after two warm-up runs, and a "cpu-ms" line with the process's CPU time over it
-   * (every thread, the agent's included).
+   * args: cpu|io|cpu-vt|io-vt|lookup|jdbc-lookup|lock, repetitions. The -vt jobs run each
+   * repetition on a new virtual thread (JDK 21+), as JobRunr's default worker does. Prints one
+   * "job-ms" line per repetition after two warm-up runs, and a "cpu-ms" line with the process's CPU
+   * time over it (every thread, the agent's included).
    */
   public static void main(String[] args) throws Exception {
     Backends.start();
     boolean cpu = args[0].startsWith("cpu");
     boolean lookup = args[0].equals("lookup");
     boolean jdbcLookup = args[0].equals("jdbc-lookup");
+    boolean locks = args[0].equals("lock");
     if (lookup) {
       LookupJob.seed();
     }
@@ -131,7 +186,9 @@ public final class BenchJobsApp {
       long cpu0 = os.getProcessCpuTime();
       Callable<Void> job =
           () -> {
-            if (jdbcLookup) {
+            if (locks) {
+              new LockJob().run();
+            } else if (jdbcLookup) {
               new JdbcLookupJob().run();
             } else if (lookup) {
               new LookupJob().run();

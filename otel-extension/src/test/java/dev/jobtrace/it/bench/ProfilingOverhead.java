@@ -20,15 +20,18 @@ public final class ProfilingOverhead {
 
   static final String CPU = "dev.jobtrace.it.apps.BenchJobsApp$CpuJob[run]";
   static final String IO = "dev.jobtrace.it.apps.BenchJobsApp$IoJob[run]";
+  static final String LOCK = "dev.jobtrace.it.apps.BenchJobsApp$LockJob[run]";
   static final String NO_TIMELINE = "10ms, no timeline";
+  static final String NO_LOCK_WAITS = "10ms, no lock waits";
 
   public static void main(String[] args) throws Exception {
     int launches = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     int reps = args.length > 1 ? Integer.parseInt(args[1]) : 7;
     String agent = System.getProperty("jobtrace.agent.jar");
     String upstream = System.getProperty("jobtrace.upstream.agent.jar");
-    // "10ms, no timeline": the samples' order not kept, for what keeping it costs.
-    String[] intervals = {"5ms", "10ms", "20ms", NO_TIMELINE};
+    // "10ms, no timeline": the samples' order not kept, for what keeping it costs; "10ms, no lock
+    // waits": async-profiler's lock events not recorded, likewise.
+    String[] intervals = {"5ms", "10ms", "20ms", NO_TIMELINE, NO_LOCK_WAITS};
 
     // The same jobs on virtual threads where the JVM has them (JDK 21+); a third argument picks
     // some.
@@ -42,7 +45,7 @@ public final class ProfilingOverhead {
     Map<String, List<Long>> times = new LinkedHashMap<>();
     try (Servers servers = Servers.start()) {
       for (String job : jobs) {
-        String method = job.startsWith("cpu") ? CPU : IO;
+        String method = job.startsWith("cpu") ? CPU : job.equals("lock") ? LOCK : IO;
         for (int launch = 0; launch < launches; launch++) {
           run(
               servers,
@@ -110,7 +113,10 @@ public final class ProfilingOverhead {
               .set(jobsKey, method)
               .arg(job)
               .arg(Integer.toString(reps));
-      if (NO_TIMELINE.equals(interval)) {
+      if (NO_LOCK_WAITS.equals(interval)) {
+        app.set("otel.jobtrace.profiler.interval", "10ms");
+        app.set("otel.jobtrace.profiler.lock-waits", "false");
+      } else if (NO_TIMELINE.equals(interval)) {
         app.set("otel.jobtrace.profiler.interval", "10ms");
         app.set("otel.jobtrace.profile.timeline.max-runs", "0");
       } else if (interval != null) {
