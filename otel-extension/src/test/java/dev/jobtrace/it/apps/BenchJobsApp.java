@@ -43,7 +43,7 @@ public final class BenchJobsApp {
           parts.add(
               pool.submit(
                   () -> {
-                    for (int i = 0; i < 1_500; i++) {
+                    for (int i = 0; i < 8_000; i++) {
                       if (i % 2 == 0) {
                         synchronized (MONITOR) {
                           spin();
