@@ -2,6 +2,7 @@ package dev.jobtrace;
 
 import dev.jobtrace.calls.CallTimeoutTags;
 import dev.jobtrace.config.JobtraceConfig;
+import dev.jobtrace.export.BufferingExporter;
 import dev.jobtrace.export.ExportGate;
 import dev.jobtrace.job.JobFrameworkSettings;
 import dev.jobtrace.job.JobSpanProcessor;
@@ -38,6 +39,25 @@ final class JobtraceSetup {
       logger.log(Level.WARNING, "jobtrace: " + why + "; slow spans will carry no profile");
     }
     customizer.addPropertiesCustomizer(this::readConfig);
+    // Each exporter takes spans at once and holds them through an outage of its backend.
+    customizer.addSpanExporterCustomizer(
+        (exporter, properties) -> {
+          JobtraceConfig cfg = config(properties);
+          if (cfg.exportBufferMaxSpans() == 0) {
+            return exporter;
+          }
+          try {
+            return new BufferingExporter(
+                exporter, cfg.exportBufferMaxSpans(), cfg.exportBufferMaxBytes());
+          } catch (Throwable t) {
+            logger.log(
+                Level.WARNING,
+                "jobtrace: spans go to the exporter directly, not held through outages ("
+                    + t
+                    + ")");
+            return exporter;
+          }
+        });
     // Every exporter setup goes behind one gate, so each receives each span once.
     customizer.addSpanProcessorCustomizer((processor, properties) -> gate.guard(processor));
     customizer.addTracerProviderCustomizer(

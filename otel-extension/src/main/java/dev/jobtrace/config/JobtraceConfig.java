@@ -41,6 +41,18 @@ public final class JobtraceConfig {
   public static final String PROFILE_APP_PACKAGES = "otel.jobtrace.profile.app-packages";
   public static final String PROFILE_TIMELINE_MAX_RUNS = "otel.jobtrace.profile.timeline.max-runs";
 
+  public static final String EXPORT_BUFFER_MAX_SPANS = "otel.jobtrace.export.buffer.max-spans";
+  public static final String EXPORT_BUFFER_MAX_BYTES = "otel.jobtrace.export.buffer.max-bytes";
+
+  /**
+   * Spans an exporter holds through an outage: a minute of 25 jobs a second with 20 spans each is
+   * 30,000.
+   */
+  static final int DEFAULT_EXPORT_BUFFER_MAX_SPANS = 50_000;
+
+  /** About 2,000 job spans with full 16 KiB profile snippets, or 30,000 plain job spans. */
+  static final int DEFAULT_EXPORT_BUFFER_MAX_BYTES = 64 * 1024 * 1024;
+
   public static final String COMPRESSION_ENABLED = "otel.jobtrace.compression.enabled";
   public static final String COMPRESSION_MAX_CALL = "otel.jobtrace.compression.max-call";
   public static final String COMPRESSION_MIN_RUN = "otel.jobtrace.compression.min-run";
@@ -88,6 +100,8 @@ public final class JobtraceConfig {
   private final AnalysisSettings analysis;
   private final boolean bookkeepingTraced;
   private final boolean parameterValues;
+  private final int exportBufferMaxSpans;
+  private final int exportBufferMaxBytes;
 
   JobtraceConfig(
       JobMethods jobs,
@@ -95,13 +109,27 @@ public final class JobtraceConfig {
       ProfileSettings profile,
       AnalysisSettings analysis,
       boolean bookkeepingTraced,
-      boolean parameterValues) {
+      boolean parameterValues,
+      int exportBufferMaxSpans,
+      int exportBufferMaxBytes) {
+    this.exportBufferMaxSpans = exportBufferMaxSpans;
+    this.exportBufferMaxBytes = exportBufferMaxBytes;
     this.jobs = jobs;
     this.propagation = propagation;
     this.profile = profile;
     this.analysis = analysis;
     this.bookkeepingTraced = bookkeepingTraced;
     this.parameterValues = parameterValues;
+  }
+
+  /** Spans each exporter holds while its backend is down; 0 hands spans to it directly. */
+  public int exportBufferMaxSpans() {
+    return exportBufferMaxSpans;
+  }
+
+  /** Estimated bytes each exporter holds while its backend is down. */
+  public int exportBufferMaxBytes() {
+    return exportBufferMaxBytes;
   }
 
   /** True when the job frameworks' own polling and repository calls are traced like other code. */
@@ -182,7 +210,14 @@ public final class JobtraceConfig {
         profile,
         analysis,
         bool(config, BOOKKEEPING_TRACED, false),
-        bool(config, SPRING_BATCH_PARAMETER_VALUES, false));
+        bool(config, SPRING_BATCH_PARAMETER_VALUES, false),
+        integer(config, EXPORT_BUFFER_MAX_SPANS, DEFAULT_EXPORT_BUFFER_MAX_SPANS, 0, 10_000_000),
+        integer(
+            config,
+            EXPORT_BUFFER_MAX_BYTES,
+            DEFAULT_EXPORT_BUFFER_MAX_BYTES,
+            1024 * 1024,
+            Integer.MAX_VALUE));
   }
 
   private static void badValue(String key, Object value, String expected, Object fallback) {

@@ -53,6 +53,22 @@ class JobtraceConfigTest {
   }
 
   @Test
+  void theExportBufferHasBoundsByDefaultAndZeroSpansTurnsItOff() {
+    JobtraceConfig defaults = read(Collections.emptyMap());
+    assertThat(defaults.exportBufferMaxSpans()).isEqualTo(50_000);
+    assertThat(defaults.exportBufferMaxBytes()).isEqualTo(64 * 1024 * 1024);
+    assertThat(read(Map.of("otel.jobtrace.export.buffer.max-spans", "0")).exportBufferMaxSpans())
+        .isZero();
+    JobtraceConfig bad =
+        read(
+            Map.of(
+                "otel.jobtrace.export.buffer.max-spans", "-1",
+                "otel.jobtrace.export.buffer.max-bytes", "1000"));
+    assertThat(bad.exportBufferMaxSpans()).isEqualTo(50_000);
+    assertThat(bad.exportBufferMaxBytes()).isEqualTo(64 * 1024 * 1024);
+  }
+
+  @Test
   void lockWaitRecordingCanBeSwitchedOffAndABadValueKeepsIt() {
     assertThat(read(Map.of("otel.jobtrace.profiler.lock-waits", "false")).profile().lockWaits())
         .isFalse();

@@ -24,22 +24,40 @@ import java.util.zip.GZIPInputStream;
 /** A real OTLP/HTTP protobuf endpoint that keeps what the agent exports, for assertions. */
 public final class OtlpReceiver implements AutoCloseable {
 
-  private final HttpServer server;
+  private volatile HttpServer server;
+  private final int port;
   private final List<ExportedSpan> spans = new CopyOnWriteArrayList<>();
   private final List<Metric> metrics = new CopyOnWriteArrayList<>();
   private final java.util.concurrent.atomic.AtomicLong traceBytes =
       new java.util.concurrent.atomic.AtomicLong();
 
   public OtlpReceiver() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-    server.createContext("/v1/traces", exchange -> guarded(exchange, this::traces));
-    server.createContext("/v1/metrics", exchange -> guarded(exchange, this::metrics));
-    server.createContext("/v1/logs", exchange -> respond(exchange, new byte[0]));
-    server.start();
+    server = listen(0);
+    port = server.getAddress().getPort();
+  }
+
+  private HttpServer listen(int onPort) throws IOException {
+    HttpServer s =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 50);
+    s.createContext("/v1/traces", exchange -> guarded(exchange, this::traces));
+    s.createContext("/v1/metrics", exchange -> guarded(exchange, this::metrics));
+    s.createContext("/v1/logs", exchange -> respond(exchange, new byte[0]));
+    s.start();
+    return s;
+  }
+
+  /** Goes down as a backend does: its port refuses connections until {@link #restart}. */
+  public synchronized void stop() {
+    server.stop(0);
+  }
+
+  /** Comes back on the same port, keeping what it received before. */
+  public synchronized void restart() throws IOException {
+    server = listen(port);
   }
 
   public String endpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return "http://127.0.0.1:" + port;
   }
 
   public List<ExportedSpan> spans() {

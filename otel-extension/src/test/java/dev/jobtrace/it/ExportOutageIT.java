@@ -1,0 +1,141 @@
+package dev.jobtrace.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jobtrace.it.apps.OutageJobsApp;
+import dev.jobtrace.testing.AgentProcess;
+import dev.jobtrace.testing.ExportedSpan;
+import dev.jobtrace.testing.OtlpReceiver;
+import dev.jobtrace.testing.WithServers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Under the built agent, jobs on three threads for 100 s exporting OTLP to a receiver that goes
+ * down at 20 s and comes back at 80 s: the job spans of the outage arrive once it is back, with
+ * their analysis and profiles; other spans are shed first past the buffer's bound; the heap stays
+ * bounded with the buffer full; the outage and the recovery are logged once each.
+ */
+class ExportOutageIT extends WithServers {
+
+  static final int MAX_SPANS = 20_000;
+
+  @Test
+  void jobSpansOfAMinuteWithTheBackendDownArriveOnceItIsBack() throws Exception {
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      AgentProcess app =
+          servers
+              .configure(AgentProcess.of(OutageJobsApp.class, receiver))
+              .set("otel.jobtrace.jobs", "dev.jobtrace.it.apps.OutageJobsApp$OutageJob[run]")
+              // Every GET its own span: the other spans the buffer may shed.
+              .set("otel.jobtrace.compression.enabled", "false")
+              .set("otel.jobtrace.export.buffer.max-spans", Integer.toString(MAX_SPANS))
+              .jvmArg("-Xmx256m")
+              .arg("100");
+      String output;
+      int jobs;
+      try (AgentProcess.Running running = app.start()) {
+        running.awaitOutput("t=20s", 180);
+        receiver.stop();
+        running.awaitOutput("t=80s", 180);
+        receiver.restart();
+        running.awaitOutput("jobs done: ", 180);
+        output = running.output();
+        Matcher done = Pattern.compile("jobs done: (\\d+)").matcher(output);
+        assertThat(done.find()).isTrue();
+        jobs = Integer.parseInt(done.group(1));
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (jobSpans(receiver).size() < jobs && System.nanoTime() < deadline) {
+          Thread.sleep(500);
+        }
+        output = running.output();
+      }
+      List<ExportedSpan> arrived = jobSpans(receiver);
+      Map<Integer, Long> heap = heapBySecond(output);
+      System.out.println(
+          "export outage: jobs="
+              + jobs
+              + " job spans arrived="
+              + arrived.size()
+              + " spans="
+              + receiver.spans().size()
+              + " heap-mb by second="
+              + heap);
+      output.lines().filter(l -> l.contains("jobtrace: span export")).forEach(System.out::println);
+
+      assertThat(jobs).as("jobs ran while the backend was down too").isGreaterThan(1_500);
+      assertThat(arrived.size())
+          .as("job spans that arrived")
+          .isGreaterThanOrEqualTo(jobs * 99 / 100);
+      for (ExportedSpan job : arrived) {
+        assertThat(job.longAttr("jobtrace.calls.redis")).as("its analysis").isEqualTo(20L);
+      }
+      List<ExportedSpan> slow =
+          arrived.stream().filter(j -> j.durationMillis() >= 600).collect(Collectors.toList());
+      assertThat(slow.size()).isGreaterThanOrEqualTo(jobs / 25 * 99 / 100);
+      for (ExportedSpan job : slow) {
+        assertThat(job.attr("jobtrace.profile.id")).as("a slow job's profile").isNotNull();
+        assertThat(
+                job.span.getEventsList().stream()
+                    .anyMatch(e -> e.getName().equals("jobtrace.profile")))
+            .as("its snippet")
+            .isTrue();
+      }
+      assertThat(
+              output
+                  .lines()
+                  .filter(l -> l.contains("jobtrace: span export") && l.contains("failing")))
+          .hasSize(1);
+      List<String> recovered =
+          output
+              .lines()
+              .filter(l -> l.contains("jobtrace: span export") && l.contains("recovered"))
+              .collect(Collectors.toList());
+      assertThat(recovered).hasSize(1);
+      Matcher shed =
+          Pattern.compile("(\\d+) other spans and (\\d+) worth keeping were shed")
+              .matcher(recovered.get(0));
+      assertThat(shed.find()).isTrue();
+      assertThat(Long.parseLong(shed.group(1)))
+          .as("a minute of GETs is more than the buffer holds: other spans were shed")
+          .isPositive();
+      assertThat(Long.parseLong(shed.group(2))).isZero();
+      // With the buffer full, the heap stays where the buffer's bound puts it.
+      long before = heap.get(20);
+      long during =
+          heap.entrySet().stream()
+              .filter(e -> e.getKey() > 20 && e.getKey() <= 80)
+              .mapToLong(Map.Entry::getValue)
+              .max()
+              .orElseThrow();
+      assertThat(during)
+          .as("heap in use after a collection during the outage, MiB")
+          .isLessThan(before + 64);
+    }
+  }
+
+  static List<ExportedSpan> jobSpans(OtlpReceiver receiver) {
+    Map<String, ExportedSpan> byId = new TreeMap<>();
+    for (ExportedSpan s : receiver.spans()) {
+      if (s.attr("jobtrace.job.name") != null) {
+        byId.put(s.spanId(), s);
+      }
+    }
+    return new ArrayList<>(byId.values());
+  }
+
+  static Map<Integer, Long> heapBySecond(String output) {
+    Map<Integer, Long> heap = new TreeMap<>();
+    Matcher m = Pattern.compile("t=(\\d+)s jobs=\\d+ heap-mb=(\\d+)").matcher(output);
+    while (m.find()) {
+      heap.put(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
+    }
+    return heap;
+  }
+}
