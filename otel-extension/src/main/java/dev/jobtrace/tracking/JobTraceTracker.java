@@ -28,6 +28,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
@@ -446,6 +447,24 @@ public final class JobTraceTracker {
     return false;
   }
 
+  /**
+   * Why a job span's trace is worth keeping under sampling ({@link SpanContract#KEEP}), or null.
+   */
+  private static String keepReasons(HeldSpans.Held p, ProfileSettings s, boolean findings) {
+    List<String> reasons = new ArrayList<>(3);
+    if (p.span().getLatencyNanos() >= s.threshold().toNanos()) {
+      reasons.add(SpanContract.KEEP_SLOW);
+    }
+    if (p.span().toSpanData().getStatus().getStatusCode() == StatusCode.ERROR
+        || SpanContract.OUTCOME_FAILURE.equals(p.span().getAttribute(SpanContract.JOB_OUTCOME))) {
+      reasons.add(SpanContract.KEEP_FAILED);
+    }
+    if (findings) {
+      reasons.add(SpanContract.KEEP_FINDING);
+    }
+    return reasons.isEmpty() ? null : String.join(",", reasons);
+  }
+
   private void release(HeldSpans.Held p, String incomplete, String profileError) {
     try {
       AttributesBuilder attributes = Attributes.builder();
@@ -462,6 +481,12 @@ public final class JobTraceTracker {
             events);
       }
       ProfileSettings s = settings;
+      if (p.node().job) {
+        String keep = keepReasons(p, s, !events.isEmpty());
+        if (keep != null) {
+          attributes.put(SpanContract.KEEP, keep);
+        }
+      }
       if (p.span().getLatencyNanos() >= s.threshold().toNanos()) {
         if (profileError == null && unavailable != null) {
           profileError = unavailable;

@@ -232,6 +232,12 @@ class JobRunrJobSpansIT extends WithServers {
           .extracting(s -> s.attr("jobtrace.job.outcome"))
           .containsExactly("failure", "failure", "success");
       assertThat(runs).extracting(ExportedSpan::isError).containsExactly(true, true, false);
+      // Failed attempts are marked to keep under sampling; the retry that succeeded for its
+      // finding.
+      assertThat(runs.get(0).attr("jobtrace.keep").split(",")).contains("failed");
+      assertThat(runs.get(2).attr("jobtrace.keep").split(","))
+          .contains("finding")
+          .doesNotContain("failed");
       for (ExportedSpan failed : runs.subList(0, 2)) {
         var exception =
             failed.span.getEventsList().stream()

@@ -66,6 +66,7 @@ class ProfileSnippetsIT extends WithServers {
             + "% hot="
             + job.attr("jobtrace.profile.hot"));
     assertThat(job.longAttr("jobtrace.profile.samples")).isEqualTo(Snippets.total(stacks));
+    assertThat(job.attr("jobtrace.keep").split(",")).contains("slow");
     assertThat(Snippets.percent(stacks, "MixedWorkJob.computeHot")).isCloseTo(70.0, within(10.0));
     assertThat(Snippets.percent(stacks, "MixedWorkJob.waitBlocked")).isCloseTo(30.0, within(10.0));
     assertThat(job.attr("jobtrace.profile.hot"))

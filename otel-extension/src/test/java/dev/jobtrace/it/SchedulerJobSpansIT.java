@@ -119,6 +119,8 @@ class SchedulerJobSpansIT extends WithServers {
     assertThat(JobAnalysisIT.eventAttr(finding, "jobtrace.finding.fix")).contains("more workers");
     assertThat(job.attr("jobtrace.finding.queue_wait")).isEqualTo("true");
     assertThat(job.attr("jobtrace.findings").split(",")).contains("queue_wait");
+    // Fast and succeeded, it is marked to keep for what was found.
+    assertThat(job.attr("jobtrace.keep")).isEqualTo("finding");
     // Its calls took milliseconds: the wait is the most costly finding.
     assertThat(job.attr("jobtrace.finding.top")).isEqualTo("queue_wait: " + summary);
   }

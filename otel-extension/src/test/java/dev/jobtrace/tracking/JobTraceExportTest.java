@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jobtrace.analysis.AnalysisSettings;
 import dev.jobtrace.analysis.KeyPatterns;
 import dev.jobtrace.config.JobMethods;
+import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.export.ExportGate;
 import dev.jobtrace.job.JobSpanProcessor;
 import dev.jobtrace.profiler.ProfileSettings;
@@ -186,6 +187,7 @@ class JobTraceExportTest {
     SpanData jobData = named(spans, "AccountsJob.run");
     assertThat(jobData.getAttributes().get(AttributeKey.stringKey("jobtrace.findings")))
         .isEqualTo("repeated_sequence");
+    assertThat(jobData.getAttributes().get(SpanContract.KEEP)).isEqualTo("finding");
     var finding = jobData.getEvents().get(0).getAttributes();
     assertThat(finding.get(AttributeKey.stringKey("jobtrace.finding.statement")))
         .isEqualTo("GET acct:{id} → HGET prefs:{id} lang");
@@ -228,6 +230,27 @@ class JobTraceExportTest {
         .extracting(SpanData::getName)
         .containsOnly("GET", "SmallJob.run")
         .hasSize(5);
+    // Fast, succeeded, nothing found: nothing marks its trace as one to keep.
+    assertThat(
+            named(exported.getFinishedSpanItems(), "SmallJob.run")
+                .getAttributes()
+                .get(SpanContract.KEEP))
+        .isNull();
+  }
+
+  @Test
+  void aFailedRunIsMarkedToKeep() {
+    Tracer tracer = tracer(AnalysisSettings.defaults());
+    Span job = job(tracer, "FailingJob.run");
+    redisGet(tracer, job);
+    job.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR);
+    job.end();
+    tracker.drain();
+    assertThat(
+            named(exported.getFinishedSpanItems(), "FailingJob.run")
+                .getAttributes()
+                .get(SpanContract.KEEP))
+        .isEqualTo("failed");
   }
 
   @Test

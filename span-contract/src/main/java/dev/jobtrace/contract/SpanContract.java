@@ -180,6 +180,17 @@ public final class SpanContract {
   /** The kinds found, most costly first, comma-separated. */
   public static final AttributeKey<String> FINDINGS = AttributeKey.stringKey("jobtrace.findings");
 
+  /**
+   * On a job span, why its trace is worth keeping when traces are sampled, comma-separated: {@code
+   * slow} (it ran at least the profile threshold), {@code failed}, {@code finding}; absent when
+   * none holds. A tail sampler keeps every trace whose job span has it.
+   */
+  public static final AttributeKey<String> KEEP = AttributeKey.stringKey("jobtrace.keep");
+
+  public static final String KEEP_SLOW = "slow";
+  public static final String KEEP_FAILED = "failed";
+  public static final String KEEP_FINDING = "finding";
+
   /** The most costly finding, {@code kind: summary}. */
   public static final AttributeKey<String> FINDING_TOP =
       AttributeKey.stringKey("jobtrace.finding.top");
