@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -39,9 +42,10 @@ public final class LocalJaeger implements AutoCloseable {
     this.log = b.log != null ? b.log : Files.createTempFile("jaeger", ".log");
     Path binary = build(repo);
     ProcessBuilder pb =
-        new ProcessBuilder(binary.toString(), "--config", repo.resolve(CONFIG).toString())
+        new ProcessBuilder(command(binary, repo, b))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
+    pb.environment().putAll(b.environment);
     pb.environment().put("JAEGER_LISTEN_HOST", "127.0.0.1");
     pb.environment().put("JAEGER_OTLP_HTTP_PORT", Integer.toString(otlpHttpPort));
     pb.environment().put("JAEGER_OTLP_GRPC_PORT", Integer.toString(Ports.free()));
@@ -68,6 +72,16 @@ public final class LocalJaeger implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  private static List<String> command(Path binary, Path repo, Builder b) {
+    List<String> command =
+        new ArrayList<>(List.of(binary.toString(), "--config", repo.resolve(CONFIG).toString()));
+    for (String overlay : b.overlays) {
+      command.add("--config");
+      command.add(repo.resolve(overlay).toString());
+    }
+    return command;
   }
 
   /** On free ports, logging to a temporary file. */
@@ -114,9 +128,21 @@ public final class LocalJaeger implements AutoCloseable {
     private Path uiConfig;
     private String prometheusUrl;
     private Duration spanMetricsFlush = Duration.ofSeconds(15);
+    private final List<String> overlays = new ArrayList<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
 
     private Builder(Path repo) {
       this.repo = repo;
+    }
+
+    /**
+     * A configuration laid over the repository's (a repository path, e.g. {@code
+     * profiler-linker/jaeger/tail-sampling.yaml}), with the environment it reads.
+     */
+    public Builder overlay(String repoPath, Map<String, String> env) {
+      overlays.add(repoPath);
+      environment.putAll(env);
+      return this;
     }
 
     public Builder queryPort(int port) {
