@@ -65,7 +65,7 @@ public final class BufferingExporter implements SpanExporter {
   private long shedOtherReported;
   private long shedKeptReported;
 
-  private record Outage(long startNanos, long shedOther, long shedKept, String reason) {}
+  private record Outage(long startNanos, long shedOther, long shedKept) {}
 
   public BufferingExporter(SpanExporter delegate, int maxSpans, long maxBytes) {
     this.delegate = delegate;
@@ -200,7 +200,7 @@ public final class BufferingExporter implements SpanExporter {
       return;
     }
     // Spans shed since the last delivery were shed for this outage, the first failure however late.
-    outage = new Outage(System.nanoTime(), shedOtherDelivered, shedKeptDelivered, reason);
+    outage = new Outage(System.nanoTime(), shedOtherDelivered, shedKeptDelivered);
     logger.log(
         Level.WARNING,
         "jobtrace: span export ({0}) failing ({1}); holding spans until it recovers, job spans and"

@@ -162,8 +162,9 @@ class TimeOrderIT {
     Files.createDirectories(OUT);
     Path file = OUT.resolve("firefox-loaded.json");
     Files.writeString(file, r.body());
-    JsonNode main = thread(JSON.readTree(r.body()), "main");
-    double interval = JSON.readTree(r.body()).path("meta").path("interval").asDouble();
+    JsonNode gecko = JSON.readTree(r.body());
+    JsonNode main = thread(gecko, "main");
+    double interval = gecko.path("meta").path("interval").asDouble();
     List<double[]> times = new ArrayList<>(); // per sample of the job's thread: time, stage
     List<double[]> runs = new ArrayList<>(); // per stage run: first and last sample time
     int stackAt = main.path("samples").path("schema").path("stack").asInt();
@@ -196,7 +197,7 @@ class TimeOrderIT {
         }
       }
       assertThat(handle).as("the job's thread among the loaded threads " + names).isNotNull();
-      assertThat(names).hasSize(JSON.readTree(r.body()).path("threads").size());
+      assertThat(names).hasSize(gecko.path("threads").size());
       loader.run("thread", "select", handle);
       JsonNode whole = loader.json("thread", "samples", "--include-idle");
       assertThat(whole.path("categoryBreakdown").path("totalSamples").asInt())
