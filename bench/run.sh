@@ -7,6 +7,8 @@
 #   bench/run.sh trace-size [launches per agent]
 #   bench/run.sh per-call-cost [launches per agent] [timed jobs per launch] [redis|jdbc]
 #   bench/run.sh spring-batch [launches per agent] [timed jobs per launch]
+#   bench/run.sh capacity [timed runs per job and variant] [scale]
+#       what a job trace costs Jaeger on OpenSearch: bytes sent and stored, CPU, fleet sizing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
@@ -15,7 +17,8 @@ case "${1:-}" in
   trace-size) module=otel-extension main=dev.jobtrace.it.bench.TraceSize ;;
   per-call-cost) module=otel-extension main=dev.jobtrace.it.bench.PerCallCost ;;
   spring-batch) module=it-spring-batch-5 main=dev.jobtrace.it.bench.SpringBatchCost ;;
-  *) echo "usage: bench/run.sh example-jobs|profiling-overhead|trace-size|per-call-cost|spring-batch [args]" >&2; exit 2 ;;
+  capacity) module=e2e main=dev.jobtrace.e2e.bench.Capacity ;;
+  *) echo "usage: bench/run.sh example-jobs|profiling-overhead|trace-size|per-call-cost|spring-batch|capacity [args]" >&2; exit 2 ;;
 esac
 shift
 ./mvnw -q -B -ntp install -DskipTests

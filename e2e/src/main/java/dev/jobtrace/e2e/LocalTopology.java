@@ -110,6 +110,12 @@ public final class LocalTopology implements AutoCloseable {
 
     /** Where the agents send spans; Jaeger's OTLP receiver when null. */
     public String otlpEndpoint;
+
+    /**
+     * The OpenSearch Jaeger keeps traces in (profiler-linker/jaeger/opensearch.yaml, one replica
+     * fewer: none); Jaeger's memory when null.
+     */
+    public String opensearchUrl;
   }
 
   public static final Path REPO =
@@ -165,6 +171,18 @@ public final class LocalTopology implements AutoCloseable {
     return settings.logs;
   }
 
+  /**
+   * The running part of that name (jaeger, prometheus, profiler-linker, partner-api, example-jobs).
+   */
+  public Process process(String name) {
+    for (Running r : running) {
+      if (r.name.equals(name)) {
+        return r.process;
+      }
+    }
+    throw new IllegalArgumentException("no part named " + name);
+  }
+
   private void startAll() throws Exception {
     for (Path jar : List.of(agentJar, examplesJar, linkerJar)) {
       if (!Files.isRegularFile(jar)) {
@@ -181,8 +199,15 @@ public final class LocalTopology implements AutoCloseable {
     // The real Jaeger UI when scripts/build-jaeger-ui.sh has built it, with the profile link
     // pointing at this topology's linker; otherwise the placeholder UI of the Go build.
     Optional<Path> ui = LocalJaeger.builtUi(REPO);
+    LocalJaeger.Builder builder = LocalJaeger.builder(REPO);
+    if (settings.opensearchUrl != null) {
+      builder.overlay(
+          "profiler-linker/jaeger/opensearch.yaml",
+          Map.of(
+              "JAEGER_OPENSEARCH_URL", settings.opensearchUrl, "JAEGER_OPENSEARCH_REPLICAS", "0"));
+    }
     LocalJaeger jaeger =
-        LocalJaeger.builder(REPO)
+        builder
             .queryPort(ports.jaegerQuery)
             .otlpHttpPort(ports.jaegerOtlpHttp)
             .metricsPort(ports.jaegerMetrics)

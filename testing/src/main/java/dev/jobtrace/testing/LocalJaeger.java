@@ -31,6 +31,7 @@ public final class LocalJaeger implements AutoCloseable {
 
   private final int queryPort;
   private final int otlpHttpPort;
+  private final int otlpGrpcPort;
   private final int metricsPort;
   private final Process process;
   private final Path log;
@@ -38,6 +39,7 @@ public final class LocalJaeger implements AutoCloseable {
   private LocalJaeger(Path repo, Builder b) throws Exception {
     this.queryPort = b.queryPort;
     this.otlpHttpPort = b.otlpHttpPort;
+    this.otlpGrpcPort = b.otlpGrpcPort;
     this.metricsPort = b.metricsPort;
     this.log = b.log != null ? b.log : Files.createTempFile("jaeger", ".log");
     Path binary = build(repo);
@@ -48,7 +50,7 @@ public final class LocalJaeger implements AutoCloseable {
     pb.environment().putAll(b.environment);
     pb.environment().put("JAEGER_LISTEN_HOST", "127.0.0.1");
     pb.environment().put("JAEGER_OTLP_HTTP_PORT", Integer.toString(otlpHttpPort));
-    pb.environment().put("JAEGER_OTLP_GRPC_PORT", Integer.toString(Ports.free()));
+    pb.environment().put("JAEGER_OTLP_GRPC_PORT", Integer.toString(otlpGrpcPort));
     pb.environment().put("JAEGER_QUERY_PORT", Integer.toString(queryPort));
     pb.environment().put("JAEGER_QUERY_GRPC_PORT", Integer.toString(Ports.free()));
     pb.environment().put("JAEGER_HEALTH_PORT", Integer.toString(Ports.free()));
@@ -122,6 +124,7 @@ public final class LocalJaeger implements AutoCloseable {
     private final Path repo;
     private int queryPort = Ports.free();
     private int otlpHttpPort = Ports.free();
+    private int otlpGrpcPort = Ports.free();
     private int metricsPort = Ports.free();
     private Path log;
     private Path uiAssets;
@@ -152,6 +155,11 @@ public final class LocalJaeger implements AutoCloseable {
 
     public Builder otlpHttpPort(int port) {
       this.otlpHttpPort = port;
+      return this;
+    }
+
+    public Builder otlpGrpcPort(int port) {
+      this.otlpGrpcPort = port;
       return this;
     }
 
@@ -242,6 +250,11 @@ public final class LocalJaeger implements AutoCloseable {
 
   public String otlpEndpoint() {
     return "http://127.0.0.1:" + otlpHttpPort;
+  }
+
+  /** host:port of the OTLP/gRPC receiver, as collectors in front of Jaeger name it. */
+  public String otlpGrpcTarget() {
+    return "127.0.0.1:" + otlpGrpcPort;
   }
 
   /** The address Prometheus scrapes: the agents' metrics and the span metrics. */

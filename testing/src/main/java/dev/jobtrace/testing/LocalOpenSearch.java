@@ -96,6 +96,20 @@ public final class LocalOpenSearch implements AutoCloseable {
     return log;
   }
 
+  public Process process() {
+    return process;
+  }
+
+  /** PUT on the node's HTTP API with a JSON body, the body as text. */
+  public String put(String path, String json) throws Exception {
+    return send("PUT", path, json);
+  }
+
+  /** POST on the node's HTTP API with a JSON body (none when null), the body as text. */
+  public String post(String path, String json) throws Exception {
+    return send("POST", path, json == null ? "" : json);
+  }
+
   /** GET on the node's HTTP API, the body as text; fails on a status other than 200. */
   public String get(String path) throws Exception {
     return send("GET", path, null);
@@ -162,6 +176,9 @@ public final class LocalOpenSearch implements AutoCloseable {
     if (!process.waitFor(20, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
+    }
+    if (!Files.exists(data)) {
+      return; // closed before
     }
     try (Stream<Path> files = Files.walk(data)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {

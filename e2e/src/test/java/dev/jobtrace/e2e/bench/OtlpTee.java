@@ -16,7 +16,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
@@ -33,6 +35,11 @@ final class OtlpTee implements AutoCloseable {
   private final Map<ByteString, long[]> traces = new HashMap<>();
 
   final AtomicLong lastRequestNanos = new AtomicLong(System.nanoTime());
+
+  /** Spans passed on since the tee started (never reset). */
+  final AtomicLong forwarded = new AtomicLong();
+
+  private volatile boolean dropPolling;
   private final HttpServer server;
   private final HttpClient http = HttpClient.newHttpClient();
   private volatile String target;
@@ -52,8 +59,28 @@ final class OtlpTee implements AutoCloseable {
     target = otlpBase;
   }
 
+  /**
+   * Keeps the spans of the benchmark's own status requests from Jaeger too, so that what Jaeger
+   * stores is the jobs' traces alone (requests are then passed on re-encoded, uncompressed).
+   */
+  void dropPolling() {
+    dropPolling = true;
+  }
+
   synchronized void reset() {
     traces.clear();
+  }
+
+  /** The traces (hex ids) received since {@link #reset()}, the benchmark's polling left out. */
+  synchronized List<String> traceIds() {
+    List<String> ids = new ArrayList<>();
+    traces.forEach(
+        (id, t) -> {
+          if (t[0] >= 0) {
+            ids.add(java.util.HexFormat.of().formatHex(id.toByteArray()));
+          }
+        });
+    return ids;
   }
 
   /** {spans, bytes} received since {@link #reset()}. */
@@ -68,15 +95,17 @@ final class OtlpTee implements AutoCloseable {
     return sum;
   }
 
+  static boolean polling(Span span) {
+    return span.getAttributesList().stream()
+        .anyMatch(
+            kv ->
+                kv.getKey().equals("url.path")
+                    && kv.getValue().getStringValue().startsWith("/jobs/runs/"));
+  }
+
   private synchronized void count(Span span) {
     long[] t = traces.computeIfAbsent(span.getTraceId(), k -> new long[2]);
-    boolean polling =
-        span.getAttributesList().stream()
-            .anyMatch(
-                kv ->
-                    kv.getKey().equals("url.path")
-                        && kv.getValue().getStringValue().startsWith("/jobs/runs/"));
-    if (polling) {
+    if (polling(span)) {
       t[0] = -1;
       t[1] = -1;
     } else if (t[0] >= 0) {
@@ -94,12 +123,28 @@ final class OtlpTee implements AutoCloseable {
         if ("gzip".equalsIgnoreCase(encoding)) {
           in = new GZIPInputStream(in);
         }
-        for (ResourceSpans rs :
-            ExportTraceServiceRequest.parseFrom(in.readAllBytes()).getResourceSpansList()) {
+        ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(in.readAllBytes());
+        long passed = 0;
+        for (ResourceSpans rs : request.getResourceSpansList()) {
           for (ScopeSpans ss : rs.getScopeSpansList()) {
             ss.getSpansList().forEach(this::count);
+            passed += ss.getSpansCount();
           }
         }
+        if (dropPolling) {
+          ExportTraceServiceRequest.Builder kept = request.toBuilder();
+          passed = 0;
+          for (ResourceSpans.Builder rs : kept.getResourceSpansBuilderList()) {
+            for (ScopeSpans.Builder ss : rs.getScopeSpansBuilderList()) {
+              List<Span> spans = ss.getSpansList().stream().filter(sp -> !polling(sp)).toList();
+              ss.clearSpans().addAllSpans(spans);
+              passed += spans.size();
+            }
+          }
+          wire = kept.build().toByteArray();
+          encoding = null;
+        }
+        forwarded.addAndGet(passed);
         lastRequestNanos.set(System.nanoTime());
       }
       HttpRequest.Builder forward =
