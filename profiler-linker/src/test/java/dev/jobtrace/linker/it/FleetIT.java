@@ -186,17 +186,8 @@ class FleetIT {
     Instant deadline = Instant.now().plusSeconds(180);
     Map<String, List<JsonNode>> before = Map.of();
     while (Instant.now().isBefore(deadline)) {
-      Instant now = Instant.now();
       HttpResponse<String> r =
-          LinkerIT.get(
-              query.queryUrl()
-                  + "/api/v3/traces?query.service_name="
-                  + service
-                  + "&query.start_time_min="
-                  + now.minusSeconds(900)
-                  + "&query.start_time_max="
-                  + now.plusSeconds(60)
-                  + "&query.num_traces=1000");
+          LinkerIT.get(LinkerIT.tracesUrl(query, service, Duration.ofSeconds(900), 1000));
       Map<String, List<JsonNode>> traces = new LinkedHashMap<>();
       boolean last = false;
       if (r.statusCode() == 200) {

@@ -92,17 +92,7 @@ class LinkerIT {
   static JsonNode awaitJobSpan(LocalJaeger jaeger, String service) throws Exception {
     Instant deadline = Instant.now().plusSeconds(60);
     while (Instant.now().isBefore(deadline)) {
-      Instant now = Instant.now();
-      HttpResponse<String> r =
-          get(
-              jaeger.queryUrl()
-                  + "/api/v3/traces?query.service_name="
-                  + service
-                  + "&query.start_time_min="
-                  + now.minusSeconds(600)
-                  + "&query.start_time_max="
-                  + now.plusSeconds(60)
-                  + "&query.num_traces=20");
+      HttpResponse<String> r = get(tracesUrl(jaeger, service, Duration.ofSeconds(600), 20));
       if (r.statusCode() == 200) {
         for (JsonNode rs : JSON.readTree(r.body()).path("result").path("resourceSpans")) {
           for (JsonNode ss : rs.path("scopeSpans")) {
@@ -117,6 +107,20 @@ class LinkerIT {
       Thread.sleep(250);
     }
     throw new AssertionError("no job span of " + service + " in Jaeger");
+  }
+
+  /** Jaeger's trace search for the service's traces that started in the last {@code within}. */
+  static String tracesUrl(LocalJaeger jaeger, String service, Duration within, int numTraces) {
+    Instant now = Instant.now();
+    return jaeger.queryUrl()
+        + "/api/v3/traces?query.service_name="
+        + service
+        + "&query.start_time_min="
+        + now.minus(within)
+        + "&query.start_time_max="
+        + now.plusSeconds(60)
+        + "&query.num_traces="
+        + numTraces;
   }
 
   static String attr(JsonNode span, String key) {

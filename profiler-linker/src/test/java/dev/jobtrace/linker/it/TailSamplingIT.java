@@ -95,17 +95,8 @@ class TailSamplingIT {
   static List<JsonNode> awaitJobs(LocalJaeger jaeger) throws Exception {
     Instant deadline = Instant.now().plusSeconds(120);
     while (Instant.now().isBefore(deadline)) {
-      Instant now = Instant.now();
       HttpResponse<String> r =
-          LinkerIT.get(
-              jaeger.queryUrl()
-                  + "/api/v3/traces?query.service_name="
-                  + SERVICE
-                  + "&query.start_time_min="
-                  + now.minusSeconds(600)
-                  + "&query.start_time_max="
-                  + now.plusSeconds(60)
-                  + "&query.num_traces=500");
+          LinkerIT.get(LinkerIT.tracesUrl(jaeger, SERVICE, Duration.ofSeconds(600), 500));
       List<JsonNode> jobs = new ArrayList<>();
       if (r.statusCode() == 200) {
         for (JsonNode rs : JSON.readTree(r.body()).path("result").path("resourceSpans")) {
