@@ -30,11 +30,23 @@ final class RecordingReader {
   private static final int CHUNK_HEADER = 68;
   private static final int FLR_MAGIC = 0x464c5200;
 
+  /**
+   * The name the launcher's main thread comes back under when {@code main} returns: it detaches and
+   * attaches again as a new Java thread on the same OS thread, and async-profiler names that OS
+   * thread after the newer Java thread for every sample in the chunk, main's last ones included.
+   */
+  static final String DESTROY_JAVA_VM = "DestroyJavaVM";
+
   private final Path file;
+
+  /** The Java id of the launcher's main thread; -1 when not known. */
+  private final long mainThreadId;
+
   private long readOffset;
 
-  RecordingReader(Path file) {
+  RecordingReader(Path file, long mainThreadId) {
     this.file = file;
+    this.mainThreadId = mainThreadId;
   }
 
   /** Bytes of finished chunks read so far. */
@@ -69,18 +81,22 @@ final class RecordingReader {
       ch.read(chunks, readOffset);
       chunks.flip();
       readOffset = end;
-      read(new JfrReader(chunks), samples);
+      read(new JfrReader(chunks), samples, mainThreadId);
     }
     return samples;
   }
 
-  private static void read(JfrReader jfr, List<Sample> out) throws IOException {
+  private static void read(JfrReader jfr, List<Sample> out, long mainThreadId) throws IOException {
     Map<Integer, String> folded = new HashMap<>();
     for (Event e; (e = jfr.readEvent()) != null; ) {
       if (!(e instanceof ExecutionSample) && !(e instanceof ContendedLock)) {
         continue;
       }
       Long javaThread = jfr.javaThreads.get(e.tid);
+      if (mainThreadId >= 0 && DESTROY_JAVA_VM.equals(jfr.threads.get(e.tid))) {
+        // Main's samples, up to its return; after that the thread is in no span.
+        javaThread = mainThreadId;
+      }
       if (javaThread == null) {
         continue;
       }

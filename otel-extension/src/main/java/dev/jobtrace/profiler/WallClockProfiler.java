@@ -20,6 +20,7 @@ public final class WallClockProfiler {
   private final AsyncProfiler profiler;
   private final long intervalNanos;
   private final File dir;
+  private final long mainThreadId;
   private File file;
   private RecordingReader reader;
   private boolean rotated;
@@ -30,6 +31,16 @@ public final class WallClockProfiler {
     this.profiler = profiler;
     this.intervalNanos = intervalNanos;
     this.dir = dir;
+    this.mainThreadId = mainThreadId();
+  }
+
+  /**
+   * The launcher's main thread, when this starts on it (the agent sets up in premain there): when
+   * {@code main} returns, that thread's last samples are recorded under another name.
+   */
+  private static long mainThreadId() {
+    Thread t = Thread.currentThread();
+    return "main".equals(t.getName()) ? t.getId() : -1;
   }
 
   /** Loads async-profiler and starts recording; throws with the reason when it cannot. */
@@ -71,7 +82,7 @@ public final class WallClockProfiler {
   private void startRecording() throws IOException {
     file = File.createTempFile("jobtrace-profile-", ".jfr", dir);
     file.deleteOnExit();
-    reader = new RecordingReader(file.toPath());
+    reader = new RecordingReader(file.toPath(), mainThreadId);
     String wall =
         "start,event=wall,interval="
             + intervalNanos

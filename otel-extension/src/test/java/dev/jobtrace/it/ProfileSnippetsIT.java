@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.jobtrace.it.apps.ProfiledJobsApp;
+import dev.jobtrace.it.apps.ReturningMainApp;
 import dev.jobtrace.testing.AgentProcess;
 import dev.jobtrace.testing.ExportedSpan;
 import dev.jobtrace.testing.OtlpReceiver;
@@ -72,6 +73,36 @@ class ProfileSnippetsIT extends WithServers {
     assertThat(job.attr("jobtrace.profile.hot"))
         .matches(
             "[^,]+ \\d+%( \\((waiting in|in) [^)]+\\))?(, [^,]+ \\d+%( \\((waiting in|in) [^)]+\\))?)*");
+  }
+
+  @Test
+  void aJobEndingAsMainReturnsKeepsItsLastSamples() throws Exception {
+    // The launcher's main thread leaves under another name when main returns; the samples of its
+    // last stretch, read at shutdown, are the job's all the same. No reading before shutdown (the
+    // flush interval is longer than the run), so all of the job's samples come from that one.
+    List<ExportedSpan> spans;
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      AgentProcess.Result result =
+          AgentProcess.of(ReturningMainApp.class, receiver)
+              .set("otel.jobtrace.jobs", "dev.jobtrace.it.apps.ReturningMainApp$RunOnceJob[run]")
+              .set("otel.jobtrace.profile.flush-interval", "60s")
+              .run(120);
+      assertThat(result.output).contains("done");
+      spans = receiver.spans();
+    }
+    ExportedSpan job = job(spans, "RunOnceJob.run");
+    assertThat(job.attr("jobtrace.profile.error")).isNull();
+    Map<String, Long> stacks = Snippets.folded(job);
+    System.out.println(
+        "returning main: samples="
+            + Snippets.total(stacks)
+            + " import="
+            + Snippets.percent(stacks, "RunOnceJob.importRows")
+            + "% finish="
+            + Snippets.percent(stacks, "RunOnceJob.finishUp")
+            + "%");
+    assertThat(Snippets.percent(stacks, "RunOnceJob.importRows")).isCloseTo(71.0, within(10.0));
+    assertThat(Snippets.percent(stacks, "RunOnceJob.finishUp")).isCloseTo(29.0, within(10.0));
   }
 
   @Test

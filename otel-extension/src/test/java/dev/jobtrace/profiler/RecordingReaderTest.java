@@ -55,7 +55,7 @@ class RecordingReaderTest {
 
     // Read back from the start: the same samples, each once (the chunk the profiler went on
     // writing after the last flush is not finished, so it is not read).
-    RecordingReader all = new RecordingReader(recording);
+    RecordingReader all = new RecordingReader(recording, -1);
     List<Sample> again = all.readCompleteChunks();
     assertThat(again).hasSameSizeAs(flushed);
     assertThat(all.readCompleteChunks()).isEmpty();
@@ -66,7 +66,7 @@ class RecordingReaderTest {
     byte[] bytes = Files.readAllBytes(recording);
     long finished = all.bytesRead();
     Files.write(cut, Arrays.copyOf(bytes, (int) finished - 10));
-    RecordingReader partial = new RecordingReader(cut);
+    RecordingReader partial = new RecordingReader(cut, -1);
     List<Sample> firstChunks = partial.readCompleteChunks();
     assertThat(firstChunks.size()).isLessThan(flushed.size());
     assertThat(partial.bytesRead()).isPositive().isLessThan(finished);
