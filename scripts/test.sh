@@ -4,7 +4,8 @@
 # suite (scripts/e2e.sh) on each. What it cannot get, it names in one line and stops at once.
 #   scripts/test.sh
 # PostgreSQL and Redis come from Maven artifacts, Chromium and Prometheus from Debian's packages,
-# Maven itself from the wrapper, Jaeger is built from the Go module proxy (scripts/build-jaeger.sh),
+# Maven itself from the wrapper, Jaeger and the fleet's gateway collector are built from the Go
+# module proxy (scripts/build-jaeger.sh, scripts/build-collector.sh, run by the tests that need them),
 # the Firefox Profiler's loader from npm (scripts/firefox-profiler-cli.sh), a Java 11 runtime comes from PyPI
 # (scripts/java11-runtime.sh). JOBTRACE_JDK25 names the JDK 25 when it is not under /usr/lib/jvm;
 # JAEGER_UI_SRC a jaeger-ui checkout to build the real Jaeger UI from (scripts/build-jaeger-ui.sh).
