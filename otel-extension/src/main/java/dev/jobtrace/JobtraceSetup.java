@@ -48,7 +48,10 @@ final class JobtraceSetup {
           }
           try {
             return new BufferingExporter(
-                exporter, cfg.exportBufferMaxSpans(), cfg.exportBufferMaxBytes());
+                exporter,
+                cfg.exportBufferMaxSpans(),
+                cfg.exportBufferMaxBytes(),
+                cfg.exportBufferDir());
           } catch (Throwable t) {
             logger.log(
                 Level.WARNING,

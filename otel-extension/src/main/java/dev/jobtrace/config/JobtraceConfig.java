@@ -45,6 +45,12 @@ public final class JobtraceConfig {
   public static final String EXPORT_BUFFER_MAX_BYTES = "otel.jobtrace.export.buffer.max-bytes";
 
   /**
+   * A directory where spans still held at shutdown are written, for the next start with it to
+   * deliver (OpenTelemetry's disk-buffering format); unset keeps them in memory only.
+   */
+  public static final String EXPORT_BUFFER_DIR = "otel.jobtrace.export.buffer.dir";
+
+  /**
    * Spans an exporter holds through an outage: a minute of 25 jobs a second with 20 spans each is
    * 30,000.
    */
@@ -102,6 +108,7 @@ public final class JobtraceConfig {
   private final boolean parameterValues;
   private final int exportBufferMaxSpans;
   private final int exportBufferMaxBytes;
+  private final String exportBufferDir;
 
   JobtraceConfig(
       JobMethods jobs,
@@ -111,7 +118,9 @@ public final class JobtraceConfig {
       boolean bookkeepingTraced,
       boolean parameterValues,
       int exportBufferMaxSpans,
-      int exportBufferMaxBytes) {
+      int exportBufferMaxBytes,
+      String exportBufferDir) {
+    this.exportBufferDir = exportBufferDir;
     this.exportBufferMaxSpans = exportBufferMaxSpans;
     this.exportBufferMaxBytes = exportBufferMaxBytes;
     this.jobs = jobs;
@@ -130,6 +139,11 @@ public final class JobtraceConfig {
   /** Estimated bytes each exporter holds while its backend is down. */
   public int exportBufferMaxBytes() {
     return exportBufferMaxBytes;
+  }
+
+  /** Where spans held at shutdown wait for the next start; null: nowhere (memory only). */
+  public String exportBufferDir() {
+    return exportBufferDir;
   }
 
   /** True when the job frameworks' own polling and repository calls are traced like other code. */
@@ -217,7 +231,8 @@ public final class JobtraceConfig {
             EXPORT_BUFFER_MAX_BYTES,
             DEFAULT_EXPORT_BUFFER_MAX_BYTES,
             1024 * 1024,
-            Integer.MAX_VALUE));
+            Integer.MAX_VALUE),
+        string(config, EXPORT_BUFFER_DIR, null));
   }
 
   private static void badValue(String key, Object value, String expected, Object fallback) {

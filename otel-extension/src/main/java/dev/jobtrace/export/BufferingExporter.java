@@ -47,6 +47,10 @@ public final class BufferingExporter implements SpanExporter {
   private final SpanExporter delegate;
   private final String name;
   private final OutageBuffer buffer;
+
+  /** Where held spans wait from a shutdown to the next start; null: memory only. */
+  private final DiskSpill spill;
+
   private final Thread sender;
   private final List<CompletableResultCode> flushes = new ArrayList<>();
   private final CompletableResultCode stopped = new CompletableResultCode();
@@ -68,9 +72,19 @@ public final class BufferingExporter implements SpanExporter {
   private record Outage(long startNanos, long shedOther, long shedKept) {}
 
   public BufferingExporter(SpanExporter delegate, int maxSpans, long maxBytes) {
+    this(delegate, maxSpans, maxBytes, null);
+  }
+
+  /**
+   * With {@code spillDir} set, spans still held at shutdown are written under it, and those an
+   * earlier shutdown wrote there are delivered first; a directory that cannot be used leaves the
+   * spans in memory only, with one line logged.
+   */
+  public BufferingExporter(SpanExporter delegate, int maxSpans, long maxBytes, String spillDir) {
     this.delegate = delegate;
     this.name = delegate.getClass().getSimpleName();
     this.buffer = new OutageBuffer(maxSpans, maxBytes);
+    this.spill = spillDir == null ? null : openSpill(spillDir, name, maxBytes);
     this.sender = new Thread(this::deliver, "jobtrace-export-" + name);
     sender.setDaemon(true);
     sender.start();
@@ -121,9 +135,50 @@ public final class BufferingExporter implements SpanExporter {
     return stopped;
   }
 
+  private static DiskSpill openSpill(String root, String name, long maxBytes) {
+    try {
+      return DiskSpill.open(root, name, maxBytes);
+    } catch (Throwable t) {
+      logger.log(
+          Level.WARNING,
+          "jobtrace: span export ({0}): {1} cannot be used ({2}); spans held at shutdown are not"
+              + " kept for the next start",
+          new Object[] {name, root, String.valueOf(t)});
+      return null;
+    }
+  }
+
+  /** Takes back what an earlier shutdown could not deliver, to be delivered first. */
+  private void restore() {
+    try {
+      List<SpanData> stored = spill.readAll();
+      if (stored.isEmpty()) {
+        return;
+      }
+      synchronized (this) {
+        for (SpanData span : stored) {
+          buffer.add(span);
+        }
+        notifyAll();
+      }
+      logger.log(
+          Level.INFO,
+          "jobtrace: span export ({0}): delivering {1} spans an earlier shutdown left in {2}",
+          new Object[] {name, String.valueOf(stored.size()), spill.dir()});
+    } catch (Throwable t) {
+      logger.log(
+          Level.WARNING,
+          "jobtrace: span export ({0}): spans left in {1} could not be read ({2})",
+          new Object[] {name, spill.dir(), String.valueOf(t)});
+    }
+  }
+
   /** The sender thread: hands held spans on, pausing while the backend fails. */
   private void deliver() {
     long pause = FIRST_PAUSE_MILLIS;
+    if (spill != null) {
+      restore();
+    }
     try {
       while (true) {
         List<OutageBuffer.Held> batch;
@@ -273,13 +328,45 @@ public final class BufferingExporter implements SpanExporter {
       left = buffer.size();
       completeFlushes(left == 0);
     }
-    if (left > 0) {
+    if (left > 0 && spill != null) {
+      spillHeld(left);
+    } else if (left > 0) {
       logger.log(
           Level.WARNING,
           "jobtrace: span export ({0}) still failing at shutdown; {1} held spans not delivered",
           new Object[] {name, String.valueOf(left)});
     }
+    if (spill != null) {
+      spill.close();
+    }
     delegate.shutdown().whenComplete(stopped::succeed);
+  }
+
+  /** Writes what is still held for the next start. */
+  private void spillHeld(int left) {
+    int written = 0;
+    String why = "";
+    try {
+      List<SpanData> spans = new ArrayList<>(left);
+      synchronized (this) {
+        for (OutageBuffer.Held h : buffer.take(left)) {
+          spans.add(h.span());
+        }
+      }
+      written = spill.write(spans);
+      if (written < left) {
+        why = " (the directory took no more)";
+      }
+    } catch (Throwable t) {
+      why = " (" + t + ")";
+    }
+    logger.log(
+        Level.WARNING,
+        "jobtrace: span export ({0}) still failing at shutdown; {1} held spans written to {2} for"
+            + " the next start to deliver, {3} not kept{4}",
+        new Object[] {
+          name, String.valueOf(written), spill.dir(), String.valueOf(left - written), why
+        });
   }
 
   private Meter meter() {

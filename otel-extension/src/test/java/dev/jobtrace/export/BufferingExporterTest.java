@@ -6,6 +6,8 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BufferingExporterTest {
 
@@ -157,5 +160,61 @@ class BufferingExporterTest {
         .isTrue();
     assertThat(lines("not delivered")).singleElement().asString().contains("2 held spans");
     assertThat(exporter.export(List.of(OutageBufferTest.job("late"))).isSuccess()).isFalse();
+  }
+
+  @Test
+  void spansHeldAtShutdownWaitOnDiskAndTheNextStartDeliversThemFirst(@TempDir Path dir)
+      throws Exception {
+    Backend backend = new Backend();
+    backend.down = true;
+    BufferingExporter first = new BufferingExporter(backend, 100, 1 << 20, dir.toString());
+    first.export(List.of(OutageBufferTest.job("job"), OutageBufferTest.child("child")));
+    await(() -> backend.calls >= 1);
+    first.shutdown().join(BufferingExporter.SHUTDOWN_GRACE_MILLIS + 15_000, TimeUnit.MILLISECONDS);
+    assertThat(lines("for the next start"))
+        .singleElement()
+        .asString()
+        .contains("2 held spans written to " + dir.resolve("Backend"))
+        .contains("0 not kept");
+
+    backend.down = false;
+    BufferingExporter next = new BufferingExporter(backend, 100, 1 << 20, dir.toString());
+    next.export(List.of(OutageBufferTest.job("new")));
+    await(() -> backend.received.getFinishedSpanItems().size() == 3);
+    List<SpanData> received = backend.received.getFinishedSpanItems();
+    assertThat(names(received)).containsExactlyInAnyOrder("job", "child", "new");
+    SpanData job = received.stream().filter(r -> r.getName().equals("job")).findFirst().get();
+    SpanData original = OutageBufferTest.job("job");
+    assertThat(job.getAttributes()).isEqualTo(original.getAttributes());
+    assertThat(job.getSpanContext().getTraceId()).isEqualTo(original.getSpanContext().getTraceId());
+    assertThat(lines("an earlier shutdown left"))
+        .singleElement()
+        .asString()
+        .contains("delivering 2 spans");
+    next.shutdown().join(10, TimeUnit.SECONDS);
+
+    // Delivered once: a third start finds nothing.
+    BufferingExporter third = new BufferingExporter(backend, 100, 1 << 20, dir.toString());
+    third.export(List.of(OutageBufferTest.job("third")));
+    await(() -> backend.received.getFinishedSpanItems().size() == 4);
+    third.shutdown().join(10, TimeUnit.SECONDS);
+    assertThat(names(backend.received.getFinishedSpanItems()))
+        .containsExactlyInAnyOrder("job", "child", "new", "third");
+  }
+
+  @Test
+  void aSpillDirectoryThatCannotBeUsedLeavesSpansInMemoryWithOneLine(@TempDir Path dir)
+      throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+    Backend backend = new Backend();
+    BufferingExporter exporter = new BufferingExporter(backend, 100, 1 << 20, file.toString());
+    exporter.export(List.of(OutageBufferTest.job("job")));
+    await(() -> backend.received.getFinishedSpanItems().size() == 1);
+    exporter.shutdown().join(10, TimeUnit.SECONDS);
+    assertThat(lines("cannot be used"))
+        .singleElement()
+        .asString()
+        .contains(file.toString())
+        .contains("not kept for the next start");
   }
 }

@@ -3,10 +3,13 @@ package dev.jobtrace.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jobtrace.it.apps.OutageJobsApp;
+import dev.jobtrace.it.apps.ReturningMainApp;
 import dev.jobtrace.testing.AgentProcess;
 import dev.jobtrace.testing.ExportedSpan;
 import dev.jobtrace.testing.OtlpReceiver;
+import dev.jobtrace.testing.Snippets;
 import dev.jobtrace.testing.WithServers;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Under the built agent, jobs on three threads for 100 s exporting OTLP to a receiver that goes
@@ -118,6 +122,65 @@ class ExportOutageIT extends WithServers {
           .as("heap in use after a collection during the outage, MiB")
           .isLessThan(before + 64);
     }
+  }
+
+  @Test
+  void spansHeldAtShutdownWaitOnDiskAndTheNextStartDeliversThemOnce(@TempDir Path dir)
+      throws Exception {
+    // A run-once worker: its job ends, main returns, the JVM exits while the backend is down.
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      receiver.stop();
+      String first = runOnce(receiver, dir, "run-once-1");
+      assertThat(first.lines().filter(l -> l.contains("for the next start to deliver")))
+          .as("the shutdown's line")
+          .singleElement()
+          .asString()
+          .containsPattern("[1-9]\\d* held spans written to .*, 0 not kept");
+
+      receiver.restart();
+      String second = runOnce(receiver, dir, "run-once-2");
+      first.lines().filter(l -> l.contains("jobtrace: span export")).forEach(System.out::println);
+      second.lines().filter(l -> l.contains("jobtrace: span export")).forEach(System.out::println);
+      assertThat(second.lines().filter(l -> l.contains("an earlier shutdown left in")))
+          .as("the next start's line")
+          .hasSize(1);
+      awaitJobSpans(receiver, 2);
+      // And a third start finds nothing left to deliver twice.
+      runOnce(receiver, dir, "run-once-3");
+      List<ExportedSpan> jobs = awaitJobSpans(receiver, 3);
+      // Every job span received, copies included (each run delivers all it has before it exits).
+      assertThat(
+              receiver.spans().stream()
+                  .filter(s -> s.attr("jobtrace.job.name") != null)
+                  .map(s -> s.service))
+          .containsExactlyInAnyOrder("run-once-1", "run-once-2", "run-once-3");
+      ExportedSpan held =
+          jobs.stream().filter(j -> j.service.equals("run-once-1")).findFirst().get();
+      assertThat(held.attr("jobtrace.profile.id")).as("the held job's profile").isNotNull();
+      assertThat(Snippets.percent(Snippets.folded(held), "RunOnceJob.finishUp"))
+          .as("its snippet, to the job's last stretch")
+          .isPositive();
+    }
+  }
+
+  static String runOnce(OtlpReceiver receiver, Path dir, String service) throws Exception {
+    AgentProcess.Result result =
+        AgentProcess.of(ReturningMainApp.class, receiver)
+            .set("otel.service.name", service)
+            .set("otel.jobtrace.jobs", "dev.jobtrace.it.apps.ReturningMainApp$RunOnceJob[run]")
+            .set("otel.jobtrace.export.buffer.dir", dir.toString())
+            .run(120);
+    assertThat(result.output).contains("done");
+    return result.output;
+  }
+
+  /** The job spans received, once there are {@code count} (or a minute has passed). */
+  static List<ExportedSpan> awaitJobSpans(OtlpReceiver receiver, int count) throws Exception {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (jobSpans(receiver).size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    return jobSpans(receiver);
   }
 
   static List<ExportedSpan> jobSpans(OtlpReceiver receiver) {
