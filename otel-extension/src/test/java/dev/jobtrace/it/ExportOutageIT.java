@@ -125,6 +125,69 @@ class ExportOutageIT extends WithServers {
   }
 
   @Test
+  void withTwoExportersOneBackendDownHoldsOnlyItsOwnSpans() throws Exception {
+    // OTLP and the console: the OTLP receiver is down from 5 s to 25 s of a 40 s run.
+    try (OtlpReceiver receiver = new OtlpReceiver()) {
+      AgentProcess app =
+          servers
+              .configure(AgentProcess.of(OutageJobsApp.class, receiver))
+              .set("otel.jobtrace.jobs", "dev.jobtrace.it.apps.OutageJobsApp$OutageJob[run]")
+              .set("otel.traces.exporter", "otlp,console")
+              .arg("40");
+      try (AgentProcess.Running running = app.start()) {
+        running.awaitOutput("t=5s", 180);
+        receiver.stop();
+        running.awaitOutput("t=25s", 180);
+        String atRecovery = running.output();
+        receiver.restart();
+        running.awaitOutput("jobs done: ", 180);
+        int jobs = count("jobs done: (\\d+)", running.output());
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (jobSpans(receiver).size() < jobs && System.nanoTime() < deadline) {
+          Thread.sleep(500);
+        }
+        String output = running.output();
+
+        // The console printed the outage's jobs as they ended, not after it: every job run by
+        // 20 s, while the OTLP backend was still down.
+        int by20 = count("t=20s jobs=(\\d+)", atRecovery);
+        System.out.println(
+            "two exporters: jobs="
+                + jobs
+                + " run by 20 s="
+                + by20
+                + " on the console by 25 s="
+                + consoleJobLines(atRecovery)
+                + " over OTLP="
+                + jobSpans(receiver).size());
+        assertThat(consoleJobLines(atRecovery))
+            .as("job spans on the console by 25 s, of %d jobs run by 20 s", by20)
+            .isGreaterThanOrEqualTo(by20);
+        assertThat(consoleJobLines(output)).as("each job once on the console").isEqualTo(jobs);
+        assertThat(jobSpans(receiver)).as("and each over OTLP, after the outage").hasSize(jobs);
+        assertThat(output.lines().filter(l -> l.contains("jobtrace: span export")))
+            .as("only the OTLP exporter failed and recovered")
+            .hasSize(2)
+            .allMatch(l -> l.contains("(OtlpHttpSpanExporter)"));
+      }
+    }
+  }
+
+  static int count(String pattern, String output) {
+    Matcher m = Pattern.compile(pattern).matcher(output);
+    assertThat(m.find()).as(pattern).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+
+  /** The console exporter's lines for job spans: {@code 'OutageJob.run' : <trace id> ...}. */
+  static long consoleJobLines(String output) {
+    return output
+        .lines()
+        .filter(l -> l.contains("LoggingSpanExporter - 'OutageJob.run' : "))
+        .count();
+  }
+
+  @Test
   void spansHeldAtShutdownWaitOnDiskAndTheNextStartDeliversThemOnce(@TempDir Path dir)
       throws Exception {
     // A run-once worker: its job ends, main returns, the JVM exits while the backend is down.

@@ -4,8 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
 import dev.jobtrace.e2e.LocalTopology;
 import dev.jobtrace.testing.LocalOpenSearch;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +23,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * What a job trace costs the backend, measured on the example jobs with Jaeger keeping traces in a
@@ -24,8 +36,10 @@ import java.util.Map;
  * profiler on and once off, so the slow variants' profile snippets show. Then the sizing those
  * figures give for 100 workers × 10 jobs/s.
  *
- * <p>CPU is each process's user and system time over the timed runs less what it uses idle
- * (measured for 15 s before them), per span, on this machine's cores.
+ * <p>CPU is each process's user and system time, per span, while the timed runs' trace requests are
+ * sent again as fast as four senders go (copies with trace ids of their own, at least {@value
+ * #REPLAY_SPANS} spans), from the first request until the store holds them all: under load, so idle
+ * use is a small part of it, on this machine's cores.
  *
  * <p>Arguments: [timed runs per job and variant, at least 2, default 5] [scale, default 0.3].
  */
@@ -38,8 +52,16 @@ public final class Capacity {
   record Row(
       String arm, String key, long wallMs, double spans, double otlpBytes, double storeBytes) {}
 
-  /** CPU per span of Jaeger and OpenSearch over an arm's timed runs, idle use taken out. */
-  record Cpu(String arm, long spans, double jaegerMsPerKSpans, double storeMsPerKSpans) {}
+  /** Spans replayed at least, per arm, for the CPU figures. */
+  static final long REPLAY_SPANS = 40_000;
+
+  /** CPU per span of Jaeger and OpenSearch under the replayed load, and the rate it reached. */
+  record Cpu(
+      String arm,
+      long spans,
+      double spansPerSecond,
+      double jaegerMsPerKSpans,
+      double storeMsPerKSpans) {}
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -92,21 +114,10 @@ public final class Capacity {
           }
         }
         ExampleJobsBench.awaitQuiet(tee);
-        awaitStored(store, docsBefore + tee.forwarded.get() - forwardedBefore);
+        awaitStored(store, docsBefore + tee.forwarded.get() - forwardedBefore, 60);
 
-        // What Jaeger and OpenSearch use with nothing arriving (housekeeping, scrapes).
         Process jaeger = topology.process("jaeger");
-        long idle0 = System.nanoTime();
-        long[] cpu0 = {cpuMs(jaeger), cpuMs(store.process())};
-        Thread.sleep(15_000);
-        long idleNanos = System.nanoTime() - idle0;
-        long[] cpu1 = {cpuMs(jaeger), cpuMs(store.process())};
-        double[] idlePerNano = {
-          (double) (cpu1[0] - cpu0[0]) / idleNanos, (double) (cpu1[1] - cpu0[1]) / idleNanos
-        };
-
-        long timed0 = System.nanoTime();
-        long spansTimed = 0;
+        tee.record();
         Map<String, List<String>> traces = new LinkedHashMap<>();
         for (String job : ExampleJobsBench.JOBS) {
           for (String variant : new String[] {"slow", "fixed"}) {
@@ -117,7 +128,6 @@ public final class Capacity {
             }
             ExampleJobsBench.awaitQuiet(tee);
             long[] sent = tee.counted();
-            spansTimed += sent[0];
             String key = job + "/" + variant;
             traces.put(key, tee.traceIds());
             rows.add(
@@ -130,15 +140,8 @@ public final class Capacity {
                     Double.NaN));
           }
         }
-        awaitStored(store, docsBefore + tee.forwarded.get() - forwardedBefore);
-        long timedNanos = System.nanoTime() - timed0;
-        long[] cpu2 = {cpuMs(jaeger), cpuMs(store.process())};
-        cpu.add(
-            new Cpu(
-                arm,
-                spansTimed,
-                1000 * (cpu2[0] - cpu1[0] - idlePerNano[0] * timedNanos) / spansTimed,
-                1000 * (cpu2[1] - cpu1[1] - idlePerNano[1] * timedNanos) / spansTimed));
+        awaitStored(store, docsBefore + tee.forwarded.get() - forwardedBefore, 60);
+        cpu.add(replay(store, jaeger, settings.ports.jaegerOtlpHttp, arm, tee.recorded()));
 
         // Each job's traces on their own, as the store keeps them: what one more trace adds to
         // an index (all of them less the first alone, so the index's own files cancel out), times
@@ -183,9 +186,96 @@ public final class Capacity {
     }
   }
 
+  /**
+   * The timed runs' trace requests sent again, as fast as four senders go, as copies with trace ids
+   * of their own until there are at least {@link #REPLAY_SPANS} spans: the CPU Jaeger and
+   * OpenSearch use from the first request until the store holds every span, per span. Under that
+   * load their idle use is a small part of the window and is left in.
+   */
+  static Cpu replay(
+      LocalOpenSearch store, Process jaeger, int otlpHttpPort, String arm, List<byte[]> requests)
+      throws Exception {
+    long spansPerCopy = 0;
+    for (byte[] r : requests) {
+      spansPerCopy += spans(ExportTraceServiceRequest.parseFrom(r));
+    }
+    int copies = (int) Math.max(1, (REPLAY_SPANS + spansPerCopy - 1) / spansPerCopy);
+    List<byte[]> bodies = new ArrayList<>();
+    for (int c = 1; c <= copies; c++) {
+      for (byte[] r : requests) {
+        bodies.add(withTraceIdsOfCopy(ExportTraceServiceRequest.parseFrom(r), c).toByteArray());
+      }
+    }
+    long spans = spansPerCopy * copies;
+    long docs = count(store);
+    HttpClient http = HttpClient.newHttpClient();
+    URI target = URI.create("http://127.0.0.1:" + otlpHttpPort + "/v1/traces");
+    ExecutorService senders = Executors.newFixedThreadPool(4);
+    long t0 = System.nanoTime();
+    long[] cpu0 = {cpuMs(jaeger), cpuMs(store.process())};
+    try {
+      List<Future<Integer>> sent = new ArrayList<>();
+      for (byte[] body : bodies) {
+        sent.add(
+            senders.submit(
+                () ->
+                    http.send(
+                            HttpRequest.newBuilder(target)
+                                .header("Content-Type", "application/x-protobuf")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                        .statusCode()));
+      }
+      for (Future<Integer> f : sent) {
+        if (f.get() != 200) {
+          throw new IllegalStateException("Jaeger answered a replayed request with " + f.get());
+        }
+      }
+    } finally {
+      senders.shutdown();
+    }
+    awaitStored(store, docs + spans, 600);
+    long nanos = System.nanoTime() - t0;
+    long[] cpu1 = {cpuMs(jaeger), cpuMs(store.process())};
+    System.err.printf("capacity: %-12s replayed %,d spans in %.1f s%n", arm, spans, nanos / 1e9);
+    return new Cpu(
+        arm,
+        spans,
+        spans / (nanos / 1e9),
+        1000.0 * (cpu1[0] - cpu0[0]) / spans,
+        1000.0 * (cpu1[1] - cpu0[1]) / spans);
+  }
+
+  static long spans(ExportTraceServiceRequest request) {
+    long n = 0;
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        n += ss.getSpansCount();
+      }
+    }
+    return n;
+  }
+
+  /** The request with each trace id's first four bytes replaced by the copy's number. */
+  static ExportTraceServiceRequest withTraceIdsOfCopy(ExportTraceServiceRequest request, int copy) {
+    ExportTraceServiceRequest.Builder b = request.toBuilder();
+    byte[] mark = java.nio.ByteBuffer.allocate(4).putInt(copy).array();
+    for (ResourceSpans.Builder rs : b.getResourceSpansBuilderList()) {
+      for (ScopeSpans.Builder ss : rs.getScopeSpansBuilderList()) {
+        for (Span.Builder span : ss.getSpansBuilderList()) {
+          byte[] id = span.getTraceId().toByteArray();
+          System.arraycopy(mark, 0, id, 0, 4);
+          span.setTraceId(ByteString.copyFrom(id));
+        }
+      }
+    }
+    return b.build();
+  }
+
   /** Until the store holds {@code docs} spans (Jaeger writes in bulk, a moment later). */
-  static void awaitStored(LocalOpenSearch store, long docs) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(60);
+  static void awaitStored(LocalOpenSearch store, long docs, long seconds) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(seconds);
     long have = 0;
     while (Instant.now().isBefore(deadline)) {
       have = count(store);
@@ -260,13 +350,15 @@ public final class Capacity {
               r.storeBytes / 1024));
     }
     b.append(
-        "\n| profiler | spans timed | Jaeger CPU ms per 1,000 spans | OpenSearch CPU ms per 1,000 spans |\n|---|---:|---:|---:|\n");
+        "\n| profiler | spans replayed | spans/s reached | Jaeger CPU ms per 1,000 spans |"
+            + " OpenSearch CPU ms per 1,000 spans |\n|---|---:|---:|---:|---:|\n");
     for (Cpu c : cpu) {
       b.append(
           String.format(
-              "| %s | %,d | %.0f | %.0f |%n",
+              "| %s | %,d | %,.0f | %.0f | %.0f |%n",
               c.arm.equals("profiled") ? "on" : "off",
               c.spans,
+              c.spansPerSecond,
               c.jaegerMsPerKSpans,
               c.storeMsPerKSpans));
     }

@@ -40,6 +40,10 @@ final class OtlpTee implements AutoCloseable {
   final AtomicLong forwarded = new AtomicLong();
 
   private volatile boolean dropPolling;
+
+  /** The trace requests passed on while recording (uncompressed), for a replay; null: not. */
+  private List<byte[]> recorded;
+
   private final HttpServer server;
   private final HttpClient http = HttpClient.newHttpClient();
   private volatile String target;
@@ -69,6 +73,24 @@ final class OtlpTee implements AutoCloseable {
 
   synchronized void reset() {
     traces.clear();
+  }
+
+  /** From now on keeps every trace request it passes on. */
+  synchronized void record() {
+    recorded = new ArrayList<>();
+  }
+
+  /** The trace requests kept since {@link #record()}; recording stops. */
+  synchronized List<byte[]> recorded() {
+    List<byte[]> r = recorded;
+    recorded = null;
+    return r == null ? List.of() : r;
+  }
+
+  private synchronized void keep(byte[] request) {
+    if (recorded != null) {
+      recorded.add(request);
+    }
   }
 
   /** The traces (hex ids) received since {@link #reset()}, the benchmark's polling left out. */
@@ -144,6 +166,7 @@ final class OtlpTee implements AutoCloseable {
           wire = kept.build().toByteArray();
           encoding = null;
         }
+        keep(encoding == null ? wire : request.toByteArray());
         forwarded.addAndGet(passed);
         lastRequestNanos.set(System.nanoTime());
       }
