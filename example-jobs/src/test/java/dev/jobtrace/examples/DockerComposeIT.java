@@ -45,6 +45,17 @@ class DockerComposeIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+  /** The overlays of Jaeger's configuration that the tests run Jaeger with. */
+  static final List<String> JAEGER_OVERLAYS =
+      List.of(
+          "profiler-linker/jaeger/opensearch.yaml", "profiler-linker/jaeger/tail-sampling.yaml");
+
+  /**
+   * Prometheus configurations the tests run (the demo's) or that this check covers (the fleet's).
+   */
+  static final List<String> PROMETHEUS_CONFIGS =
+      List.of(LocalPrometheus.CONFIG, "profiler-linker/prometheus/prometheus-fleet.yml");
+
   /** The normalized project, as `docker compose config --format json` prints it. */
   static JsonNode project;
 
@@ -135,6 +146,72 @@ class DockerComposeIT {
             .as(what + ": depends_on " + url.getHost())
             .isTrue();
       }
+    }
+  }
+
+  /**
+   * Where a collector sends on (an exporter's endpoint, the load balancer's backends): a service
+   * that receives OTLP/gRPC there and starts first.
+   */
+  @Test
+  void everyCollectorSendsToAServiceThatReceivesOtlpThere() throws Exception {
+    for (var s : services().entrySet()) {
+      if (!isCollector(s.getValue())) {
+        continue;
+      }
+      JsonNode env = s.getValue().path("environment");
+      List<String> targets = new ArrayList<>();
+      jaegerConfig(s.getKey())
+          .path("exporters")
+          .forEach(
+              exporter -> {
+                if (exporter.path("endpoint").isTextual()) {
+                  targets.add(interpolate(exporter.path("endpoint").asText(), env));
+                }
+                exporter
+                    .path("resolver")
+                    .path("static")
+                    .path("hostnames")
+                    .forEach(h -> targets.add(interpolate(h.asText(), env)));
+              });
+      for (String target : targets) {
+        URI url = url(target.contains("://") ? target : "http://" + target);
+        if (url == null || url.getHost().equals("0.0.0.0")) {
+          continue;
+        }
+        String what = s.getKey() + " sends to " + target;
+        assertThat(listeners(url.getHost()).get(port(url)))
+            .as(what + ": its OTLP/gRPC receiver")
+            .isEqualTo("receivers.otlp.protocols.grpc");
+        assertThat(s.getValue().path("depends_on").has(url.getHost()))
+            .as(what + ": depends_on " + url.getHost())
+            .isTrue();
+      }
+    }
+  }
+
+  /** An nginx in front of services: every upstream server is a service listening there. */
+  @Test
+  void everyProxyUpstreamIsAServiceThatListensThereAndStartsFirst() throws Exception {
+    for (var s : services().entrySet()) {
+      if (!s.getValue().path("image").asText().startsWith("nginx:")) {
+        continue;
+      }
+      Matcher server =
+          Pattern.compile("(?m)^\\s*server\\s+([a-z0-9-]+):(\\d+)")
+              .matcher(nginxConfig(s.getKey()));
+      int upstreams = 0;
+      while (server.find()) {
+        upstreams++;
+        String what = s.getKey() + " proxies to " + server.group(1) + ":" + server.group(2);
+        assertThat(listeners(server.group(1)))
+            .as(what)
+            .containsKey(Integer.parseInt(server.group(2)));
+        assertThat(s.getValue().path("depends_on").has(server.group(1)))
+            .as(what + ": depends_on " + server.group(1))
+            .isTrue();
+      }
+      assertThat(upstreams).as(s.getKey() + "'s upstream servers").isPositive();
     }
   }
 
@@ -324,6 +401,13 @@ class DockerComposeIT {
       Path config = jaegerConfigFile(name);
       Path uiConfig = hostPath(name, jaegerSetting(name, "extensions.jaeger_query.ui.config_file"));
       assertThat(suiteFiles).as(name + " runs " + config).anyMatch(f -> same(f, config));
+      // Laid over it, only the overlays the tests lay (OpenSearchStoreIT, TailSamplingIT, FleetIT).
+      List<Path> overlays = configFiles(name).subList(1, configFiles(name).size());
+      for (Path overlay : overlays) {
+        assertThat(JAEGER_OVERLAYS.stream().map(REPO::resolve))
+            .as(name + " lays " + overlay)
+            .anyMatch(f -> same(f, overlay));
+      }
       assertThat(suiteFiles)
           .as(name + " serves the UI configuration " + uiConfig)
           .anyMatch(f -> same(f, uiConfig));
@@ -344,6 +428,34 @@ class DockerComposeIT {
   }
 
   /**
+   * A gateway collector runs the configuration FleetIT runs (LocalCollector), on the release
+   * scripts/build-collector.sh builds for it.
+   */
+  @Test
+  void gatewayRunsTheConfigurationAndReleaseTheFleetTestRuns() throws Exception {
+    String buildScript = Files.readString(REPO.resolve("scripts/build-collector.sh"));
+    Matcher built =
+        Pattern.compile("OTELCOL_VERSION=\"\\$\\{OTELCOL_VERSION:-v([0-9.]+)}\"")
+            .matcher(buildScript);
+    assertThat(built.find()).as("OTELCOL_VERSION in scripts/build-collector.sh").isTrue();
+    int gateways = 0;
+    for (var e : services().entrySet()) {
+      if (!isCollector(e.getValue()) || isJaeger(e.getValue())) {
+        continue;
+      }
+      gateways++;
+      assertThat(configFiles(e.getKey()))
+          .as(e.getKey() + " runs")
+          .singleElement()
+          .matches(f -> same(f, REPO.resolve("profiler-linker/collector/gateway.yaml")));
+      assertThat(e.getValue().path("image").asText().replaceFirst("^.*:", ""))
+          .as(e.getKey() + "'s image against scripts/build-collector.sh")
+          .isEqualTo(built.group(1));
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(gateways > 0, "no gateway in this compose file");
+  }
+
+  /**
    * Prometheus runs the configuration the end-to-end suite runs (LocalPrometheus, with the target
    * and interval replaced), keeps exemplars, and scrapes Jaeger's Prometheus exporter, where the
    * agents' job metrics and the span metrics come out; the workers export their metrics to the
@@ -360,36 +472,45 @@ class DockerComposeIT {
             .orElseGet(() -> fail("prometheus runs without --config.file"))
             .substring("--config.file=".length());
     Path config = hostPath("prometheus", file);
-    assertThat(same(config, REPO.resolve(LocalPrometheus.CONFIG)))
+    assertThat(PROMETHEUS_CONFIGS.stream().map(REPO::resolve))
         .as("prometheus runs " + config)
-        .isTrue();
+        .anyMatch(f -> same(f, config));
     JsonNode scrape = YAML.readTree(config.toFile()).path("scrape_configs");
     List<String> targets = new ArrayList<>();
-    scrape.forEach(
-        job -> {
+    List<String> exporters = new ArrayList<>();
+    for (JsonNode job : scrape) {
+      List<String> jobTargets = new ArrayList<>();
+      job.path("static_configs")
+          .forEach(c -> c.path("targets").forEach(t -> jobTargets.add(t.asText())));
+      for (String target : jobTargets) {
+        URI url = url("http://" + target);
+        String listener = listeners(url.getHost()).get(port(url));
+        assertThat(listener)
+            .as("prometheus scrapes " + target)
+            .isIn("exporters.prometheus", "service.telemetry.metrics");
+        if (listener.equals("exporters.prometheus")) {
+          // Where the workers' job metrics come out: each series keeps its own job label.
           assertThat(job.path("honor_labels").asBoolean())
-              .as("the scrape keeps each series' own job (service) label")
+              .as("the scrape of " + target + " keeps each series' own job (service) label")
               .isTrue();
-          job.path("static_configs")
-              .forEach(c -> c.path("targets").forEach(t -> targets.add(t.asText())));
-        });
-    assertThat(targets).isNotEmpty();
-    for (String target : targets) {
-      URI url = url("http://" + target);
-      assertThat(listeners(url.getHost()).get(port(url)))
-          .as("prometheus scrapes " + target)
-          .isEqualTo("exporters.prometheus");
-      assertThat(pipelines(url.getHost())).contains("metrics");
+          assertThat(pipelines(url.getHost())).contains("metrics");
+          exporters.add(target);
+        }
+      }
+      targets.addAll(jobTargets);
     }
+    assertThat(exporters).isNotEmpty();
     for (String worker : List.of("example-jobs", "partner-api")) {
       JsonNode env = service(worker).path("environment");
       assertThat(env.path("OTEL_METRICS_EXPORTER").asText()).as(worker).isEqualTo("otlp");
-      assertThat(targets)
-          .as(worker + " exports metrics to the Jaeger Prometheus scrapes")
-          .anyMatch(
-              t ->
-                  t.startsWith(
-                      url(env.path("OTEL_EXPORTER_OTLP_ENDPOINT").asText()).getHost() + ":"));
+      String first = url(env.path("OTEL_EXPORTER_OTLP_ENDPOINT").asText()).getHost();
+      assertThat(metricsReach(first, 3))
+          .as(
+              worker
+                  + " exports metrics to "
+                  + first
+                  + ", from where they reach a Jaeger Prometheus scrapes")
+          .anyMatch(host -> exporters.stream().anyMatch(t -> t.startsWith(host + ":")));
     }
     for (var e : services().entrySet()) {
       Map<String, String> env = environment(e.getValue());
@@ -401,6 +522,37 @@ class DockerComposeIT {
         }
       }
     }
+  }
+
+  /**
+   * The collectors a metric sent to {@code host} passes through: it, and those its metrics
+   * pipelines export to over OTLP, up to {@code hops} deep.
+   */
+  static Set<String> metricsReach(String host, int hops) throws Exception {
+    Set<String> out = new TreeSet<>(Set.of(host));
+    if (hops == 0 || !isCollector(service(host))) {
+      return out;
+    }
+    JsonNode config = jaegerConfig(host);
+    JsonNode env = service(host).path("environment");
+    for (var pipeline :
+        (Iterable<Map.Entry<String, JsonNode>>)
+            () -> config.path("service").path("pipelines").fields()) {
+      if (!pipeline.getKey().startsWith("metrics")) {
+        continue;
+      }
+      for (JsonNode name : pipeline.getValue().path("exporters")) {
+        JsonNode endpoint = config.path("exporters").path(name.asText()).path("endpoint");
+        if (name.asText().startsWith("otlp") && endpoint.isTextual()) {
+          String target = interpolate(endpoint.asText(), env);
+          URI url = url(target.contains("://") ? target : "http://" + target);
+          if (url != null) {
+            out.addAll(metricsReach(url.getHost(), hops - 1));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   // --- the model ---
@@ -434,6 +586,12 @@ class DockerComposeIT {
 
   static boolean isJaeger(JsonNode service) {
     return service.path("image").asText().startsWith("jaegertracing/jaeger:");
+  }
+
+  /** An OpenTelemetry Collector: Jaeger v2 is one, and so is the fleet's gateway. */
+  static boolean isCollector(JsonNode service) {
+    return isJaeger(service)
+        || service.path("image").asText().startsWith("otel/opentelemetry-collector-contrib:");
   }
 
   /** The host file or directory behind a path inside a service's container, by its bind mounts. */
@@ -510,8 +668,26 @@ class DockerComposeIT {
       out.put(6379, "redis image");
     } else if (image.equals("prom/prometheus")) {
       out.put(9090, "prometheus image");
-    } else if (isJaeger(service)) {
-      endpoints(jaegerConfig(name), "", service.path("environment"), out);
+    } else if (image.equals("opensearchproject/opensearch")) {
+      out.put(9200, "opensearch image");
+    } else if (image.equals("nginx")) {
+      Matcher listen = Pattern.compile("(?m)^\\s*listen\\s+(\\d+)\\s*;").matcher(nginxConfig(name));
+      while (listen.find()) {
+        out.put(Integer.parseInt(listen.group(1)), "nginx listen");
+      }
+    } else if (isCollector(service)) {
+      JsonNode config = jaegerConfig(name);
+      endpoints(config, "", service.path("environment"), out);
+      for (JsonNode reader :
+          config.path("service").path("telemetry").path("metrics").path("readers")) {
+        JsonNode prometheus = reader.path("pull").path("exporter").path("prometheus");
+        if (prometheus.has("port")) {
+          out.put(
+              Integer.parseInt(
+                  interpolate(prometheus.path("port").asText(), service.path("environment"))),
+              "service.telemetry.metrics");
+        }
+      }
     } else if (!command(service).isEmpty() && command(service).get(0).equals("java")) {
       JsonNode env = service.path("environment");
       switch (String.valueOf(mainClass(name, command(service)))) {
@@ -548,8 +724,59 @@ class DockerComposeIT {
     return hostPath(name, cmd.get(i + 1));
   }
 
+  /** Every {@code --config} file the collector runs, in order. */
+  static List<Path> configFiles(String name) {
+    List<String> cmd = command(service(name));
+    List<Path> out = new ArrayList<>();
+    for (int i = 0; i < cmd.size(); i++) {
+      if (cmd.get(i).equals("--config") && i + 1 < cmd.size()) {
+        out.add(hostPath(name, cmd.get(++i)));
+      } else if (cmd.get(i).startsWith("--config=")) {
+        out.add(hostPath(name, cmd.get(i).substring("--config=".length())));
+      }
+    }
+    assertThat(out).as(name + " runs with --config").isNotEmpty();
+    return out;
+  }
+
+  /**
+   * The collector's configuration as it runs: its {@code --config} files merged in order (maps
+   * merge, anything else is replaced), as the collector merges them.
+   */
   static JsonNode jaegerConfig(String name) throws Exception {
-    return YAML.readTree(jaegerConfigFile(name).toFile());
+    JsonNode merged = null;
+    for (Path file : configFiles(name)) {
+      JsonNode next = YAML.readTree(file.toFile());
+      merged = merged == null ? next : merge(merged, next);
+    }
+    return merged;
+  }
+
+  static JsonNode merge(JsonNode base, JsonNode over) {
+    if (!base.isObject() || !over.isObject()) {
+      return over;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode out =
+        ((com.fasterxml.jackson.databind.node.ObjectNode) base).deepCopy();
+    over.fields()
+        .forEachRemaining(
+            f ->
+                out.set(
+                    f.getKey(),
+                    out.has(f.getKey()) ? merge(out.get(f.getKey()), f.getValue()) : f.getValue()));
+    return out;
+  }
+
+  /** The nginx configuration files a service mounts under /etc/nginx, concatenated. */
+  static String nginxConfig(String name) throws IOException {
+    StringBuilder out = new StringBuilder();
+    for (JsonNode v : service(name).path("volumes")) {
+      if (v.path("type").asText().equals("bind")
+          && v.path("target").asText().startsWith("/etc/nginx/")) {
+        out.append(Files.readString(Path.of(v.path("source").asText()))).append('\n');
+      }
+    }
+    return out.toString();
   }
 
   /**
