@@ -64,8 +64,11 @@ public final class LocalOpenSearch implements AutoCloseable {
                 // port above 9299); the log says which.
                 "-baseHttpPort",
                 "9249",
+                // A name of its own: nodes on one machine find each other on the transport ports
+                // (9300 and up) and would join one cluster when they share a name, as two test
+                // runs side by side did.
                 "-clusterName",
-                "jobtrace-test")
+                "jobtrace-test-" + ProcessHandle.current().pid() + "-" + data.getFileName())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
