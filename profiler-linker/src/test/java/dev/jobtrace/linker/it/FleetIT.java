@@ -125,7 +125,16 @@ class FleetIT {
     int slow = 0;
     for (List<JsonNode> spans : traces.values()) {
       JsonNode job = jobSpan(spans);
-      assertThat(job).as("a kept trace of " + service + " has its job span").isNotNull();
+      if (job == null) {
+        // The worker's warm-up call runs outside any job: an ordinary trace the sampler may keep.
+        assertThat(spans)
+            .as("a kept trace of %s without a job span: the warm-up call's", service)
+            .allMatch(
+                sp ->
+                    String.valueOf(LinkerIT.attr(sp, "url.full")).endsWith("/warm-up")
+                        || "/warm-up".equals(LinkerIT.attr(sp, "url.path")));
+        continue;
+      }
       assertThat(spans)
           .as("a kept trace of " + service + " is whole")
           .hasSize(FleetWorker.SPANS_PER_TRACE);
