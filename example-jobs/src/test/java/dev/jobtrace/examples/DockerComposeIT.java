@@ -2,9 +2,11 @@ package dev.jobtrace.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.jobtrace.testing.LocalJaeger;
 import dev.jobtrace.testing.LocalPrometheus;
@@ -161,7 +163,7 @@ class DockerComposeIT {
       }
       JsonNode env = s.getValue().path("environment");
       List<String> targets = new ArrayList<>();
-      jaegerConfig(s.getKey())
+      collectorConfig(s.getKey())
           .path("exporters")
           .forEach(
               exporter -> {
@@ -175,7 +177,7 @@ class DockerComposeIT {
                     .forEach(h -> targets.add(interpolate(h.asText(), env)));
               });
       for (String target : targets) {
-        URI url = url(target.contains("://") ? target : "http://" + target);
+        URI url = address(target);
         if (url == null || url.getHost().equals("0.0.0.0")) {
           continue;
         }
@@ -398,12 +400,12 @@ class DockerComposeIT {
       }
       jaegers++;
       String name = e.getKey();
-      Path config = jaegerConfigFile(name);
+      List<Path> files = configFiles(name);
+      Path config = files.get(0);
       Path uiConfig = hostPath(name, jaegerSetting(name, "extensions.jaeger_query.ui.config_file"));
       assertThat(suiteFiles).as(name + " runs " + config).anyMatch(f -> same(f, config));
       // Laid over it, only the overlays the tests lay (OpenSearchStoreIT, TailSamplingIT, FleetIT).
-      List<Path> overlays = configFiles(name).subList(1, configFiles(name).size());
-      for (Path overlay : overlays) {
+      for (Path overlay : files.subList(1, files.size())) {
         assertThat(JAEGER_OVERLAYS.stream().map(REPO::resolve))
             .as(name + " lays " + overlay)
             .anyMatch(f -> same(f, overlay));
@@ -452,7 +454,7 @@ class DockerComposeIT {
           .as(e.getKey() + "'s image against scripts/build-collector.sh")
           .isEqualTo(built.group(1));
     }
-    org.junit.jupiter.api.Assumptions.assumeTrue(gateways > 0, "no gateway in this compose file");
+    assumeTrue(gateways > 0, "no gateway in this compose file");
   }
 
   /**
@@ -476,7 +478,6 @@ class DockerComposeIT {
         .as("prometheus runs " + config)
         .anyMatch(f -> same(f, config));
     JsonNode scrape = YAML.readTree(config.toFile()).path("scrape_configs");
-    List<String> targets = new ArrayList<>();
     List<String> exporters = new ArrayList<>();
     for (JsonNode job : scrape) {
       List<String> jobTargets = new ArrayList<>();
@@ -497,7 +498,6 @@ class DockerComposeIT {
           exporters.add(target);
         }
       }
-      targets.addAll(jobTargets);
     }
     assertThat(exporters).isNotEmpty();
     for (String worker : List.of("example-jobs", "partner-api")) {
@@ -533,7 +533,7 @@ class DockerComposeIT {
     if (hops == 0 || !isCollector(service(host))) {
       return out;
     }
-    JsonNode config = jaegerConfig(host);
+    JsonNode config = collectorConfig(host);
     JsonNode env = service(host).path("environment");
     for (var pipeline :
         (Iterable<Map.Entry<String, JsonNode>>)
@@ -545,7 +545,7 @@ class DockerComposeIT {
         JsonNode endpoint = config.path("exporters").path(name.asText()).path("endpoint");
         if (name.asText().startsWith("otlp") && endpoint.isTextual()) {
           String target = interpolate(endpoint.asText(), env);
-          URI url = url(target.contains("://") ? target : "http://" + target);
+          URI url = address(target);
           if (url != null) {
             out.addAll(metricsReach(url.getHost(), hops - 1));
           }
@@ -676,7 +676,7 @@ class DockerComposeIT {
         out.put(Integer.parseInt(listen.group(1)), "nginx listen");
       }
     } else if (isCollector(service)) {
-      JsonNode config = jaegerConfig(name);
+      JsonNode config = collectorConfig(name);
       endpoints(config, "", service.path("environment"), out);
       for (JsonNode reader :
           config.path("service").path("telemetry").path("metrics").path("readers")) {
@@ -717,13 +717,6 @@ class DockerComposeIT {
     return out;
   }
 
-  static Path jaegerConfigFile(String name) {
-    List<String> cmd = command(service(name));
-    int i = cmd.indexOf("--config");
-    assertThat(i).as(name + " runs with --config").isNotNegative();
-    return hostPath(name, cmd.get(i + 1));
-  }
-
   /** Every {@code --config} file the collector runs, in order. */
   static List<Path> configFiles(String name) {
     List<String> cmd = command(service(name));
@@ -743,7 +736,7 @@ class DockerComposeIT {
    * The collector's configuration as it runs: its {@code --config} files merged in order (maps
    * merge, anything else is replaced), as the collector merges them.
    */
-  static JsonNode jaegerConfig(String name) throws Exception {
+  static JsonNode collectorConfig(String name) throws Exception {
     JsonNode merged = null;
     for (Path file : configFiles(name)) {
       JsonNode next = YAML.readTree(file.toFile());
@@ -756,8 +749,7 @@ class DockerComposeIT {
     if (!base.isObject() || !over.isObject()) {
       return over;
     }
-    com.fasterxml.jackson.databind.node.ObjectNode out =
-        ((com.fasterxml.jackson.databind.node.ObjectNode) base).deepCopy();
+    ObjectNode out = ((ObjectNode) base).deepCopy();
     over.fields()
         .forEachRemaining(
             f ->
@@ -784,7 +776,7 @@ class DockerComposeIT {
    * it.
    */
   static String jaegerSetting(String name, String path) throws Exception {
-    JsonNode node = jaegerConfig(name);
+    JsonNode node = collectorConfig(name);
     for (String key : path.split("\\.")) {
       node = node.path(key);
     }
@@ -816,7 +808,7 @@ class DockerComposeIT {
 
   static Set<String> pipelines(String jaeger) throws Exception {
     Set<String> out = new TreeSet<>();
-    jaegerConfig(jaeger)
+    collectorConfig(jaeger)
         .path("service")
         .path("pipelines")
         .fieldNames()
@@ -847,6 +839,11 @@ class DockerComposeIT {
     }
     URI url = URI.create(value.replaceFirst("^jdbc:", ""));
     return url.getHost() == null ? null : url;
+  }
+
+  /** A collector's target, {@code host:port} or a URL, as a URL; null when it names none. */
+  static URI address(String target) {
+    return url(target.contains("://") ? target : "http://" + target);
   }
 
   static int port(URI url) {
