@@ -50,14 +50,8 @@ class ExportOutageIT extends WithServers {
         running.awaitOutput("t=80s", 180);
         receiver.restart();
         running.awaitOutput("jobs done: ", 180);
-        output = running.output();
-        Matcher done = Pattern.compile("jobs done: (\\d+)").matcher(output);
-        assertThat(done.find()).isTrue();
-        jobs = Integer.parseInt(done.group(1));
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (jobSpans(receiver).size() < jobs && System.nanoTime() < deadline) {
-          Thread.sleep(500);
-        }
+        jobs = count("jobs done: (\\d+)", running.output());
+        awaitJobSpans(receiver, jobs, 120);
         output = running.output();
       }
       List<ExportedSpan> arrived = jobSpans(receiver);
@@ -142,10 +136,7 @@ class ExportOutageIT extends WithServers {
         receiver.restart();
         running.awaitOutput("jobs done: ", 180);
         int jobs = count("jobs done: (\\d+)", running.output());
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (jobSpans(receiver).size() < jobs && System.nanoTime() < deadline) {
-          Thread.sleep(500);
-        }
+        awaitJobSpans(receiver, jobs, 120);
         String output = running.output();
 
         // The console printed the outage's jobs as they ended, not after it: every job run by
@@ -207,10 +198,10 @@ class ExportOutageIT extends WithServers {
       assertThat(second.lines().filter(l -> l.contains("an earlier shutdown left in")))
           .as("the next start's line")
           .hasSize(1);
-      awaitJobSpans(receiver, 2);
+      awaitJobSpans(receiver, 2, 60);
       // And a third start finds nothing left to deliver twice.
       runOnce(receiver, dir, "run-once-3");
-      List<ExportedSpan> jobs = awaitJobSpans(receiver, 3);
+      List<ExportedSpan> jobs = awaitJobSpans(receiver, 3, 60);
       // Every job span received, copies included (each run delivers all it has before it exits).
       assertThat(
               receiver.spans().stream()
@@ -237,9 +228,10 @@ class ExportOutageIT extends WithServers {
     return result.output;
   }
 
-  /** The job spans received, once there are {@code count} (or a minute has passed). */
-  static List<ExportedSpan> awaitJobSpans(OtlpReceiver receiver, int count) throws Exception {
-    long deadline = System.nanoTime() + 60_000_000_000L;
+  /** The job spans received, once there are {@code count} (or the seconds have passed). */
+  static List<ExportedSpan> awaitJobSpans(OtlpReceiver receiver, int count, long seconds)
+      throws Exception {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     while (jobSpans(receiver).size() < count && System.nanoTime() < deadline) {
       Thread.sleep(200);
     }

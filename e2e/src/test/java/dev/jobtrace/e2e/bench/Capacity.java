@@ -195,15 +195,18 @@ public final class Capacity {
   static Cpu replay(
       LocalOpenSearch store, Process jaeger, int otlpHttpPort, String arm, List<byte[]> requests)
       throws Exception {
+    List<ExportTraceServiceRequest> parsed = new ArrayList<>();
     long spansPerCopy = 0;
     for (byte[] r : requests) {
-      spansPerCopy += spans(ExportTraceServiceRequest.parseFrom(r));
+      ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(r);
+      parsed.add(request);
+      spansPerCopy += spans(request);
     }
     int copies = (int) Math.max(1, (REPLAY_SPANS + spansPerCopy - 1) / spansPerCopy);
     List<byte[]> bodies = new ArrayList<>();
     for (int c = 1; c <= copies; c++) {
-      for (byte[] r : requests) {
-        bodies.add(withTraceIdsOfCopy(ExportTraceServiceRequest.parseFrom(r), c).toByteArray());
+      for (ExportTraceServiceRequest request : parsed) {
+        bodies.add(withTraceIdsOfCopy(request, c).toByteArray());
       }
     }
     long spans = spansPerCopy * copies;

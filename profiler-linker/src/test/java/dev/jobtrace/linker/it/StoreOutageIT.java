@@ -78,11 +78,7 @@ class StoreOutageIT {
   }
 
   static void runWorker(LocalJaeger jaeger, String service, int runs) throws Exception {
-    LinkerIT.worker(
-            jaeger,
-            service,
-            FleetWorker.class,
-            "dev.jobtrace.linker.it.FleetWorker$ImportJob[run,slow,last]")
+    LinkerIT.worker(jaeger, service, FleetWorker.class, FleetIT.JOB)
         .arg(Integer.toString(runs))
         .run(180);
   }
