@@ -41,6 +41,12 @@ public final class JobtraceConfig {
   public static final String PROFILE_APP_PACKAGES = "otel.jobtrace.profile.app-packages";
   public static final String PROFILE_TIMELINE_MAX_RUNS = "otel.jobtrace.profile.timeline.max-runs";
 
+  /**
+   * A job still running after this long (and the profile threshold) gets a keep marker span at
+   * once, for tail samplers that decide before the job span arrives; 0 sends none.
+   */
+  public static final String KEEP_MARK_AFTER = "otel.jobtrace.keep.mark-after";
+
   public static final String EXPORT_BUFFER_MAX_SPANS = "otel.jobtrace.export.buffer.max-spans";
   public static final String EXPORT_BUFFER_MAX_BYTES = "otel.jobtrace.export.buffer.max-bytes";
 
@@ -84,6 +90,13 @@ public final class JobtraceConfig {
   static final Duration DEFAULT_INTERVAL = Duration.ofMillis(10);
   static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
   static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(5);
+
+  /**
+   * A third of the collector's default decision wait (30 s): a job ending before it leaves its job
+   * span in time, and the marker of one running longer arrives with time to spare.
+   */
+  static final Duration DEFAULT_KEEP_MARK_AFTER = Duration.ofSeconds(10);
+
   static final int DEFAULT_MIN_SAMPLES = 10;
 
   /** The span contract caps the encoded snippet at 64 KiB. */
@@ -193,7 +206,8 @@ public final class JobtraceConfig {
             integer(config, PROFILE_MAX_STACKS, DEFAULT_MAX_STACKS, 10, 1_000_000),
             packages(config, PROFILE_APP_PACKAGES),
             integer(config, PROFILE_TIMELINE_MAX_RUNS, DEFAULT_TIMELINE_MAX_RUNS, 0, 1_000_000),
-            bool(config, PROFILER_LOCK_WAITS, true));
+            bool(config, PROFILER_LOCK_WAITS, true),
+            duration(config, KEEP_MARK_AFTER, DEFAULT_KEEP_MARK_AFTER, Duration.ZERO));
     AnalysisSettings d = AnalysisSettings.defaults();
     AnalysisSettings analysis =
         new AnalysisSettings(

@@ -32,6 +32,7 @@ public final class ExportGate implements SpanProcessor {
 
   public ExportGate(JobTraceTracker tracker) {
     this.tracker = tracker;
+    tracker.exportMarkersTo(toAll);
   }
 
   /**

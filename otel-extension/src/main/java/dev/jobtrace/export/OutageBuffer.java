@@ -115,14 +115,15 @@ final class OutageBuffer {
   }
 
   /**
-   * A span whose loss would lose the job's story: the job span and its steps, composite spans, and
-   * any span with a finding, a profile or an error.
+   * A span whose loss would lose the job's story: the job span and its steps, composite spans, a
+   * job's keep marker, and any span with a finding, a profile or an error.
    */
   static boolean worthKeeping(SpanData span) {
     Attributes a = span.getAttributes();
     if (a.get(SpanContract.JOB_NAME) != null
         || a.get(SpanContract.STEP_NAME) != null
         || a.get(SpanContract.COMPOSITE_COUNT) != null
+        || a.get(SpanContract.KEEP) != null
         || a.get(SpanContract.PROFILE_ID) != null
         || a.get(SpanContract.FINDINGS) != null
         || span.getStatus().getStatusCode() == StatusCode.ERROR) {

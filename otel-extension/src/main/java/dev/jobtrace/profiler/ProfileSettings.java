@@ -20,6 +20,9 @@ import java.util.List;
  *     framework's
  * @param timelineMaxRuns runs of samples kept per span for its timeline (the samples' order);
  *     beyond it the runs merge pairwise; 0 keeps no timeline
+ * @param lockWaits whether waits for contended Java locks are recorded too
+ * @param keepMarkAfter a job still running after this (and the threshold) gets its keep marker span
+ *     at once; zero gives none
  */
 public record ProfileSettings(
     Duration threshold,
@@ -33,7 +36,8 @@ public record ProfileSettings(
     int maxStacksPerSpan,
     List<String> appPackages,
     int timelineMaxRuns,
-    boolean lockWaits) {
+    boolean lockWaits,
+    Duration keepMarkAfter) {
 
   public ProfileSettings {
     appPackages = List.copyOf(appPackages);

@@ -16,6 +16,7 @@ import dev.jobtrace.contract.SpanContract;
 import dev.jobtrace.export.AnnotatedSpan;
 import dev.jobtrace.export.CallCompressor;
 import dev.jobtrace.export.HeldSpans;
+import dev.jobtrace.export.KeepMarker;
 import dev.jobtrace.profiler.CpuHotspots;
 import dev.jobtrace.profiler.HotFrames;
 import dev.jobtrace.profiler.LockWaits;
@@ -35,6 +36,7 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.EventData;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,6 +72,12 @@ public final class JobTraceTracker {
 
   private volatile ProfileSettings settings;
   private volatile AnalysisSettings analysisSettings = AnalysisSettings.defaults();
+
+  /** Running job spans that have no keep marker yet. */
+  private final Map<SpanNode, ReadableSpan> unmarkedJobs = new ConcurrentHashMap<>();
+
+  /** Where keep markers go: every exporter. */
+  private volatile SpanProcessor markers;
 
   /** Job runs being analysed now. */
   private final Set<JobAnalysis> activeJobs = ConcurrentHashMap.newKeySet();
@@ -153,6 +161,11 @@ public final class JobTraceTracker {
     collector.start();
   }
 
+  /** Where the spans jobtrace makes itself (keep markers) are handed for export. */
+  public void exportMarkersTo(SpanProcessor exporters) {
+    this.markers = exporters;
+  }
+
   /** The context-storage wrapper could not be installed: samples cannot be put on spans. */
   public void activationUnavailable(String why) {
     activationUnavailable = why;
@@ -162,7 +175,8 @@ public final class JobTraceTracker {
 
   /** A span started: track it if it belongs to a job trace. */
   public void onStart(ReadableSpan span, boolean jobSpan) {
-    if (settings == null) {
+    ProfileSettings s = settings;
+    if (s == null) {
       return;
     }
     SpanContext parentContext = span.getParentSpanContext();
@@ -177,7 +191,11 @@ public final class JobTraceTracker {
     long now = System.nanoTime();
     JobAnalysis analysis = jobSpan ? newAnalysis(span.getName()) : parent.analysis;
     CallKind kind = jobSpan ? null : CallKind.of(span);
-    nodes.put(id, new SpanNode(id, parent, now, jobSpan, analysis, kind));
+    SpanNode node = new SpanNode(id, parent, now, jobSpan, analysis, kind);
+    nodes.put(id, node);
+    if (jobSpan && !s.keepMarkAfter().isZero()) {
+      unmarkedJobs.put(node, span);
+    }
     if (kind != null && analysis != null) {
       analysis.callStarted(id, now);
     }
@@ -205,8 +223,11 @@ public final class JobTraceTracker {
       return;
     }
     node.endNanos = System.nanoTime();
-    if (node.job && node.analysis != null) {
-      node.analysis.runEnded();
+    if (node.job) {
+      unmarkedJobs.remove(node);
+      if (node.analysis != null) {
+        node.analysis.runEnded();
+      }
     }
     if (node.callKind != null) {
       node.statement = CallStatement.of(span, node.callKind, analysisSettings.keyPatterns());
@@ -347,6 +368,39 @@ public final class JobTraceTracker {
       logErrorOnce(e);
     } finally {
       releaseCompleted(releaseAll);
+      markRunningSlowJobs();
+    }
+  }
+
+  /**
+   * Sends the keep marker of each job that has run past the marking time and is running still: a
+   * tail sampler that decides before the job span arrives then finds the mark in time.
+   */
+  private void markRunningSlowJobs() {
+    if (unmarkedJobs.isEmpty()) {
+      return;
+    }
+    ProfileSettings s = settings;
+    long after = Math.max(s.keepMarkAfter().toNanos(), s.threshold().toNanos());
+    SpanProcessor out = markers;
+    try {
+      for (Iterator<Map.Entry<SpanNode, ReadableSpan>> it = unmarkedJobs.entrySet().iterator();
+          it.hasNext(); ) {
+        Map.Entry<SpanNode, ReadableSpan> job = it.next();
+        if (job.getKey().endNanos != 0) {
+          it.remove();
+          continue;
+        }
+        long running = job.getValue().getLatencyNanos();
+        if (running >= after) {
+          it.remove();
+          if (out != null) {
+            out.onEnd(KeepMarker.of(job.getValue(), running));
+          }
+        }
+      }
+    } catch (Throwable t) {
+      logErrorOnce(t);
     }
   }
 

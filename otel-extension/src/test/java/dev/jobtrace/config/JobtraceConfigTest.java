@@ -53,6 +53,22 @@ class JobtraceConfigTest {
   }
 
   @Test
+  void theKeepMarkerComesAfterTenSecondsByDefaultAndZeroTurnsItOff() {
+    assertThat(read(Collections.emptyMap()).profile().keepMarkAfter())
+        .isEqualTo(Duration.ofSeconds(10));
+    assertThat(read(Map.of("otel.jobtrace.keep.mark-after", "3s")).profile().keepMarkAfter())
+        .isEqualTo(Duration.ofSeconds(3));
+    assertThat(read(Map.of("otel.jobtrace.keep.mark-after", "0")).profile().keepMarkAfter())
+        .isZero();
+    Map<String, String> bad = Map.of("otel.jobtrace.keep.mark-after", "later");
+    assertThat(read(bad).profile().keepMarkAfter()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(logged(bad))
+        .containsExactly(
+            "jobtrace: invalid value \"later\" for otel.jobtrace.keep.mark-after; expected a"
+                + " duration of at least 0ms, like 500ms or 2s; using 10000ms");
+  }
+
+  @Test
   void theExportBufferHasBoundsByDefaultAndZeroSpansTurnsItOff() {
     JobtraceConfig defaults = read(Collections.emptyMap());
     assertThat(defaults.exportBufferMaxSpans()).isEqualTo(50_000);

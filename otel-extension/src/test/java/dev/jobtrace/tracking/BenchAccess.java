@@ -5,7 +5,6 @@ import dev.jobtrace.config.JobMethods;
 import dev.jobtrace.export.ExportGate;
 import dev.jobtrace.job.JobSpanProcessor;
 import dev.jobtrace.profiler.HotFrames;
-import dev.jobtrace.profiler.ProfileSettings;
 import dev.jobtrace.profiler.ProfileSnippet;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -94,19 +93,8 @@ public final class BenchAccess {
     if (jobtrace) {
       tracker = new JobTraceTracker();
       tracker.start(
-          new ProfileSettings(
-              Duration.ofMillis(500),
-              false,
-              Duration.ofMillis(10),
-              Duration.ofSeconds(1),
-              Duration.ofSeconds(5),
-              10,
-              65536,
-              System.getProperty("java.io.tmpdir"),
-              2000,
-              List.of(),
-              2048,
-              true),
+          JobTraceExportTest.settings(
+              Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(10)),
           AnalysisSettings.defaults());
       builder
           .addSpanProcessor(new ExportGate(tracker).guard(batch))

@@ -54,6 +54,32 @@ class JobTraceExportTest {
           1.0,
           Duration.ofSeconds(1));
 
+  /**
+   * Profile settings with the profiler off, as in the tests here: the threshold, how often the
+   * collector runs, and the keep marker's time.
+   */
+  static ProfileSettings settings(Duration threshold, Duration flushInterval, Duration markAfter) {
+    return settings(threshold, false, flushInterval, markAfter);
+  }
+
+  static ProfileSettings settings(
+      Duration threshold, boolean profiler, Duration flushInterval, Duration markAfter) {
+    return new ProfileSettings(
+        threshold,
+        profiler,
+        Duration.ofMillis(10),
+        flushInterval,
+        Duration.ofSeconds(5),
+        10,
+        65536,
+        System.getProperty("java.io.tmpdir"),
+        2000,
+        List.of(),
+        2048,
+        true,
+        markAfter);
+  }
+
   Tracer tracer(AnalysisSettings analysis) {
     return tracer(analysis, false);
   }
@@ -61,20 +87,7 @@ class JobTraceExportTest {
   /** The SDK as the agent builds it: every exporting processor goes through the one gate. */
   Tracer tracer(AnalysisSettings analysis, boolean twoExporters) {
     tracker.start(
-        new ProfileSettings(
-            Duration.ofMillis(500),
-            false,
-            Duration.ofMillis(10),
-            Duration.ofSeconds(60),
-            Duration.ofSeconds(5),
-            10,
-            65536,
-            System.getProperty("java.io.tmpdir"),
-            2000,
-            List.of(),
-            2048,
-            true),
-        analysis);
+        settings(Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(10)), analysis);
     ExportGate gate = new ExportGate(tracker);
     var builder =
         SdkTracerProvider.builder()
@@ -253,6 +266,92 @@ class JobTraceExportTest {
         .isEqualTo("failed");
   }
 
+  /** A job span that began {@code ago} before now, as if it had been running that long. */
+  static Span jobStartedAgo(Tracer tracer, String name, Duration ago) {
+    return tracer
+        .spanBuilder(name)
+        .setAttribute("jobtrace.job.system", "method")
+        .setAttribute("jobtrace.job.name", name)
+        .setStartTimestamp(Instant.now().minus(ago))
+        .startSpan();
+  }
+
+  @Test
+  void aJobRunningPastTheMarkingTimeSendsItsKeepMarkerWhileItRuns() throws Exception {
+    Tracer tracer = tracer(AnalysisSettings.defaults());
+    Span longJob = jobStartedAgo(tracer, "LongJob.run", Duration.ofSeconds(12));
+    Span shortJob = jobStartedAgo(tracer, "ShortJob.run", Duration.ofSeconds(3));
+    redisGet(tracer, longJob);
+    tracker.collectOnce(false);
+    tracker.collectOnce(false);
+
+    List<SpanData> markers =
+        exported.getFinishedSpanItems().stream()
+            .filter(s -> s.getName().equals(SpanContract.KEEP_MARKER_NAME))
+            .collect(Collectors.toList());
+    assertThat(markers).as("one marker, for the job past 10 s only").hasSize(1);
+    SpanData marker = markers.get(0);
+    assertThat(marker.getTraceId()).isEqualTo(longJob.getSpanContext().getTraceId());
+    assertThat(marker.getParentSpanId()).isEqualTo(longJob.getSpanContext().getSpanId());
+    assertThat(marker.getSpanId()).isNotEqualTo(longJob.getSpanContext().getSpanId());
+    assertThat(marker.getAttributes().get(SpanContract.KEEP)).isEqualTo("slow");
+    assertThat(marker.getAttributes().get(SpanContract.KEEP_RUNNING_MS))
+        .isBetween(12_000L, 20_000L);
+    assertThat(marker.getAttributes().get(SpanContract.JOB_NAME)).as("not a job span").isNull();
+    assertThat(marker.getEndEpochNanos()).isEqualTo(marker.getStartEpochNanos());
+    assertThat(marker.hasEnded()).isTrue();
+    assertThat(exported.getFinishedSpanItems().stream().map(SpanData::getName))
+        .as("the jobs themselves are still running")
+        .doesNotContain("LongJob.run", "ShortJob.run");
+
+    longJob.end();
+    shortJob.end();
+    tracker.drain();
+    List<String> names =
+        exported.getFinishedSpanItems().stream()
+            .map(SpanData::getName)
+            .collect(Collectors.toList());
+    assertThat(names).filteredOn(SpanContract.KEEP_MARKER_NAME::equals).hasSize(1);
+    assertThat(
+            named(exported.getFinishedSpanItems(), "LongJob.run")
+                .getAttributes()
+                .get(SpanContract.KEEP))
+        .isEqualTo("slow");
+  }
+
+  @Test
+  void aMarkingTimeOfZeroSendsNoMarker() throws Exception {
+    tracker.start(
+        settings(Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ZERO),
+        AnalysisSettings.defaults());
+    Tracer tracer = tracer(AnalysisSettings.defaults());
+    Span longJob = jobStartedAgo(tracer, "LongJob.run", Duration.ofSeconds(60));
+    tracker.collectOnce(false);
+    longJob.end();
+    tracker.drain();
+    assertThat(exported.getFinishedSpanItems().stream().map(SpanData::getName))
+        .containsExactly("LongJob.run");
+  }
+
+  @Test
+  void aThresholdAboveTheMarkingTimeHoldsTheMarkerUntilTheJobIsSlow() throws Exception {
+    tracker.start(
+        settings(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(10)),
+        AnalysisSettings.defaults());
+    Tracer tracer = tracer(AnalysisSettings.defaults());
+    Span notYetSlow = jobStartedAgo(tracer, "NotYetSlowJob.run", Duration.ofSeconds(20));
+    Span slow = jobStartedAgo(tracer, "SlowJob.run", Duration.ofSeconds(40));
+    tracker.collectOnce(false);
+    List<SpanData> markers =
+        exported.getFinishedSpanItems().stream()
+            .filter(s -> s.getName().equals(SpanContract.KEEP_MARKER_NAME))
+            .collect(Collectors.toList());
+    assertThat(markers).hasSize(1);
+    assertThat(markers.get(0).getTraceId()).isEqualTo(slow.getSpanContext().getTraceId());
+    notYetSlow.end();
+    slow.end();
+  }
+
   @Test
   void jobsBeyondTheLimitRunWithoutBreakdown() {
     AnalysisSettings two =
@@ -397,19 +496,7 @@ class JobTraceExportTest {
     tracker.activationUnavailable(
         "context activation cannot be followed (the storage was already in use)");
     tracker.start(
-        new ProfileSettings(
-            Duration.ZERO,
-            true,
-            Duration.ofMillis(10),
-            Duration.ofSeconds(60),
-            Duration.ofSeconds(5),
-            10,
-            65536,
-            System.getProperty("java.io.tmpdir"),
-            2000,
-            List.of(),
-            2048,
-            true),
+        settings(Duration.ZERO, true, Duration.ofSeconds(60), Duration.ofSeconds(10)),
         AnalysisSettings.defaults());
     provider =
         SdkTracerProvider.builder()

@@ -191,6 +191,18 @@ public final class SpanContract {
   public static final String KEEP_FAILED = "failed";
   public static final String KEEP_FINDING = "finding";
 
+  /**
+   * The name of the span a job gets while it runs, once it has run {@code
+   * otel.jobtrace.keep.mark-after} and the profile threshold: a zero-length child of the job span,
+   * exported at once with {@link #KEEP} {@code slow}, so that a tail sampler deciding before the
+   * job span arrives still keeps the trace.
+   */
+  public static final String KEEP_MARKER_NAME = "job still running";
+
+  /** On the keep marker: how long the job had run when it was marked, in milliseconds. */
+  public static final AttributeKey<Long> KEEP_RUNNING_MS =
+      AttributeKey.longKey("jobtrace.keep.running_ms");
+
   /** The most costly finding, {@code kind: summary}. */
   public static final AttributeKey<String> FINDING_TOP =
       AttributeKey.stringKey("jobtrace.finding.top");

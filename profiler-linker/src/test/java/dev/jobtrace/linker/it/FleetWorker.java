@@ -56,8 +56,11 @@ public final class FleetWorker {
     }
   }
 
-  public static void main(String[] args) throws Exception {
-    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+  /**
+   * Starts the service the jobs call (it answers every path with 200) and makes one call outside
+   * any job: the HTTP client's first call loads and links its classes.
+   */
+  static HttpServer serve() throws Exception {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
     server.createContext(
@@ -70,8 +73,13 @@ public final class FleetWorker {
         });
     server.start();
     base = "http://127.0.0.1:" + server.getAddress().getPort();
-    // The HTTP client's first call loads and links its classes: outside any job.
     ImportJob.call("/warm-up");
+    return server;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+    HttpServer server = serve();
     ImportJob job = new ImportJob();
     for (int n = 1; n <= runs; n++) {
       if (n % SLOW_EVERY == 0) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -30,17 +31,7 @@ class TailSamplingIT {
 
   @Test
   void everySlowJobIsKeptWithItsProfileAndAShareOfTheRest() throws Exception {
-    Path repo = Path.of(System.getProperty("jobtrace.repo.dir", ".."));
-    try (LocalJaeger jaeger =
-        LocalJaeger.builder(repo)
-            .overlay(
-                "profiler-linker/jaeger/tail-sampling.yaml",
-                Map.of(
-                    "JOBTRACE_DECISION_WAIT",
-                    "10s",
-                    "JOBTRACE_KEEP_PERCENT",
-                    Integer.toString(KEEP_PERCENT)))
-            .start()) {
+    try (LocalJaeger jaeger = sampling("10s", KEEP_PERCENT)) {
       LinkerIT.worker(
               jaeger,
               SERVICE,
@@ -85,6 +76,126 @@ class TailSamplingIT {
     }
   }
 
+  /**
+   * A job running far longer than the decision wait: its calls reach the sampler first, and the
+   * trace is decided before its job span arrives. With its keep marker the trace is kept whole;
+   * without it (mark-after 0) the early decision drops the trace, job span and all.
+   */
+  @Test
+  void aJobRunningLongerThanTheDecisionWaitIsKeptWholeByItsMarker() throws Exception {
+    try (LocalJaeger jaeger = sampling("6s", 0)) {
+      String job = "dev.jobtrace.linker.it.LongJobWorker$ReportJob[run,last]";
+      LinkerIT.worker(jaeger, "long-job-marked", LongJobWorker.class, job)
+          .set("otel.bsp.schedule.delay", "500")
+          .set("otel.jobtrace.keep.mark-after", "2s")
+          .run(120);
+      LinkerIT.worker(jaeger, "long-job-unmarked", LongJobWorker.class, job)
+          .set("otel.bsp.schedule.delay", "500")
+          .set("otel.jobtrace.keep.mark-after", "0")
+          .run(120);
+
+      Map<String, List<JsonNode>> marked = longRunTraces(jaeger, "long-job-marked");
+      assertThat(marked).as("the long run's trace").hasSize(1);
+      List<JsonNode> trace = marked.values().iterator().next();
+      JsonNode jobSpan = trace.stream().filter(s -> isRun(s)).findFirst().orElseThrow();
+      List<JsonNode> markers =
+          trace.stream()
+              .filter(s -> s.path("name").asText().equals("job still running"))
+              .collect(Collectors.toList());
+      assertThat(markers).as("one keep marker").hasSize(1);
+      System.out.println(
+          "long job, marked: "
+              + trace.size()
+              + " spans kept, marked at "
+              + intAttr(markers.get(0), "jobtrace.keep.running_ms")
+              + " ms of "
+              + millis(jobSpan)
+              + " ms");
+      assertThat(markers.get(0).path("parentSpanId").asText())
+          .isEqualTo(jobSpan.path("spanId").asText());
+      assertThat(LinkerIT.attr(markers.get(0), "jobtrace.keep")).isEqualTo("slow");
+      assertThat(LinkerIT.attr(jobSpan, "jobtrace.keep")).contains("slow");
+      // The job span, its marker, and a client and a server span of every call.
+      assertThat(trace).as("the whole trace").hasSize(2 + 2 * LongJobWorker.CALLS);
+
+      Map<String, List<JsonNode>> unmarked = longRunTraces(jaeger, "long-job-unmarked");
+      int kept = unmarked.values().stream().mapToInt(List::size).sum();
+      System.out.println("long job, unmarked: " + kept + " spans kept");
+      assertThat(kept).as("spans of the unmarked long run").isLessThan(1 + 2 * LongJobWorker.CALLS);
+    }
+  }
+
+  static long intAttr(JsonNode span, String key) {
+    for (JsonNode kv : span.path("attributes")) {
+      if (kv.path("key").asText().equals(key)) {
+        return Long.parseLong(kv.path("value").path("intValue").asText());
+      }
+    }
+    throw new AssertionError("no " + key + " on " + span.path("name").asText());
+  }
+
+  /** The Jaeger the tests build, with the repository's tail-sampling policy laid over it. */
+  static LocalJaeger sampling(String decisionWait, int keepPercent) throws Exception {
+    return LocalJaeger.builder(Path.of(System.getProperty("jobtrace.repo.dir", "..")))
+        .overlay(
+            "profiler-linker/jaeger/tail-sampling.yaml",
+            Map.of(
+                "JOBTRACE_DECISION_WAIT",
+                decisionWait,
+                "JOBTRACE_KEEP_PERCENT",
+                Integer.toString(keepPercent)))
+        .start();
+  }
+
+  static boolean isRun(JsonNode span) {
+    String name = LinkerIT.attr(span, "jobtrace.job.name");
+    return name != null && name.endsWith(".run");
+  }
+
+  /**
+   * The service's traces other than its last run's, by trace id, once the last run is stored: it
+   * reached the sampler after the long run's job span, so the long run's spans are all decided.
+   */
+  static Map<String, List<JsonNode>> longRunTraces(LocalJaeger jaeger, String service)
+      throws Exception {
+    Instant deadline = Instant.now().plusSeconds(120);
+    while (Instant.now().isBefore(deadline)) {
+      Map<String, List<JsonNode>> traces = traces(jaeger, service);
+      String last = null;
+      for (Map.Entry<String, List<JsonNode>> t : traces.entrySet()) {
+        for (JsonNode span : t.getValue()) {
+          String name = LinkerIT.attr(span, "jobtrace.job.name");
+          if (name != null && name.endsWith(".last")) {
+            last = t.getKey();
+          }
+        }
+      }
+      if (last != null) {
+        traces.remove(last);
+        return traces;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("the last run of " + service + " never reached Jaeger");
+  }
+
+  /** Every span Jaeger holds of the service's recent traces, by trace id. */
+  static Map<String, List<JsonNode>> traces(LocalJaeger jaeger, String service) throws Exception {
+    Map<String, List<JsonNode>> traces = new LinkedHashMap<>();
+    HttpResponse<String> r =
+        LinkerIT.get(LinkerIT.tracesUrl(jaeger, service, Duration.ofSeconds(600), 500));
+    if (r.statusCode() == 200) {
+      for (JsonNode rs : JSON.readTree(r.body()).path("result").path("resourceSpans")) {
+        for (JsonNode ss : rs.path("scopeSpans")) {
+          for (JsonNode span : ss.path("spans")) {
+            traces.computeIfAbsent(span.path("traceId").asText(), k -> new ArrayList<>()).add(span);
+          }
+        }
+      }
+    }
+    return traces;
+  }
+
   static long millis(JsonNode span) {
     return (Long.parseLong(span.path("endTimeUnixNano").asText())
             - Long.parseLong(span.path("startTimeUnixNano").asText()))
@@ -95,20 +206,11 @@ class TailSamplingIT {
   static List<JsonNode> awaitJobs(LocalJaeger jaeger) throws Exception {
     Instant deadline = Instant.now().plusSeconds(120);
     while (Instant.now().isBefore(deadline)) {
-      HttpResponse<String> r =
-          LinkerIT.get(LinkerIT.tracesUrl(jaeger, SERVICE, Duration.ofSeconds(600), 500));
-      List<JsonNode> jobs = new ArrayList<>();
-      if (r.statusCode() == 200) {
-        for (JsonNode rs : JSON.readTree(r.body()).path("result").path("resourceSpans")) {
-          for (JsonNode ss : rs.path("scopeSpans")) {
-            for (JsonNode span : ss.path("spans")) {
-              if (LinkerIT.attr(span, "jobtrace.job.name") != null) {
-                jobs.add(span);
-              }
-            }
-          }
-        }
-      }
+      List<JsonNode> jobs =
+          traces(jaeger, SERVICE).values().stream()
+              .flatMap(List::stream)
+              .filter(span -> LinkerIT.attr(span, "jobtrace.job.name") != null)
+              .collect(Collectors.toList());
       if (jobs.stream().anyMatch(j -> LinkerIT.attr(j, "jobtrace.job.name").endsWith(".last"))) {
         return jobs;
       }
