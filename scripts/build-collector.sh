@@ -9,8 +9,9 @@
 # JOBTRACE_CACHE overrides the cache directory (default ~/.cache/jobtrace).
 set -euo pipefail
 
-# The release Jaeger v1.76.0 is built on, so most modules are already in the module cache; keep every
-# collector module at one release: contrib v0.X.Y goes with core v0.X.0 and stable core v1.(X-94).0.
+# A release next to Jaeger's own (v1.75.0 is built on v0.139.0), so many modules are already in the
+# module cache. Keep every collector module at one release: contrib v0.X.Y goes with core v0.X.0
+# and stable core v1.(X-94).0.
 OTELCOL_VERSION="${OTELCOL_VERSION:-v0.140.1}"
 OTELCOL_CORE_VERSION="${OTELCOL_CORE_VERSION:-v0.140.0}"
 OTELCOL_STABLE_VERSION="${OTELCOL_STABLE_VERSION:-v1.46.0}"

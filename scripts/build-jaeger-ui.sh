@@ -12,11 +12,11 @@
 # JOBTRACE_CACHE overrides the cache directory (default ~/.cache/jobtrace).
 set -euo pipefail
 
-# jaeger-ui is tagged like Jaeger itself (v1.76.0 is the UI of Jaeger v1.76.0 / v2.13.0), so the
+# jaeger-ui is tagged like Jaeger itself (v1.75.0 is the UI of Jaeger v1.75.0 / v2.12.0), so the
 # default follows JAEGER_VERSION, pinned in build-jaeger.sh.
 here="$(cd "$(dirname "$0")" && pwd)"
 pinned="$(sed -n 's/^JAEGER_VERSION="\${JAEGER_VERSION:-\(v[0-9.]*\)}"$/\1/p' "$here/build-jaeger.sh")"
-JAEGER_UI_VERSION="${JAEGER_UI_VERSION:-${JAEGER_VERSION:-${pinned:-v1.76.0}}}"
+JAEGER_UI_VERSION="${JAEGER_UI_VERSION:-${JAEGER_VERSION:-${pinned:-v1.75.0}}}"
 cache="${JOBTRACE_CACHE:-$HOME/.cache/jobtrace}/jaeger-ui-$JAEGER_UI_VERSION"
 
 check=false

@@ -6,8 +6,9 @@
 # JOBTRACE_CACHE overrides the cache directory (default ~/.cache/jobtrace).
 set -euo pipefail
 
-# The module path has no /v2; the v1.7x tags carry the v2 binary under cmd/jaeger.
-JAEGER_VERSION="${JAEGER_VERSION:-v1.76.0}"
+# The module path has no /v2; the v1.7x tags carry the v2 binary under cmd/jaeger. v1.75.0 (Jaeger
+# 2.12.0) is the approved release served here; the newer v1.76.0 is served but not approved.
+JAEGER_VERSION="${JAEGER_VERSION:-v1.75.0}"
 cache="${JOBTRACE_CACHE:-$HOME/.cache/jobtrace}/jaeger-$JAEGER_VERSION"
 bin="$cache/jaeger"
 

@@ -34,7 +34,7 @@ if [ "${#debian_packages[@]}" -gt 0 ]; then
   fi
 fi
 
-# Go builds Jaeger once (cached in ~/.cache/jobtrace); Jaeger v1.76 needs Go 1.24 or newer.
+# Go builds Jaeger once (cached in ~/.cache/jobtrace); Jaeger v1.75 needs Go 1.24 or newer.
 if ! command -v go >/dev/null 2>&1; then
   missing "Go 1.24 or newer is needed to build Jaeger for the tests: see https://go.dev/doc/install"
 fi
