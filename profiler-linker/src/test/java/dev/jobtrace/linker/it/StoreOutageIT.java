@@ -28,12 +28,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fleet's path with its OpenSearch store unreachable for a minute (a forwarder between Jaeger
- * and the store, shut and opened again on the same port): worker → gateway (its sending queue on
- * disk) → Jaeger → store. Jaeger's bulk indexer keeps what it could not write and stops taking more
- * until the store answers, so the gateway's sends time out and wait in its queue; the worker has
- * exited and the gateway restarted meanwhile. Every job span sent during the outage is in the store
- * once it is back.
+ * The fleet's path with its OpenSearch store unreachable for 75 s (a forwarder between Jaeger and
+ * the store, shut and opened again on the same port): workers → gateway (its sending queue on disk)
+ * → Jaeger → store. Jaeger's bulk indexer keeps what it could not write and, once its retries run
+ * out, takes no more until the store answers, so the gateway's sends time out and wait in its
+ * queue; the workers have exited and the gateway restarted meanwhile. Every job span sent during
+ * the outage is in the store once it is back, and Jaeger shows each once.
  */
 class StoreOutageIT {
 
