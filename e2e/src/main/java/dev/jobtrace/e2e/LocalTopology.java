@@ -91,8 +91,8 @@ public final class LocalTopology implements AutoCloseable {
     public Path logs;
 
     /**
-     * How often the agents export metrics, Jaeger emits span metrics and Prometheus scrapes (the
-     * demo's 15 s; tests go faster).
+     * How often the agents export metrics and Jaeger emits span metrics (the demo's 15 s; tests go
+     * faster); Prometheus scrapes three times as often.
      */
     public Duration metricsEvery = Duration.ofSeconds(15);
 
@@ -222,12 +222,13 @@ public final class LocalTopology implements AutoCloseable {
     started.push(jaeger);
     running.add(new Running("jaeger", jaeger.process(), jaeger.log()));
 
-    // Prometheus scrapes the agents' job metrics and the span metrics off Jaeger's exporter.
+    // Prometheus scrapes the agents' job metrics and the span metrics off Jaeger's exporter, three
+    // times per export: an exemplar is served only until the next export of its series.
     LocalPrometheus prometheus =
         LocalPrometheus.start(
             REPO,
             jaeger.metricsTarget(),
-            settings.metricsEvery,
+            settings.metricsEvery.dividedBy(3),
             ports.prometheus,
             settings.logs.resolve("prometheus.log"));
     started.push(prometheus);

@@ -21,7 +21,7 @@ public final class LocalPrometheus implements AutoCloseable {
   /** The demo's scrape target and interval in {@link #CONFIG}, replaced when run here. */
   static final String TARGET = "\"jaeger:8889\"";
 
-  static final String INTERVAL = "scrape_interval: 15s";
+  static final String INTERVAL = "scrape_interval: 5s";
 
   private final int port;
   private final Process process;

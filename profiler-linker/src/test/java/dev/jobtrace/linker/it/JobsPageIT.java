@@ -96,6 +96,8 @@ class JobsPageIT {
             // The rollup fires 3 s late; the default minimum is above the polling frameworks'.
             .set("otel.jobtrace.analysis.queue-wait.min", "1s")
             .set("otel.resource.attributes", "service.version=" + version)
+            // Longer than the 1 s scrape: an exemplar is served until the next export replaces it.
+            .set("otel.metric.export.interval", "3000")
             .set(
                 "otel.jobtrace.jobs",
                 REPORT.replace(".run", "[run]") + ";" + CLEANUP.replace(".run", "[run]"))
