@@ -3,7 +3,6 @@ package dev.jobtrace.linker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobtrace.linker.LinkerServer;
 import dev.jobtrace.linker.TestOptions;
 import dev.jobtrace.testing.AgentProcess;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class FleetIT {
 
-  static final ObjectMapper JSON = new ObjectMapper();
   static final String JOB = "dev.jobtrace.linker.it.FleetWorker$ImportJob[run,slow,last]";
 
   @Test
@@ -195,16 +193,10 @@ class FleetIT {
       Map<String, List<JsonNode>> traces = new LinkedHashMap<>();
       boolean last = false;
       if (r.statusCode() == 200) {
-        for (JsonNode rs : JSON.readTree(r.body()).path("result").path("resourceSpans")) {
-          for (JsonNode ss : rs.path("scopeSpans")) {
-            for (JsonNode span : ss.path("spans")) {
-              traces
-                  .computeIfAbsent(span.path("traceId").asText(), k -> new ArrayList<>())
-                  .add(span);
-              String name = LinkerIT.attr(span, "jobtrace.job.name");
-              last |= name != null && name.endsWith(".last");
-            }
-          }
+        for (JsonNode span : LinkerIT.spans(r.body())) {
+          traces.computeIfAbsent(span.path("traceId").asText(), k -> new ArrayList<>()).add(span);
+          String name = LinkerIT.attr(span, "jobtrace.job.name");
+          last |= name != null && name.endsWith(".last");
         }
       }
       if (last && sizes(traces).equals(sizes(before))) {

@@ -94,13 +94,9 @@ class LinkerIT {
     while (Instant.now().isBefore(deadline)) {
       HttpResponse<String> r = get(tracesUrl(jaeger, service, Duration.ofSeconds(600), 20));
       if (r.statusCode() == 200) {
-        for (JsonNode rs : JSON.readTree(r.body()).path("result").path("resourceSpans")) {
-          for (JsonNode ss : rs.path("scopeSpans")) {
-            for (JsonNode span : ss.path("spans")) {
-              if (attr(span, "jobtrace.job.name") != null) {
-                return span;
-              }
-            }
+        for (JsonNode span : spans(r.body())) {
+          if (attr(span, "jobtrace.job.name") != null) {
+            return span;
           }
         }
       }
@@ -121,6 +117,17 @@ class LinkerIT {
         + now.plusSeconds(60)
         + "&query.num_traces="
         + numTraces;
+  }
+
+  /** Every span of a query API answer ({@code result.resourceSpans[].scopeSpans[].spans[]}). */
+  static List<JsonNode> spans(String body) throws Exception {
+    List<JsonNode> spans = new ArrayList<>();
+    for (JsonNode rs : JSON.readTree(body).path("result").path("resourceSpans")) {
+      for (JsonNode ss : rs.path("scopeSpans")) {
+        ss.path("spans").forEach(spans::add);
+      }
+    }
+    return spans;
   }
 
   static String attr(JsonNode span, String key) {

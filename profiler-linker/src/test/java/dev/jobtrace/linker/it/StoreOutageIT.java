@@ -103,13 +103,9 @@ class StoreOutageIT {
     HttpResponse<String> r =
         LinkerIT.get(LinkerIT.tracesUrl(jaeger, service, Duration.ofSeconds(900), 500));
     assertThat(r.statusCode()).as("Jaeger's trace search").isEqualTo(200);
-    for (JsonNode rs : JSON.readTree(r.body()).path("result").path("resourceSpans")) {
-      for (JsonNode ss : rs.path("scopeSpans")) {
-        for (JsonNode span : ss.path("spans")) {
-          if (LinkerIT.attr(span, "jobtrace.job.name") != null) {
-            ids.add(span.path("spanId").asText());
-          }
-        }
+    for (JsonNode span : LinkerIT.spans(r.body())) {
+      if (LinkerIT.attr(span, "jobtrace.job.name") != null) {
+        ids.add(span.path("spanId").asText());
       }
     }
     return ids;

@@ -3,7 +3,6 @@ package dev.jobtrace.linker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobtrace.linker.LinkerServer;
 import dev.jobtrace.linker.TestOptions;
 import dev.jobtrace.testing.LocalJaeger;
@@ -27,7 +26,6 @@ class TailSamplingIT {
 
   static final String SERVICE = "sampled-worker";
   static final int KEEP_PERCENT = 20;
-  static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void everySlowJobIsKeptWithItsProfileAndAShareOfTheRest() throws Exception {
@@ -185,12 +183,8 @@ class TailSamplingIT {
     HttpResponse<String> r =
         LinkerIT.get(LinkerIT.tracesUrl(jaeger, service, Duration.ofSeconds(600), 500));
     if (r.statusCode() == 200) {
-      for (JsonNode rs : JSON.readTree(r.body()).path("result").path("resourceSpans")) {
-        for (JsonNode ss : rs.path("scopeSpans")) {
-          for (JsonNode span : ss.path("spans")) {
-            traces.computeIfAbsent(span.path("traceId").asText(), k -> new ArrayList<>()).add(span);
-          }
-        }
+      for (JsonNode span : LinkerIT.spans(r.body())) {
+        traces.computeIfAbsent(span.path("traceId").asText(), k -> new ArrayList<>()).add(span);
       }
     }
     return traces;
